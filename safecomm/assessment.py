@@ -1,0 +1,162 @@
+"""The assessment (`safecomm/assessment@1`): the one result every output format is rendered from.
+
+It is stable JSON: field names are English, words are Chinese, nothing depends on the time
+or the machine it was made on.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT = "safecomm/assessment@1"
+Grade = Literal["A", "B", "C"]
+Status = Literal["met", "not_met", "veto", "no_data"]
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SchemeRef(Result):
+    id: str
+    version: str
+    title: str
+    digest: str = Field(description="规则集文件的 SHA-256")
+
+
+class CommunityInfo(Result):
+    name: str
+    title: str
+    kind: str
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    population: int | None = None
+    households: int | None = None
+    launched: str | None = None
+    summary: str | None = None
+
+
+class Period(Result):
+    start: str
+    end: str
+
+
+class CheckResult(Result):
+    id: str
+    level: Literal["A", "B"]
+    requirement: str
+    passed: bool
+    detail: str
+    evidence: list[str] = Field(description="用到的证据编号")
+    measured: float | int | bool | None = None
+    measured_text: str | None = None
+    target: str | None = None
+    veto: str | None = None
+    vetoed: bool = False
+
+
+class Override(Result):
+    """A reviewer's grade, kept beside the automatic one, never in its place."""
+
+    grade: Grade
+    reason: str
+    reviewer: str | None = None
+    unit: str | None = None
+    date: str | None = None
+
+
+class ItemResult(Result):
+    id: str
+    indicator: str
+    text: str
+    grade: Grade = Field(description="自动评定的等级")
+    final_grade: Grade = Field(description="审核后的等级（无审核改判时同 grade）")
+    override: Override | None = None
+    reason: str
+    needs_review: bool = Field(description="需现场核实")
+    confirm: str | None = None
+    vetoed: bool = False
+    checks: list[CheckResult]
+    advice: list[str] = Field(description="达到更高等级还需要做什么")
+
+
+class IndicatorResult(Result):
+    id: str
+    title: str
+    items: list[str]
+    counts: dict[Grade, int]
+
+
+class ThresholdResult(Result):
+    item: str
+    check: str
+    name: str
+    measured: float | int | bool | None
+    measured_text: str
+    target: str
+    veto: str | None = None
+    status: Status
+
+
+class Verdict(Result):
+    verdict: str
+    ready: bool = Field(description="是否为可以申报的结论")
+    reasons: list[str]
+    policy: str = Field(description="结论政策的说明（本项目的解释）")
+    overridden: int = Field(0, description="审核改判的条目数")
+
+
+class IndexEntry(Result):
+    id: str
+    kind: str
+    title: str
+    date: str | None = None
+    files: list[str] = []
+    sha256: list[str | None] = []
+
+
+class Facts(Result):
+    """Figures the reports chart, computed once from the evidence."""
+
+    injuries: list[tuple[int, int]] = Field([], description="(年份, 伤害人次)")
+    participation: list[tuple[str, str, float | None]] = Field([], description="(项目编号, 名称, 重点项目参与度)")
+    education_per_quarter: list[tuple[str, int]] = Field([], description="(季度, 面向居民的教育次数)")
+
+
+class ReviewInfo(Result):
+    reviewer: str | None = None
+    unit: str | None = None
+    date: str | None = None
+    opinion: str | None = None
+    stale: bool = Field(False, description="审核表是针对另一版本的证据制作的")
+
+
+class Assessment(Result):
+    format: Literal["safecomm/assessment@1"] = FORMAT
+    scheme: SchemeRef
+    community: CommunityInfo
+    period: Period
+    evidence_digest: str
+    items: list[ItemResult]
+    indicators: list[IndicatorResult]
+    thresholds: list[ThresholdResult]
+    counts: dict[Grade, int]
+    verdict: Verdict
+    review: ReviewInfo | None = None
+    facts: Facts
+    evidence_index: list[IndexEntry]
+    warnings: list[str]
+
+    def to_json(self) -> str:
+        """The stable JSON text: same assessment, same bytes."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+    def item(self, item_id: str) -> ItemResult:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)

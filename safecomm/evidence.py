@@ -1,0 +1,402 @@
+"""The evidence bundle, format `safecomm/evidence@1`: the single truth of what a community submits.
+
+Keys are English, values may be Chinese. Every record that results cite has an `id`. Which
+evidence an item reads is the rule set's business; here we only say what may be written.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+
+from .terms import (
+    ActivityKind,
+    Audience,
+    Better,
+    CommunityKind,
+    DocumentKind,
+    Domain,
+    HazardLevel,
+    Horizon,
+    InspectionScope,
+    MemberCategory,
+    OrganizationKind,
+    RectificationKind,
+    SurveyKind,
+    TeamKind,
+)
+
+FORMAT = "safecomm/evidence@1"
+
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+
+
+def _to_date(value: Any) -> Any:
+    """Accept `2024-03-15`, `2024年3月15日` and YAML's own dates."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        m = _CN_DATE.match(value)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                return value  # let pydantic report it as a bad date
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_to_date), Field(json_schema_extra={"examples": ["2024-03-15", "2024年3月15日"]})]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$", description="在本证据包内唯一的编号")]
+Count = Annotated[int, Field(ge=0)]
+Path = Annotated[str, Field(min_length=1, description="附件路径，相对于证据文件所在文件夹")]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+
+class Period(Record):
+    start: Day = Field(description="评估期开始")
+    end: Day = Field(description="评估期结束")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("评估期的结束日期早于开始日期")
+        return self
+
+    def __contains__(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+class Community(Record):
+    name: str = Field(min_length=1, description="单位名称")
+    title: str | None = Field(None, description="拟申报安全社区名称（默认同单位名称）")
+    kind: CommunityKind = Field(CommunityKind.STREET, description="街道 | 乡镇 | 工业园区")
+    province: str | None = None
+    city: str | None = None
+    county: str | None = Field(None, description="县(区)")
+    population: Count | None = None
+    households: Count | None = None
+    launched: Day | None = Field(None, description="创建启动日期")
+    period: Period = Field(description="评估的年度")
+    summary: str | None = Field(None, description="对照创建条件，简述本社区创建安全社区工作内容及成效")
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.name
+
+
+class Member(Record):
+    name: str
+    title: str | None = None
+    unit: str | None = None
+    sector: str | None = Field(None, description="所属部门/领域，如 政府 应急 公安 消防 交通 卫生 教育 民政 企业 学校 居民")
+    category: MemberCategory | None = Field(None, description="执行机构成员类别")
+
+
+class Organization(Record):
+    id: Id
+    kind: OrganizationKind
+    name: str
+    established: Day | None = None
+    charter: str | None = Field(None, description="规定其职责的文件编号（documents 中的 id）")
+    members: list[Member] = []
+    size: Count | None = Field(None, description="人数（成员名单未列全时）")
+
+
+class Document(Record):
+    id: Id
+    kind: DocumentKind
+    title: str
+    number: str | None = Field(None, description="文号")
+    issued: Day | None = None
+    topics: list[str] = []
+    file: Path | None = None
+
+
+class Goal(Record):
+    id: Id
+    horizon: Horizon = Horizon.ANNUAL
+    text: str
+    metric: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    due: Day | None = None
+
+
+class BudgetLine(Record):
+    year: int = Field(ge=1990, le=2100)
+    planned: float = Field(ge=0)
+    spent: float | None = Field(None, ge=0)
+
+
+class Activity(Record):
+    id: Id
+    kind: ActivityKind
+    date: Day
+    title: str
+    scope: InspectionScope | None = Field(None, description="检查的类型：综合 | 专项 | 日常")
+    audience: Audience | None = None
+    domains: list[Domain] = []
+    participants: Count | None = None
+    project: str | None = Field(None, description="所属安全促进项目（projects 中的 id）")
+    organizer: str | None = Field(None, description="组织单位（organizations 中的 id）")
+    findings: Count | None = Field(None, description="检查发现的问题数")
+    place: str | None = None
+    files: list[Path] = []
+
+
+class Targets(Record):
+    vulnerable_groups: list[str] = Field([], description="脆弱群体，如 老年人 儿童 残疾人")
+    high_risk_groups: list[str] = Field([], description="高危人群")
+    high_risk_environments: list[str] = Field([], description="高风险环境")
+
+
+class Outcome(Record):
+    metric: str
+    baseline: float
+    latest: float
+    better: Better = Better.LOWER
+
+    @property
+    def improved(self) -> bool:
+        return self.latest < self.baseline if self.better is Better.LOWER else self.latest > self.baseline
+
+
+class Project(Record):
+    id: Id
+    name: str
+    domains: list[Domain] = []
+    key: bool = Field(False, description="是否重点事故和伤害预防项目")
+    plan: str | None = Field(None, description="实施方案（documents 中的 id）")
+    targets: Targets = Targets()
+    start: Day | None = None
+    end: Day | None = None
+    target_population: Count | None = Field(None, description="相关人群人数")
+    participants: Count | None = Field(None, description="其中参与人数")
+    outcomes: list[Outcome] = []
+
+
+class Hazard(Record):
+    id: Id
+    found: Day | None = None
+    place: str
+    category: str | None = None
+    level: HazardLevel = HazardLevel.GENERAL
+    method: str | None = Field(None, description="辨识方式，如 日常巡查 专项排查 居民报告 专家评估")
+    high_risk_environment: bool = False
+    controlled: bool = False
+
+
+class InjuryYear(Record):
+    year: int = Field(ge=1990, le=2100)
+    total: Count
+    by_cause: dict[str, Count] = {}
+
+
+class Injuries(Record):
+    sources: list[str] = Field([], description="数据来源")
+    reports_to: list[str] = Field([], description="事故与伤害报告的主管部门")
+    years: list[InjuryYear] = []
+
+
+class SpecialEquipment(Record):
+    total: Count
+    registered: Count
+
+
+class Agreements(Record):
+    units: Count = Field(description="辖区应签订安全责任书的单位数")
+    signed: Count
+    special_equipment: SpecialEquipment | None = None
+
+
+class Rectification(Record):
+    id: Id
+    kind: RectificationKind = RectificationKind.RECTIFY
+    activity: str | None = Field(None, description="发现问题的检查（activities 中的 id）")
+    issue: str
+    found: Day | None = None
+    fixed: Day | None = None
+    verified: Day | None = None
+
+
+class Team(Record):
+    id: Id
+    name: str
+    members: Count
+    kind: TeamKind = TeamKind.PART_TIME
+
+
+class Equipment(Record):
+    id: Id
+    name: str
+    quantity: Count = 1
+    checked: Day | None = None
+    ok: bool = True
+
+
+class Emergency(Record):
+    teams: list[Team] = []
+    equipment: list[Equipment] = []
+
+
+class Publicity(Record):
+    boards: Count = Field(0, description="固定宣传栏、橱窗、安全提示牌数量")
+    channels: list[str] = Field([], description="传播渠道，如 广播 电视 网络 微信")
+
+
+class WorkforceTraining(Record):
+    units: Count = Field(description="应开展从业人员安全培训的单位数")
+    trained: Count
+
+
+class Survey(Record):
+    id: Id
+    kind: SurveyKind
+    date: Day
+    respondents: Count
+    positive: Count
+
+    @model_validator(mode="after")
+    def _not_more_than_asked(self) -> Survey:
+        if self.positive > self.respondents:
+            raise ValueError("positive（肯定回答人数）不能大于 respondents（调查人数）")
+        return self
+
+
+class Feedback(Record):
+    received: Count
+    handled: Count
+    satisfied: Count
+
+
+class Evidence(Record):
+    """One community's evidence for one assessment period."""
+
+    format: Literal["safecomm/evidence@1"] = FORMAT
+    community: Community
+    organizations: list[Organization] = []
+    documents: list[Document] = []
+    goals: list[Goal] = []
+    budget: list[BudgetLine] = []
+    activities: list[Activity] = []
+    projects: list[Project] = []
+    hazards: list[Hazard] = []
+    injuries: Injuries = Injuries()
+    agreements: Agreements | None = None
+    rectifications: list[Rectification] = []
+    emergency: Emergency = Emergency()
+    publicity: Publicity = Publicity()
+    workforce_training: WorkforceTraining | None = None
+    surveys: list[Survey] = []
+    feedback: Feedback | None = None
+
+    _attachments: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def period(self) -> Period:
+        return self.community.period
+
+    @property
+    def attachments(self) -> dict[str, Any]:
+        """Attachment path as written → `Attachment` (set by the loader; empty when built in code)."""
+        return self._attachments
+
+    def records(self) -> dict[str, Any]:
+        """Every record with an id, by id."""
+        found: dict[str, Any] = {}
+        for _loc, record in iter_identified(self):
+            found.setdefault(record.id, record)
+        return found
+
+
+COLLECTIONS = ("organizations", "documents", "goals", "activities", "projects", "hazards", "rectifications", "surveys")
+
+
+def iter_identified(ev: Evidence):
+    """(loc, record) for every record that carries an id, in file order."""
+    for name in COLLECTIONS:
+        for i, record in enumerate(getattr(ev, name)):
+            yield (name, i), record
+    for name in ("teams", "equipment"):
+        for i, record in enumerate(getattr(ev.emergency, name)):
+            yield ("emergency", name, i), record
+
+
+# (collection, field, collection the reference points into)
+REFERENCES = (
+    ("organizations", "charter", "documents"),
+    ("projects", "plan", "documents"),
+    ("activities", "project", "projects"),
+    ("activities", "organizer", "organizations"),
+    ("rectifications", "activity", "activities"),
+)
+
+
+def reference_problems(ev: Evidence) -> list[tuple[tuple, str]]:
+    """Duplicate ids and references that point nowhere, as (loc, message in Chinese)."""
+    problems: list[tuple[tuple, str]] = []
+    first: dict[str, tuple] = {}
+    for loc, record in iter_identified(ev):
+        if record.id in first:
+            where = ".".join(str(p) for p in first[record.id])
+            problems.append((loc + ("id",), f"编号 {record.id} 重复：已在 {where} 使用。编号在整个证据包内必须唯一"))
+        else:
+            first[record.id] = loc
+    for collection, field, target in REFERENCES:
+        ids = {r.id for r in getattr(ev, target)}
+        for i, record in enumerate(getattr(ev, collection)):
+            ref = getattr(record, field)
+            if ref is not None and ref not in ids:
+                problems.append(((collection, i, field), f"引用的编号 {ref} 在 {target} 中不存在"))
+    return problems
+
+
+class Attachment(BaseModel):
+    """A file the evidence cites, as found when the bundle was loaded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    sha256: str | None = None
+    size: int | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.sha256 is None
+
+
+def attachment_locs(ev: Evidence):
+    """(loc, path) for every attachment path the bundle cites."""
+    for i, doc in enumerate(ev.documents):
+        if doc.file:
+            yield ("documents", i, "file"), doc.file
+    for i, act in enumerate(ev.activities):
+        for j, path in enumerate(act.files):
+            yield ("activities", i, "files", j), path
+
+
+def canonical(ev: Evidence) -> dict:
+    """The bundle as plain data with id'd collections sorted by id: order of records is not meaning."""
+    data = ev.model_dump(mode="json", exclude_none=True)
+    for name in COLLECTIONS:
+        data[name] = sorted(data.get(name, []), key=lambda r: r["id"])
+    for name in ("teams", "equipment"):
+        data["emergency"][name] = sorted(data["emergency"].get(name, []), key=lambda r: r["id"])
+    data["attachments"] = {p: a.sha256 for p, a in sorted(ev.attachments.items())}
+    return data
+
+
+def digest(ev: Evidence) -> str:
+    """SHA-256 of the canonical bundle (attachment contents included through their hashes)."""
+    import hashlib
+    import json
+
+    text = json.dumps(canonical(ev), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,68 @@
+"""What a check primitive returns, and the bounds a rule set compares it with.
+
+Ratios are kept as exact fractions so that 499/1000 is below 50% and 4/5 is not more than
+80%, with no floating-point rounding at the boundary.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+Unit = Literal["bool", "count", "ratio"]
+Value = bool | int | Fraction | None
+
+OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+WORDS = {">=": "不少于", ">": "大于", "<=": "不多于", "<": "少于", "==": "等于"}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A primitive's finding: the value (None when there is nothing to measure), one line saying
+    what was seen, and the ids of the evidence records used."""
+
+    value: Value
+    detail: str
+    ids: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ids", tuple(sorted(set(self.ids), key=natural_key)))
+
+
+def natural_key(text: str) -> tuple:
+    """Sort `A-2` before `A-10`."""
+    import re
+
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+def ratio(part: int, whole: int) -> Fraction | None:
+    return Fraction(part, whole) if whole else None
+
+
+def format_value(value: Value, unit: Unit) -> str:
+    if value is None:
+        return "无数据"
+    if unit == "bool":
+        return "是" if value else "否"
+    if unit == "ratio":
+        return format_percent(Fraction(value))
+    return str(int(value))
+
+
+def format_percent(value: Fraction) -> str:
+    """0.499 → `49.9%`, 0.5 → `50%`, 2/3 → `66.66%`: truncated to two decimals, so a value
+    below a boundary never prints as the boundary itself."""
+    hundredths = int(Fraction(value) * 10000)
+    whole, frac = divmod(hundredths, 100)
+    return f"{whole}%" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0") + "%"
+
+
+def as_number(value: Value) -> float | int | bool | None:
+    """JSON form: exact ratios become floats rounded to 6 places."""
+    if isinstance(value, Fraction):
+        return round(float(value), 6)
+    return value
