@@ -1,0 +1,150 @@
+"""The `safecomm` command: thin click commands over the library API."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import scheme as schemes
+from .loading import InputError, Problem
+
+EXIT_INPUT = 2
+
+
+def handles_input_errors(func):
+    """Bad input becomes a list of `file:line:column  field  message` on stderr and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            n = len(exc.problems)
+            click.echo(f"共 {n} 处问题，未生成结果。", err=True)
+            sys.exit(EXIT_INPUT)
+
+    return wrapper
+
+
+scheme_option = click.option(
+    "--scheme", "scheme_ref", default=schemes.DEFAULT, show_default=True,
+    help="规则集：内置规则集的编号，或规则集 YAML 文件的路径",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="safecomm")
+def main() -> None:
+    """安全社区创建自评：按评定指标评估证据，给出等级、理由和申报表。"""
+
+
+@main.command()
+@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@scheme_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="结论不是“可以申报”时以退出码 1 结束")
+@handles_input_errors
+def assess(evidence: Path, scheme_ref: str, fmt: str, strict: bool) -> None:
+    """评估 EVIDENCE（证据 YAML），按指标列出每个条目的等级、理由和提升建议。"""
+    from .engine import assess as run
+    from .loading import load_evidence
+
+    result = run(load_evidence(evidence), schemes.load_scheme(scheme_ref))
+    if fmt == "json":
+        click.echo(result.to_json(), nl=False)
+    elif fmt == "md":
+        from .report import markdown
+
+        click.echo(markdown.render(result), nl=False)
+    else:
+        from .report import text
+
+        click.echo(text.render(result, color=sys.stdout.isatty()), nl=False)
+    if strict and not result.verdict.ready:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@handles_input_errors
+def validate(evidence: Path) -> None:
+    """只检查 EVIDENCE 的格式与引用，列出全部问题（文件:行:列 字段 说明）。"""
+    from .engine import warnings
+    from .loading import load_evidence
+
+    ev = load_evidence(evidence)
+    for warning in warnings(ev):
+        click.echo(f"警告：{warning}", err=True)
+    click.echo(f"{evidence}：格式正确（{len(ev.records())} 条带编号的记录）。")
+
+
+@main.command()
+@scheme_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--primitives", is_flag=True, help="列出检查原语（规则集作者用）")
+@handles_input_errors
+def indicators(scheme_ref: str, fmt: str, primitives: bool) -> None:
+    """列出规则集的指标和条目。"""
+    from . import explain as words
+
+    scheme = schemes.load_scheme(scheme_ref)
+    if primitives:
+        click.echo(words.primitives_text() if fmt == "text" else json.dumps(words.primitives_data(), ensure_ascii=False, indent=2))
+    elif fmt == "json":
+        click.echo(json.dumps(words.indicators_data(scheme), ensure_ascii=False, indent=2))
+    else:
+        click.echo(words.indicators_text(scheme), nl=False)
+
+
+@main.command()
+@click.argument("item")
+@scheme_option
+@handles_input_errors
+def explain(item: str, scheme_ref: str) -> None:
+    """用文字说明条目 ITEM（如 2.4）：原文、检查、阈值和读取的证据字段。"""
+    from . import explain as words
+
+    scheme = schemes.load_scheme(scheme_ref)
+    try:
+        text = words.item_text(scheme, item)
+    except KeyError:
+        raise InputError([Problem("ITEM", 0, 0, item, f"规则集 {scheme.id} 中没有条目 {item}；条目编号形如 2.4，见 `safecomm indicators`")]) from None
+    click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["evidence", "scheme", "assessment"]))
+def schema(what: str) -> None:
+    """输出 JSON Schema（供编辑器校验和提示）。"""
+    from .assessment import Assessment
+    from .evidence import Evidence
+    from .scheme import Scheme
+
+    model = {"evidence": Evidence, "scheme": Scheme, "assessment": Assessment}[what]
+    click.echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="覆盖已有的 evidence.yaml")
+def init(directory: Path, force: bool) -> None:
+    """在 DIRECTORY 中生成带中文注释的证据模板 evidence.yaml。"""
+    from importlib import resources
+
+    from .output import write_atomic
+
+    target = directory / "evidence.yaml"
+    template = (resources.files("safecomm") / "templates" / "evidence.yaml").read_bytes()
+    try:
+        write_atomic(target, template, overwrite=force)
+    except FileExistsError:
+        click.echo(f"{target} 已存在，未覆盖（确需覆盖请加 --force）。", err=True)
+        sys.exit(EXIT_INPUT)
+    (directory / "attachments").mkdir(exist_ok=True)
+    click.echo(f"已生成 {target}：按注释填写后运行 safecomm validate {target}")

@@ -1,0 +1,127 @@
+"""The rules in words: what `safecomm indicators` and `safecomm explain` print, and the primitive docs."""
+
+from __future__ import annotations
+
+from .checks import REGISTRY
+from .scheme import Check, Scheme
+
+
+def check_words(check: Check) -> str:
+    """`[A] 领导机构成员来自至少5个部门 — member_sectors(kind=领导机构)，要求 ≥ 5`"""
+    params = ", ".join(f"{k}={_plain(v)}" for k, v in check.params.items())
+    line = f"[{check.level}] {check.requirement} — {check.primitive}({params})"
+    if check.target:
+        line += f"，要求 {check.target.text(check.unit)}"
+    if check.veto:
+        line += f"，否决线 {check.veto.text(check.unit)}"
+    return line
+
+
+def _plain(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def indicators_data(scheme: Scheme) -> dict:
+    return {
+        "scheme": {"id": scheme.id, "version": scheme.version, "title": scheme.title},
+        "indicators": [
+            {
+                "id": ind.id,
+                "title": ind.title,
+                "items": [
+                    {
+                        "id": item.id,
+                        "text": item.text,
+                        "note": item.note,
+                        "confirm": item.confirm,
+                        "checks": [
+                            {"id": c.id, "level": c.level, "requirement": c.requirement, "primitive": c.primitive,
+                             "params": c.bound_params.model_dump(mode="json"), "threshold": c.threshold,
+                             "target": c.target.text(c.unit) if c.target else None,
+                             "veto": c.veto.text(c.unit) if c.veto else None}
+                            for c in item.checks
+                        ],
+                    }
+                    for item in ind.items
+                ],
+            }
+            for ind in scheme.indicators
+        ],
+    }
+
+
+def indicators_text(scheme: Scheme) -> str:
+    lines = [f"{scheme.title}（{scheme.id} {scheme.version}）", ""]
+    for ind in scheme.indicators:
+        lines.append(f"{ind.id} {ind.title}")
+        for item in ind.items:
+            flag = " ※需现场核实" if item.confirm else ""
+            lines.append(f"  {item.id:<5} {item.text}{flag}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def item_text(scheme: Scheme, item_id: str) -> str:
+    indicator, item = scheme.item(item_id)
+    lines = [f"{item.id}（{indicator.id} {indicator.title}）", item.text, ""]
+    if item.note:
+        lines += [f"备注：{item.note}", ""]
+    lines.append("检查（B 级检查全部通过为 B，全部检查通过为 A）：")
+    reads: list[str] = []
+    for check in item.checks:
+        lines.append(f"  {check_words(check)}")
+        if check.why:
+            lines.append(f"      依据：{check.why}")
+        for field in REGISTRY[check.primitive].reads:
+            if field not in reads:
+                reads.append(field)
+    thresholds = [c for c in item.checks if c.threshold]
+    if thresholds:
+        lines += ["", "阈值："]
+        for c in thresholds:
+            veto = f"；{c.veto.words(c.unit)}为否决项（不合格）" if c.veto else ""
+            lines.append(f"  {c.threshold}：{c.target.words(c.unit)}{veto}")
+    if item.confirm:
+        lines += ["", f"需现场核实：{item.confirm}"]
+    lines += ["", f"读取的证据字段：{'、'.join(reads)}", ""]
+    return "\n".join(lines)
+
+
+def primitives_data() -> list[dict]:
+    return [
+        {"name": p.name, "unit": p.unit, "reads": list(p.reads), "doc": p.doc,
+         "params": p.params.model_json_schema().get("properties", {})}
+        for p in sorted(REGISTRY.values(), key=lambda p: p.name)
+    ]
+
+
+def primitives_text() -> str:
+    lines = []
+    for p in sorted(REGISTRY.values(), key=lambda p: p.name):
+        params = ", ".join(p.params.model_fields)
+        lines += [f"{p.name}({params}) → {p.unit}", f"  {p.doc}", f"  读取：{'、'.join(p.reads)}", ""]
+    return "\n".join(lines)
+
+
+def primitives_markdown() -> str:
+    """docs/primitives.md, generated from the registry (`python -m safecomm.explain > docs/primitives.md`)."""
+    out = ["# 检查原语（由代码生成，勿手改）", "",
+           "规则集中每个检查用 `primitive:` 指定下列原语之一，用 `params:` 传参数。",
+           "单位为 bool 的原语给出是/否；count 与 ratio 给出测量值，须配 `target`（可加 `veto`）。", ""]
+    for p in sorted(REGISTRY.values(), key=lambda p: p.name):
+        out += [f"## `{p.name}` → {p.unit}", "", p.doc, "", f"读取：{'、'.join(f'`{r}`' for r in p.reads)}", ""]
+        props = p.params.model_json_schema()
+        fields = props.get("properties", {})
+        if fields:
+            out += ["| 参数 | 默认 |", "|---|---|"]
+            for name, spec in fields.items():
+                default = spec.get("default", "（必填）")
+                out.append(f"| `{name}` | `{default}` |")
+            out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(primitives_markdown())
