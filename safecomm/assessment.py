@@ -125,6 +125,8 @@ class Facts(Result):
     injuries: list[tuple[int, int]] = Field([], description="(年份, 伤害人次)")
     participation: list[tuple[str, str, float | None]] = Field([], description="(项目编号, 名称, 重点项目参与度)")
     education_per_quarter: list[tuple[str, int]] = Field([], description="(季度, 面向居民的教育次数)")
+    participation_target: float | None = Field(None, description="规则集中参与度的要求线（如 0.5）")
+    participation_veto: float | None = Field(None, description="规则集中参与度的否决线（如 0.3）")
 
 
 class ReviewInfo(Result):

@@ -54,7 +54,7 @@ def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
         thresholds=thresholds,
         counts=grade_counts(items),
         verdict=decide(scheme.verdict, items),
-        facts=facts(evidence),
+        facts=facts(evidence, scheme),
         evidence_index=evidence_index(evidence),
         warnings=warnings(evidence),
     )
@@ -206,7 +206,7 @@ def _condition(key: str, items: list[out.ItemResult]) -> str:
     return f"{key} 级 {len(graded)} 项" + (f"：{'、'.join(graded)}" if graded else "")
 
 
-def facts(evidence: Evidence) -> out.Facts:
+def facts(evidence: Evidence, scheme: Scheme) -> out.Facts:
     injuries = sorted((y.year, y.total) for y in evidence.injuries.years)
     participation = [
         (p.id, p.name, as_number(Fraction(p.participants or 0, p.target_population)) if p.target_population else None)
@@ -215,7 +215,13 @@ def facts(evidence: Evidence) -> out.Facts:
     ]
     per_quarter = Counter(quarter(a.date) for a in matching(evidence, EDUCATION, audience=[Audience.RESIDENTS]))
     education = [(quarter_name(q), per_quarter.get(q, 0)) for q in quarters(evidence.period.start, evidence.period.end)]
-    return out.Facts(injuries=injuries, participation=participation, education_per_quarter=education)
+    # The chart's 50% and 30% lines are the rule set's own, from the check that measures the same figure.
+    rule = next((c for _, item in scheme.items() for c in item.checks if c.primitive == "participation" and c.target), None)
+    return out.Facts(
+        injuries=injuries, participation=participation, education_per_quarter=education,
+        participation_target=rule.target.value if rule else None,
+        participation_veto=rule.veto.value if rule and rule.veto else None,
+    )
 
 
 def evidence_index(evidence: Evidence) -> list[out.IndexEntry]:
