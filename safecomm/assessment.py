@@ -83,6 +83,11 @@ class ItemResult(Result):
     checks: list[CheckResult]
     advice: list[str] = Field(description="达到更高等级还需要做什么")
 
+    @property
+    def overridden(self) -> bool:
+        """The reviewer changed the grade (an override may also just confirm or contest it)."""
+        return self.override is not None and self.override.grade != self.grade
+
 
 class IndicatorResult(Result):
     id: str

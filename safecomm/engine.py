@@ -180,7 +180,7 @@ def decide(policy: VerdictPolicy, items: list[out.ItemResult]) -> out.Verdict:
     counts = dict(grade_counts(items))
     counts["vetoes"] = sum(1 for i in items if i.vetoed)
     counts["review"] = sum(1 for i in items if i.needs_review)
-    overridden = sum(1 for i in items if i.override is not None)
+    overridden = sum(1 for i in items if i.overridden)
     for rule in policy.rules:
         if all(bound.holds(counts[key]) for key, bound in rule.when.items()):
             reasons = [_condition(key, items) for key in rule.when]
