@@ -32,14 +32,15 @@ from .terms import (
 FORMAT = "safecomm/evidence@1"
 
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_SHORT_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def _to_date(value: Any) -> Any:
-    """Accept `2024-03-15`, `2024年3月15日` and YAML's own dates."""
+    """Accept `2024-03-15`, `2024-3-5`, `2024年3月15日` and Python dates."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, str):
-        m = _CN_DATE.match(value)
+        m = _CN_DATE.match(value) or _SHORT_DATE.match(value)
         if m:
             y, mo, d = (int(g) for g in m.groups())
             try:
@@ -339,22 +340,43 @@ REFERENCES = (
 )
 
 
-def reference_problems(ev: Evidence) -> list[tuple[tuple, str]]:
-    """Duplicate ids and references that point nowhere, as (loc, message in Chinese)."""
+def _records(data: Any, *path: str):
+    """(loc, record) for the mappings listed under `path` in plain data, skipping what is malformed."""
+    for name in path:
+        data = data.get(name) if isinstance(data, dict) else None
+    for i, record in enumerate(data if isinstance(data, list) else []):
+        if isinstance(record, dict):
+            yield path + (i,), record
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) else None
+
+
+def reference_problems(data: Any, where=lambda loc: ".".join(map(str, loc))) -> list[tuple[tuple, str]]:
+    """Duplicate ids and references that point nowhere, as (loc, message in Chinese).
+
+    Works on the plain data as written (not the model), so these problems are reported
+    together with the validation errors of the same file; `where` names a location.
+    """
     problems: list[tuple[tuple, str]] = []
     first: dict[str, tuple] = {}
-    for loc, record in iter_identified(ev):
-        if record.id in first:
-            where = ".".join(str(p) for p in first[record.id])
-            problems.append((loc + ("id",), f"编号 {record.id} 重复：已在 {where} 使用。编号在整个证据包内必须唯一"))
-        else:
-            first[record.id] = loc
+    paths = [(name,) for name in COLLECTIONS] + [("emergency", "teams"), ("emergency", "equipment")]
+    for path in paths:
+        for loc, record in _records(data, *path):
+            ident = _text(record.get("id"))
+            if not ident:
+                continue
+            if ident in first:
+                problems.append((loc + ("id",), f"编号 {ident} 重复：{where(first[ident] + ('id',))}已用过此编号。编号在整个证据包内必须唯一"))
+            else:
+                first[ident] = loc
     for collection, field, target in REFERENCES:
-        ids = {r.id for r in getattr(ev, target)}
-        for i, record in enumerate(getattr(ev, collection)):
-            ref = getattr(record, field)
-            if ref is not None and ref not in ids:
-                problems.append(((collection, i, field), f"引用的编号 {ref} 在 {target} 中不存在"))
+        ids = {_text(r.get("id")) for _, r in _records(data, target)}
+        for loc, record in _records(data, collection):
+            ref = _text(record.get(field))
+            if ref and ref not in ids:
+                problems.append((loc + (field,), f"引用的编号 {ref} 在 {target} 中不存在"))
     return problems
 
 
@@ -372,14 +394,16 @@ class Attachment(BaseModel):
         return self.sha256 is None
 
 
-def attachment_locs(ev: Evidence):
-    """(loc, path) for every attachment path the bundle cites."""
-    for i, doc in enumerate(ev.documents):
-        if doc.file:
-            yield ("documents", i, "file"), doc.file
-    for i, act in enumerate(ev.activities):
-        for j, path in enumerate(act.files):
-            yield ("activities", i, "files", j), path
+def attachment_locs(data: Any):
+    """(loc, path) for every attachment path the bundle cites, in plain data as written."""
+    for loc, doc in _records(data, "documents"):
+        if _text(doc.get("file")):
+            yield loc + ("file",), doc["file"].strip()
+    for loc, act in _records(data, "activities"):
+        files = act.get("files")
+        for j, path in enumerate(files if isinstance(files, list) else []):
+            if _text(path):
+                yield loc + ("files", j), path.strip()
 
 
 def canonical(ev: Evidence) -> dict:

@@ -45,7 +45,13 @@ class InputError(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases (they expand when walked: billion laughs)."""
+    """SafeLoader that refuses anchors and aliases (they expand when walked: billion laughs) and
+    leaves dates as text: PyYAML would crash on `2024-13-01`, the models parse and report it."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         event = self.peek_event()
@@ -64,30 +70,38 @@ class Document:
     data: Any
     root: yaml.Node | None
 
-    def where(self, loc: tuple) -> tuple[int, int]:
-        """Line and column (1-based) of the deepest node along `loc` that exists."""
-        node = self.root
+    def where(self, loc: tuple, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the deepest node along `loc` that exists; with `key`,
+        of the key itself rather than its value (an unknown field's value may be lines below)."""
+        node = mark = self.root
         for segment in loc:
-            child = _child(node, segment)
-            if child is None:
+            found = _child(node, segment)
+            if found is None:
                 continue  # a union tag or a missing key: stay on the parent
-            node = child
-        if node is None:
+            mark, node = found
+        if mark is None:
             return 0, 0
-        return node.start_mark.line + 1, node.start_mark.column + 1
+        mark = mark if key else node
+        return mark.start_mark.line + 1, mark.start_mark.column + 1
 
-    def problem(self, loc: tuple, message: str) -> Problem:
-        line, column = self.where(loc)
+    def problem(self, loc: tuple, message: str, key: bool = False) -> Problem:
+        line, column = self.where(loc, key)
         return Problem(self.file, line, column, field_path(loc), message)
 
+    def name(self, loc: tuple) -> str:
+        """`documents[2].id（第 14 行）`: a place in the file, for messages about another place."""
+        line, _ = self.where(loc)
+        return f"{field_path(loc)}（第 {line} 行）" if line else field_path(loc)
 
-def _child(node: yaml.Node | None, segment: Any) -> yaml.Node | None:
+
+def _child(node: yaml.Node | None, segment: Any) -> tuple[yaml.Node, yaml.Node] | None:
+    """(key node, value node) of `segment` under `node`; a list item is its own key."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if str(key.value) == str(segment):
-                return value
+                return key, value
     elif isinstance(node, yaml.SequenceNode) and isinstance(segment, int) and 0 <= segment < len(node.value):
-        return node.value[segment]
+        return node.value[segment], node.value[segment]
     return None
 
 
@@ -123,18 +137,22 @@ def parse_yaml(raw: bytes, label: str) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(label, 0, 0, "", f"文件不是 UTF-8 编码（第 {exc.start} 字节）：请另存为 UTF-8")]) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise InputError([Problem(label, line, column, "", "文件不是 UTF-8 编码（可能是 GBK）：请用编辑器另存为 UTF-8")]) from None
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
             raise InputError([Problem(label, 1, 1, "", "文件为空：应为 YAML 映射（键: 值）")])
-        problems = list(_duplicate_keys(root, label))
+        problems = list(_duplicate_keys(root, label, ()))
         if problems:
             raise InputError(problems)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "end of stream" in str(exc.problem):
+            mark = exc.context_mark  # an unclosed quote or bracket: show where it was opened
         message = _yaml_message(exc)
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise InputError([Problem(label, line, column, "", message)]) from None
@@ -164,21 +182,21 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return f"YAML 语法错误：{problem or exc.context}"
 
 
-def _duplicate_keys(node: yaml.Node, label: str):
+def _duplicate_keys(node: yaml.Node, label: str, loc: tuple):
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, yaml.Node] = {}
         for key, value in node.value:
             name = str(key.value)
             if name in seen:
                 first = seen[name].start_mark.line + 1
-                yield Problem(label, key.start_mark.line + 1, key.start_mark.column + 1, name,
+                yield Problem(label, key.start_mark.line + 1, key.start_mark.column + 1, field_path(loc + (name,)),
                               f"键 {name} 重复（第 {first} 行已有）：同一层的键只能出现一次")
             else:
                 seen[name] = key
-            yield from _duplicate_keys(value, label)
+            yield from _duplicate_keys(value, label, loc + (name,))
     elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _duplicate_keys(item, label)
+        for i, item in enumerate(node.value):
+            yield from _duplicate_keys(item, label, loc + (i,))
 
 
 # -- pydantic errors, in Chinese ------------------------------------------------------------
@@ -244,7 +262,7 @@ def validation_problems(doc: Document, exc: ValidationError) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
-        problems.append(doc.problem(loc, _message(error)))
+        problems.append(doc.problem(loc, _message(error), key=error["type"] == "extra_forbidden"))
     return problems
 
 
@@ -276,16 +294,22 @@ def load_evidence(path: str | Path):
 
     path = Path(path)
     doc = read_yaml(path)
-    evidence = load_model(doc, Evidence)
-    problems = [doc.problem(loc, msg) for loc, msg in reference_problems(evidence)]
+    if not isinstance(doc.data, dict):
+        load_model(doc, Evidence)  # raises the "not a mapping" problem
+    problems: list[Problem] = []
+    try:
+        evidence = Evidence.model_validate(doc.data)
+    except ValidationError as exc:
+        evidence = None
+        problems += validation_problems(doc, exc)
+    problems += [doc.problem(loc, msg) for loc, msg in reference_problems(doc.data, where=doc.name)]
     base = path.resolve().parent
     attachments: dict[str, Attachment] = {}
-    for loc, written in attachment_locs(evidence):
+    for loc, written in attachment_locs(doc.data):
         target = (base / written).resolve()
         if Path(written).is_absolute() or not target.is_relative_to(base):
             problems.append(doc.problem(loc, f"附件 {written} 不在证据文件所在文件夹内：附件须放在该文件夹（或其子文件夹）中，用相对路径引用"))
-            continue
-        if target.is_file():
+        elif target.is_file():
             attachments[written] = Attachment(path=written, sha256=sha256_file(target), size=target.stat().st_size)
         else:
             attachments[written] = Attachment(path=written)
