@@ -63,6 +63,12 @@ def primitive(unit: Unit, reads: tuple[str, ...]):
 # Importing the modules registers their primitives.
 from . import (  # noqa: E402,F401
     activities,
+    archives,
+    corrections,
     documents,
+    emergency,
+    improvement,
     organizations,
+    risks,
+    surveys,
 )
