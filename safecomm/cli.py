@@ -49,13 +49,20 @@ def main() -> None:
 @scheme_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="结论不是“可以申报”时以退出码 1 结束")
+@click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="审核表（safecomm review start 生成并填写）")
+@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表（报告会注明）")
 @handles_input_errors
-def assess(evidence: Path, scheme_ref: str, fmt: str, strict: bool) -> None:
+def assess(evidence: Path, scheme_ref: str, fmt: str, strict: bool, review_path: Path | None, allow_stale: bool) -> None:
     """评估 EVIDENCE（证据 YAML），按指标列出每个条目的等级、理由和提升建议。"""
     from .engine import assess as run
     from .loading import load_evidence
 
-    result = run(load_evidence(evidence), schemes.load_scheme(scheme_ref))
+    scheme = schemes.load_scheme(scheme_ref)
+    result = run(load_evidence(evidence), scheme)
+    if review_path:
+        from .review import apply_review, load_review
+
+        result = apply_review(result, load_review(review_path), scheme, allow_stale)
     if fmt == "json":
         click.echo(result.to_json(), nl=False)
     elif fmt == "md":
@@ -148,3 +155,32 @@ def init(directory: Path, force: bool) -> None:
         sys.exit(EXIT_INPUT)
     (directory / "attachments").mkdir(exist_ok=True)
     click.echo(f"已生成 {target}：按注释填写后运行 safecomm validate {target}")
+
+
+@main.group()
+def review() -> None:
+    """审核：为一份申报制作审核表，填写改判与初步审查意见。"""
+
+
+@review.command("start")
+@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="审核表路径（默认：证据文件旁的 <名称>.review.yaml，batch 会自动采用）")
+@scheme_option
+@click.option("--force", is_flag=True, help="覆盖已有的审核表（其中的审核内容将丢失）")
+@handles_input_errors
+def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
+    """为 EVIDENCE 生成带中文注释的审核表：列出全部条目及其自动等级，待填写。"""
+    from .engine import assess as run
+    from .loading import load_evidence
+    from .output import write_atomic
+    from .review import new_sheet, sheet_path
+
+    target = output or sheet_path(evidence)
+    result = run(load_evidence(evidence), schemes.load_scheme(scheme_ref))
+    try:
+        write_atomic(target, new_sheet(result), overwrite=force)
+    except FileExistsError:
+        click.echo(f"{target} 已存在，未覆盖：审核表中可能已有审核内容（确需重新生成请加 --force）。", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"已生成审核表 {target}：填写后运行 safecomm assess {evidence} --review {target}")

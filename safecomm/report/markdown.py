@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..assessment import Assessment
-from .text import STATUS
+from .text import STALE, STATUS, override_text, review_lines
 
 
 def _cell(text: str) -> str:
@@ -18,9 +18,11 @@ def render(result: Assessment) -> str:
         f"- 单位名称：{c.name}",
         f"- 评估期：{result.period.start} 至 {result.period.end}",
         f"- 规则集：{result.scheme.title}（{result.scheme.id} {result.scheme.version}）",
-        f"- **结论：{result.verdict.verdict}**",
-        "",
     ]
+    if result.review and result.review.stale:
+        out[1:1] = ["", f"> **{STALE}**"]
+    out += [f"- {_cell(line)}" for line in review_lines(result)]
+    out += [f"- **结论：{result.verdict.verdict}**", ""]
     out += [f"  - {_cell(r)}" for r in result.verdict.reasons]
     out += ["", f"> {result.verdict.policy}", ""]
     for indicator in result.indicators:
@@ -28,8 +30,7 @@ def render(result: Assessment) -> str:
         for item_id in indicator.items:
             item = result.item(item_id)
             grade = item.final_grade + ("（需现场核实）" if item.needs_review else "")
-            if item.override:
-                grade += f"（自评 {item.grade}，审核改判）"
+            grade += _cell(override_text(item))
             advice = "<br>".join(_cell(a) for a in item.advice) or "—"
             out.append(f"| {item.id} | {grade} | {_cell(item.reason)} | {advice} |")
         out.append("")

@@ -4,10 +4,32 @@ from __future__ import annotations
 
 import click
 
-from ..assessment import Assessment
+from ..assessment import Assessment, ItemResult
 
 COLORS = {"A": "green", "B": "yellow", "C": "red"}
 STATUS = {"met": "达标", "not_met": "未达标", "veto": "否决", "no_data": "无数据"}
+STALE = "注意：审核表是针对另一版本的证据制作的（--allow-stale），审核意见可能已不适用。"
+
+
+def override_text(item: ItemResult) -> str:
+    """`（自评 C，审核改判：理由 — 王五 2024-12-20）`, or the reviewer's remark on a kept grade."""
+    o = item.override
+    if o is None:
+        return ""
+    who = " ".join(x for x in (o.reviewer, o.date) if x)
+    signed = f" — {who}" if who else ""
+    if item.overridden:
+        return f"（自评 {item.grade}，审核改判：{o.reason}{signed}）"
+    return f"（审核意见：{o.reason}{signed}）"
+
+
+def review_lines(result: Assessment) -> list[str]:
+    """Who reviewed, and the opinion; empty when there was no review."""
+    r = result.review
+    if r is None:
+        return []
+    who = "，".join(x for x in (r.reviewer, r.unit, r.date) if x) or "未署名"
+    return [f"审核：{who}；审核改判 {result.verdict.overridden} 项", f"初步审查意见：{r.opinion or '（未填写）'}"]
 
 
 def render(result: Assessment, color: bool = False) -> str:
@@ -18,8 +40,10 @@ def render(result: Assessment, color: bool = False) -> str:
     lines = [
         paint(f"{c.title}（{c.name}）", bold=True),
         f"评估期 {result.period.start} 至 {result.period.end} · 规则集 {result.scheme.id} {result.scheme.version}",
-        "",
     ]
+    if result.review and result.review.stale:
+        lines.append(paint(STALE, fg="red", bold=True))
+    lines += review_lines(result) + [""]
     for indicator in result.indicators:
         tally = " ".join(f"{g}{n}" for g, n in indicator.counts.items())
         lines.append(paint(f"{indicator.id} {indicator.title}", bold=True) + f"  [{tally}]")
@@ -27,8 +51,7 @@ def render(result: Assessment, color: bool = False) -> str:
             item = result.item(item_id)
             grade = paint(item.final_grade, fg=COLORS[item.final_grade], bold=True)
             mark = " ※需现场核实" if item.needs_review else ""
-            if item.override:
-                grade += f"（自评 {item.grade}，审核改判：{item.override.reason}）"
+            grade += override_text(item)
             lines.append(f"  {item.id:<5} {grade} — {item.reason}{mark}")
             for advice in item.advice:
                 lines.append(paint(f"          → {advice}", dim=True))
