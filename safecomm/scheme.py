@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .measure import OPERATORS, SYMBOLS, WORDS, Unit, Value, format_value
 
@@ -82,6 +82,25 @@ class Check(Rule):
             raise ValueError(f"未知的检查原语 {name}；可用的原语见 `safecomm indicators --primitives` 或 docs/primitives.md")
         return name
 
+    @field_validator("params")
+    @classmethod
+    def _valid_params(cls, params: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        """Checked here rather than after the model, so that the error points at `params:`."""
+        from .checks import REGISTRY
+
+        primitive = REGISTRY.get(info.data.get("primitive", ""))
+        if primitive is None:
+            return params  # the unknown primitive is reported on its own line
+        try:
+            primitive.params.model_validate(params)
+        except ValidationError as exc:
+            from .loading import _message, field_path
+
+            raise ValueError("；".join(
+                f"参数 {field_path(tuple(e['loc']))}：{_message(e)}" for e in exc.errors(include_url=False)
+            )) from None
+        return params
+
     @model_validator(mode="after")
     def _bind(self) -> Check:
         from .checks import REGISTRY
@@ -93,14 +112,7 @@ class Check(Rule):
             raise ValueError(f"原语 {self.primitive} 给出测量值，必须设 target，如 {{\">=\": 1}}")
         if self.veto is not None and self.target is None:
             raise ValueError("设了 veto 的检查也必须设 target")
-        try:
-            self._params = primitive.params.model_validate(self.params)
-        except ValidationError as exc:
-            from .loading import _message, field_path
-
-            raise ValueError("；".join(
-                f"参数 {field_path(tuple(e['loc']))}：{_message(e)}" for e in exc.errors(include_url=False)
-            )) from None
+        self._params = primitive.params.model_validate(self.params)
         return self
 
     @property
@@ -149,10 +161,15 @@ class VerdictPolicy(Rule):
     ready: str = Field(description="哪一个结论表示可以申报（--strict 据此返回退出码）")
     rules: list[VerdictRule] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _ends_with_default(self) -> VerdictPolicy:
-        if self.rules[-1].when:
+    @field_validator("rules")
+    @classmethod
+    def _ends_with_default(cls, rules: list[VerdictRule]) -> list[VerdictRule]:
+        if rules[-1].when:
             raise ValueError("最后一条结论规则不能有 when：它是其余情况的默认结论")
+        return rules
+
+    @model_validator(mode="after")
+    def _ready_is_a_verdict(self) -> VerdictPolicy:
         if self.ready not in {r.verdict for r in self.rules}:
             raise ValueError(f"ready 的值 {self.ready} 不是任何一条规则的 verdict")
         return self
@@ -170,18 +187,6 @@ class Scheme(Rule):
 
     _digest: str = PrivateAttr("")
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Scheme:
-        seen: set[str] = set()
-        for indicator in self.indicators:
-            for item in indicator.items:
-                if item.id in seen:
-                    raise ValueError(f"条目编号 {item.id} 重复")
-                if not item.id.startswith(indicator.id + "."):
-                    raise ValueError(f"条目 {item.id} 不属于指标 {indicator.id}")
-                seen.add(item.id)
-        return self
-
     @property
     def digest(self) -> str:
         return self._digest
@@ -197,6 +202,35 @@ class Scheme(Rule):
             if item.id == item_id:
                 return indicator, item
         raise KeyError(item_id)
+
+
+def numbering_problems(data: Any) -> list[tuple[tuple, str]]:
+    """Indicator and item ids that repeat, or items filed under the wrong indicator, as (loc, message).
+
+    Checked on the data as written so that each problem points at its own line.
+    """
+    problems: list[tuple[tuple, str]] = []
+    numbers: set[str] = set()
+    seen: dict[str, str] = {}  # item id → its indicator
+    indicators = data.get("indicators") if isinstance(data, dict) else None
+    for i, indicator in enumerate(indicators if isinstance(indicators, list) else []):
+        if not isinstance(indicator, dict):
+            continue
+        number = str(indicator.get("id"))
+        if number in numbers:
+            problems.append((("indicators", i, "id"), f"指标编号 {number} 重复"))
+        numbers.add(number)
+        items = indicator.get("items")
+        for j, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict) or "id" not in item:
+                continue
+            item_id, loc = str(item["id"]), ("indicators", i, "items", j, "id")
+            if item_id in seen:
+                problems.append((loc, f"条目编号 {item_id} 重复（指标 {seen[item_id]} 中已有）"))
+            elif not item_id.startswith(number + "."):
+                problems.append((loc, f"条目 {item_id} 不属于指标 {number}：条目编号应以 {number}. 开头"))
+            seen[item_id] = number
+    return problems
 
 
 DEFAULT = "national-2009"
@@ -224,7 +258,14 @@ def load_scheme(ref: str | Path = DEFAULT) -> Scheme:
             raise InputError([Problem(str(ref), 0, 0, "--scheme", f"没有名为 {ref} 的规则集；可用：{'、'.join(available())}，或给出规则集文件路径")])
         label = f"indicators/{ref}.yaml"
         raw = (resources.files("safecomm") / "indicators" / f"{ref}.yaml").read_bytes()
-    scheme = load_model(parse_yaml(raw, label), Scheme)
+    doc = parse_yaml(raw, label)
+    problems = [doc.problem(loc, message) for loc, message in numbering_problems(doc.data)]
+    try:
+        scheme = load_model(doc, Scheme)
+    except InputError as exc:
+        raise InputError(problems + exc.problems) from None
+    if problems:
+        raise InputError(problems)
     scheme._digest = hashlib.sha256(raw).hexdigest()
     return scheme
 
