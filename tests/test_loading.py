@@ -1,0 +1,353 @@
+"""Bad evidence files: every problem reported at once, at the right line, in Chinese, exit 2, no traceback.
+
+Each case writes a small YAML file, marks the offending line with `# <-` and checks the
+problem through the API (`load_evidence`) and through `safecomm validate`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from safecomm import loading
+from safecomm.cli import main
+from safecomm.loading import InputError, load_evidence
+
+HEAD = """\
+format: safecomm/evidence@1
+community:
+  name: 测试街道办事处
+  period: {start: 2024-01-01, end: 2024-12-31}
+"""
+
+
+def marked_lines(text: str) -> list[int]:
+    """1-based numbers of the lines marked `# <-`."""
+    return [n for n, line in enumerate(text.splitlines(), 1) if "# <-" in line]
+
+
+def write(tmp_path, text: str | bytes, name: str = "evidence.yaml"):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def refused(path) -> list[loading.Problem]:
+    """The problems of a bad file, checked to be the same through the API and the CLI."""
+    with pytest.raises(InputError) as caught:
+        load_evidence(path)
+    problems = caught.value.problems
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    for problem in problems:
+        assert str(problem) in result.stderr
+    assert f"共 {len(problems)} 处问题" in result.stderr
+    return problems
+
+
+def one(tmp_path, text: str, path_expected: str, *words: str) -> loading.Problem:
+    """A file with exactly one problem, on the line marked `# <-`, at `path_expected`."""
+    problems = refused(write(tmp_path, text))
+    assert len(problems) == 1, [str(p) for p in problems]
+    problem = problems[0]
+    assert [problem.line] == marked_lines(text), str(problem)
+    assert problem.path == path_expected
+    for word in words:
+        assert word in problem.message, problem.message
+    return problem
+
+
+# -- YAML itself -----------------------------------------------------------------------------
+
+
+def test_syntax_error_names_its_line(tmp_path):
+    one(tmp_path, HEAD + "  summary: 口号: 安全第一  # <-\n", "", "YAML 语法错误", "加引号")
+
+
+def test_unclosed_quote_points_where_it_opens(tmp_path):
+    one(tmp_path, HEAD + 'activities:\n  - id: "A-1  # <-\n    kind: 教育\n', "", "引号")
+
+
+def test_tab_indentation(tmp_path):
+    one(tmp_path, HEAD + "\tsummary: x  # <-\n", "", "制表符")
+
+
+def test_duplicate_key_names_both_lines(tmp_path):
+    text = HEAD + "  population: 100\n  population: 200  # <-\n"
+    problem = one(tmp_path, text, "community.population", "重复")
+    assert f"第 {problem.line - 1} 行" in problem.message
+
+
+def test_duplicate_key_inside_a_list(tmp_path):
+    text = HEAD + "activities:\n  - id: A-1\n    kind: 教育\n    id: A-2  # <-\n"
+    one(tmp_path, text, "activities[0].id", "第 6 行")
+
+
+@pytest.mark.parametrize("snippet", [
+    "organizations:\n  - &lg {id: LG, kind: 领导机构, name: x}  # <-\n",
+    "x: &s 安全  # <-\ny: *s\n",
+])
+def test_anchor_or_alias_refused(tmp_path, snippet):
+    one(tmp_path, HEAD + snippet, "", "锚点或别名")
+
+
+def test_billion_laughs_refused_before_expanding(tmp_path):
+    lol = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]  # <-\n"
+    lol += "".join(f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    one(tmp_path, lol, "", "锚点或别名")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# 只有注释\n"])
+def test_empty_file(tmp_path, text):
+    problems = refused(write(tmp_path, text))
+    assert [p.message for p in problems] == ["文件为空：应为 YAML 映射（键: 值）"]
+
+
+def test_list_at_top_level(tmp_path):
+    one(tmp_path, "- format: safecomm/evidence@1  # <-\n- community: {}\n", "", "映射", "列表")
+
+
+def test_scalar_at_top_level(tmp_path):
+    one(tmp_path, "安全社区  # <-\n", "", "映射")
+
+
+def test_non_utf8_file_names_the_line(tmp_path):
+    text = HEAD.encode("utf-8") + "  summary: 安全社区建设\n".encode("gbk")
+    problems = refused(write(tmp_path, text))
+    assert len(problems) == 1
+    assert problems[0].line == 5
+    assert "UTF-8" in problems[0].message
+
+
+def test_utf8_with_bom_is_fine(tmp_path):
+    assert load_evidence(write(tmp_path, "\ufeff" + HEAD)).community.name == "测试街道办事处"
+
+
+def test_too_large_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(loading, "MAX_BYTES", 1000)
+    problems = refused(write(tmp_path, HEAD + "# " + "安" * 400 + "\n"))
+    assert len(problems) == 1
+    assert "文件过大" in problems[0].message and "1000" in problems[0].message
+
+
+def test_missing_file_and_directory(tmp_path):
+    assert "文件不存在" in refused(tmp_path / "nowhere.yaml")[0].message
+    (tmp_path / "dir.yaml").mkdir()
+    with pytest.raises(InputError) as caught:
+        load_evidence(tmp_path / "dir.yaml")
+    assert "文件夹" in caught.value.problems[0].message
+
+
+# -- the evidence model ----------------------------------------------------------------------
+
+
+def test_wrong_type(tmp_path):
+    one(tmp_path, HEAD + "  population: 五万  # <-\n", "community.population", "应为整数", "五万")
+
+
+def test_wrong_type_deep_in_a_list(tmp_path):
+    text = HEAD + """\
+activities:
+  - {id: A-1, kind: 教育, date: 2024-03-01, title: 讲座}
+  - id: A-2
+    kind: 演练
+    date: 2024-04-01
+    title: 消防演练
+    participants: 1.5  # <-
+"""
+    one(tmp_path, text, "activities[1].participants", "整数")
+
+
+def test_unknown_enum_lists_the_accepted_values_with_english_codes(tmp_path):
+    text = HEAD + "activities:\n  - id: A-1\n    kind: 讲课  # <-\n    date: 2024-03-01\n    title: 讲座\n"
+    problem = one(tmp_path, text, "activities[0].kind", "「讲课」")
+    for accepted in ("教育(education)", "演练(drill)", "检查(inspection)", "议事(consultation)"):
+        assert accepted in problem.message
+
+
+def test_unknown_enum_inside_a_flow_list_points_at_the_value(tmp_path):
+    text = HEAD + "activities:\n  - {id: A-1, kind: 教育, date: 2024-03-01, title: 讲座, domains: [消防安全, 烹饪]}  # <-\n"
+    problem = one(tmp_path, text, "activities[0].domains[1]", "「烹饪」", "消防安全(fire)")
+    assert problem.column == text.splitlines()[5].index("烹饪") + 1
+
+
+def test_unknown_field_points_at_the_key(tmp_path):
+    text = HEAD + "  colour:  # <-\n    - red\n    - blue\n"
+    problem = one(tmp_path, text, "community.colour", "不认识的字段")
+    assert problem.column == 3
+
+
+def test_missing_required_field_points_at_its_record(tmp_path):
+    text = HEAD + "documents:\n  - id: D-1  # <-\n    kind: 制度\n"
+    one(tmp_path, text, "documents[0].title", "缺少必填字段")
+
+
+def test_impossible_date_is_a_problem_not_a_crash(tmp_path):
+    text = HEAD + "activities:\n  - id: A-1\n    kind: 教育\n    date: 2024-13-01  # <-\n    title: 讲座\n"
+    one(tmp_path, text, "activities[0].date", "应为日期", "2024-13-01")
+
+
+def test_impossible_chinese_date(tmp_path):
+    text = HEAD + "  launched: 2024年2月30日  # <-\n"
+    one(tmp_path, text, "community.launched", "应为日期")
+
+
+def test_period_that_ends_before_it_starts(tmp_path):
+    text = HEAD.replace("  period: {start: 2024-01-01, end: 2024-12-31}\n", "  period: {start: 2024-12-31, end: 2024-01-01}  # <-\n")
+    one(tmp_path, text, "community.period", "早于")
+
+
+def test_wrong_format_line(tmp_path):
+    one(tmp_path, HEAD.replace("evidence@1", "evidence@9  # <-"), "format", "safecomm/evidence@1")
+
+
+def test_chinese_dates_english_codes_and_short_dates_accepted(tmp_path):
+    text = HEAD + """\
+  kind: township
+  launched: 2023年5月10日
+organizations:
+  - {id: LG, kind: leadership, name: 领导小组, established: 2023-5-10}
+activities:
+  - {id: A-1, kind: education, audience: residents, domains: [fire, 家居安全], date: 2024年3月15日, title: 2024-03-15}
+  - {id: A-2, kind: 检查, scope: comprehensive, date: 2024-04-02, title: 综合检查}
+"""
+    ev = load_evidence(write(tmp_path, text))
+    assert ev.community.kind.value == "乡镇"
+    assert ev.community.launched.isoformat() == "2023-05-10"
+    assert ev.organizations[0].established.isoformat() == "2023-05-10"
+    first = ev.activities[0]
+    assert (first.kind.value, first.audience.value, first.date.isoformat()) == ("教育", "居民", "2024-03-15")
+    assert [d.value for d in first.domains] == ["消防安全", "家居安全"]
+    assert first.title == "2024-03-15"  # a date-looking title stays text
+    assert ev.activities[1].scope.value == "综合"
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "evidence.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "格式正确" in result.stdout
+
+
+# -- ids and references ----------------------------------------------------------------------
+
+
+def test_duplicate_id_across_collections_names_both_places(tmp_path):
+    text = HEAD + """\
+documents:
+  - {id: X-1, kind: 制度, title: 安全检查制度}
+activities:
+  - {id: X-1, kind: 教育, date: 2024-03-01, title: 讲座}  # <-
+"""
+    problem = one(tmp_path, text, "activities[0].id", "X-1", "重复", "documents[0].id", "第 6 行")
+    assert problem.column == text.splitlines()[7].index("X-1") + 1
+
+
+@pytest.mark.parametrize("collection, record, field", [
+    ("organizations", "{id: LG, kind: 领导机构, name: 领导小组, charter: D-404}", "charter"),
+    ("projects", "{id: P-1, name: 防跌倒, plan: D-404}", "plan"),
+    ("activities", "{id: A-1, kind: 教育, date: 2024-03-01, title: 讲座, project: P-404}", "project"),
+    ("activities", "{id: A-1, kind: 教育, date: 2024-03-01, title: 讲座, organizer: ORG-404}", "organizer"),
+    ("rectifications", "{id: R-1, issue: 楼道堆物, activity: A-404}", "activity"),
+])
+def test_dangling_reference(tmp_path, collection, record, field):
+    text = HEAD + f"{collection}:\n  - {record}  # <-\n"
+    one(tmp_path, text, f"{collection}[0].{field}", "404", "不存在")
+
+
+def test_reference_into_the_wrong_collection(tmp_path):
+    text = HEAD + """\
+documents:
+  - {id: D-1, kind: 制度, title: 制度}
+activities:
+  - {id: A-1, kind: 教育, date: 2024-03-01, title: 讲座, project: D-1}  # <-
+"""
+    one(tmp_path, text, "activities[0].project", "D-1", "projects")
+
+
+# -- attachments -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["../secret.pdf", "attachments/../../secret.pdf", "/etc/hostname"])
+def test_attachment_outside_the_folder(tmp_path, written):
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF-1.4 secret")
+    text = HEAD + f"documents:\n  - id: D-1\n    kind: 制度\n    title: 制度\n    file: {written}  # <-\n"
+    one(tmp_path / "bundle", text, "documents[0].file", written, "不在证据文件所在文件夹内")
+
+
+def test_symlink_pointing_outside_the_folder(tmp_path):
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF-1.4 secret")
+    bundle = tmp_path / "bundle"
+    (bundle / "attachments").mkdir(parents=True)
+    os.symlink(tmp_path / "secret.pdf", bundle / "attachments" / "link.pdf")
+    text = HEAD + "activities:\n  - id: A-1\n    kind: 教育\n    date: 2024-03-01\n    title: 讲座\n    files: [attachments/link.pdf]  # <-\n"
+    one(bundle, text, "activities[0].files[0]", "不在证据文件所在文件夹内")
+
+
+def test_attachments_inside_are_hashed_and_a_missing_one_is_a_warning(tmp_path):
+    (tmp_path / "attachments").mkdir()
+    (tmp_path / "attachments" / "d-001.pdf").write_bytes(b"hello")
+    os.symlink(tmp_path / "attachments" / "d-001.pdf", tmp_path / "attachments" / "same.pdf")
+    text = HEAD + """\
+documents:
+  - {id: D-1, kind: 制度, title: 安全检查制度, file: attachments/d-001.pdf}
+  - {id: D-2, kind: 制度, title: 隐患排查制度, file: attachments/same.pdf}
+  - {id: D-3, kind: 计划, title: 年度计划, file: attachments/lost.pdf}
+"""
+    path = write(tmp_path, text)
+    ev = load_evidence(path)
+    hello = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+    assert ev.attachments["attachments/d-001.pdf"].sha256 == hello
+    assert ev.attachments["attachments/same.pdf"].sha256 == hello
+    assert ev.attachments["attachments/lost.pdf"].missing
+    checked = CliRunner().invoke(main, ["validate", str(path)])
+    assert checked.exit_code == 0
+    assert "警告" in checked.stderr and "attachments/lost.pdf" in checked.stderr
+    assessed = CliRunner().invoke(main, ["assess", str(path), "--format", "json"])
+    assert assessed.exit_code == 0, assessed.output
+    data = json.loads(assessed.stdout)
+    assert any("attachments/lost.pdf" in w for w in data["warnings"])
+    index = {e["id"]: e for e in data["evidence_index"]}
+    assert index["D-1"]["sha256"] == [hello]
+    assert index["D-3"]["sha256"] == [None]
+
+
+# -- everything at once ----------------------------------------------------------------------
+
+
+def test_every_problem_reported_at_once_in_file_order(tmp_path):
+    text = HEAD + """\
+  population: 很多  # <-
+organizations:
+  - {id: LG, kind: 领导机构, name: 领导小组, charter: D-9}  # <-
+documents:
+  - {id: D-1, kind: 规章, title: 制度}  # <-
+  - {id: D-2, kind: 制度, title: 制度, file: ../outside.pdf}  # <-
+activities:
+  - id: LG  # <-
+    kind: 教育
+    date: 2024-02-30  # <-
+    title: 讲座
+    colour: red  # <-
+"""
+    problems = refused(write(tmp_path, text))
+    assert [p.line for p in problems] == marked_lines(text)
+    assert [p.path for p in problems] == [
+        "community.population",
+        "organizations[0].charter",
+        "documents[0].kind",
+        "documents[1].file",
+        "activities[0].id",
+        "activities[0].date",
+        "activities[0].colour",
+    ]
+    assert all(p.file == str(tmp_path / "evidence.yaml") for p in problems)
+
+
+def test_problem_text_is_file_line_column_field_message(tmp_path):
+    path = write(tmp_path, HEAD + "  population: 很多\n")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{path}:5:15  community.population  应为整数")
