@@ -69,6 +69,9 @@ from . import (  # noqa: E402,F401
     emergency,
     improvement,
     organizations,
+    outreach,
+    planning,
+    projects,
     risks,
     surveys,
 )
