@@ -184,3 +184,54 @@ def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bo
         click.echo(f"{target} 已存在，未覆盖：审核表中可能已有审核内容（确需重新生成请加 --force）。", err=True)
         sys.exit(EXIT_INPUT)
     click.echo(f"已生成审核表 {target}：填写后运行 safecomm assess {evidence} --review {target}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@scheme_option
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="把汇总表写成 CSV（Excel 可直接打开）")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="把汇总表写成 HTML（含图表，链接到各社区的报告）")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="把全部评估结果写成一个 JSON 数组")
+@click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), help="为每份申报生成申报表 PDF，放在此文件夹")
+@click.option("--jobs", type=click.IntRange(min=1), help="并行的进程数（默认：CPU 核数）")
+@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表")
+@handles_input_errors
+def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path | None, json_out: Path | None,
+          pdf_dir: Path | None, jobs: int | None, allow_stale: bool) -> None:
+    """评估 DIRECTORY 下的全部申报（每个文件夹一个 evidence.yaml，或并排的 *.yaml），输出汇总表。
+
+    证据旁的 *.review.yaml 审核表会一并采用。任何一份申报无法评估时退出码为 1。
+    """
+    from . import batch as district
+    from .output import write_atomic
+
+    scheme = schemes.load_scheme(scheme_ref)
+    apps = district.find(directory)
+    if not apps:
+        raise InputError([Problem(str(directory), 0, 0, "", "文件夹中没有找到申报（evidence.yaml 或 *.yaml 证据文件）")])
+    jobs = jobs or district.default_jobs()
+    stderr = click.get_text_stream("stderr")
+    with click.progressbar(length=len(apps), label="评估", file=stderr) as bar:
+        rows = district.assess_all(apps, scheme, allow_stale, jobs, progress=lambda row: bar.update(1))
+    rows = district.sort_rows(rows, scheme.verdict)
+    click.echo(district.table_text(rows), nl=False)
+    if csv_out:
+        write_atomic(csv_out, district.csv_text(rows))
+    if json_out:
+        write_atomic(json_out, district.json_text(rows))
+    if html_out:
+        from .report import batch_html
+
+        batch_html.write(rows, html_out)
+    failed = {row.application.label for row in rows if row.error}
+    if pdf_dir:
+        assessed = [row for row in rows if row.result]
+        with click.progressbar(length=len(assessed), label="申报表 PDF", file=stderr) as bar:
+            pdfs = district.render_pdfs(assessed, pdf_dir, jobs, progress=lambda done: bar.update(1))
+        for done in pdfs:
+            if done.error:
+                click.echo(f"{done.label}：生成 PDF 失败：{done.error}", err=True)
+                failed.add(done.label)
+    if failed:
+        click.echo(f"共 {len(rows)} 份申报，{len(failed)} 份未能完成（见上）。", err=True)
+        sys.exit(1)
