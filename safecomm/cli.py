@@ -235,3 +235,24 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     if failed:
         click.echo(f"共 {len(rows)} 份申报，{len(failed)} 份未能完成（见上）。", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@scheme_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+@handles_input_errors
+def diff(old: Path, new: Path, scheme_ref: str, fmt: str) -> None:
+    """比较两次评估：等级升降（附新旧理由）、阈值测量值的变化、结论的变化。
+
+    OLD 与 NEW 可以是评估结果 JSON（assess --format json），也可以是证据 YAML（当场评估）。
+    """
+    from . import diff as compare
+
+    scheme = None
+    if old.suffix.lower() != ".json" or new.suffix.lower() != ".json":
+        scheme = schemes.load_scheme(scheme_ref)
+    d = compare.compare(compare.load_side(old, scheme), compare.load_side(new, scheme), str(old), str(new))
+    render = {"text": compare.text, "json": compare.to_json, "md": compare.markdown}[fmt]
+    click.echo(render(d), nl=False)

@@ -1,0 +1,208 @@
+"""What changed between two assessments: grades up or down (with both reasons), thresholds
+whose measured values moved, and the verdict.
+
+For a community comparing this year with last, and for a reviewer checking a resubmission.
+Either side may be an assessment JSON (`safecomm assess --format json`) or an evidence file,
+which is assessed on the spot. Grades compared are the final ones (after any review).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .assessment import Assessment, ItemResult
+from .loading import InputError, Problem, field_path
+from .scheme import Scheme
+
+RANK = {"A": 3, "B": 2, "C": 1}
+NO_CHANGE = "无变化（no change）：等级、阈值和结论都相同"
+
+
+@dataclass
+class GradeChange:
+    item: str
+    text: str
+    old: str
+    new: str
+    direction: str  # "up" or "down"
+    old_reason: str
+    new_reason: str
+
+
+@dataclass
+class ThresholdChange:
+    item: str
+    name: str
+    old: str
+    new: str
+    old_status: str
+    new_status: str
+
+
+@dataclass
+class Side:
+    file: str
+    community: str
+    period: str
+    scheme: str
+    verdict: str
+    evidence_digest: str
+
+
+@dataclass
+class Diff:
+    old: Side
+    new: Side
+    verdict_changed: bool
+    grades: list[GradeChange] = field(default_factory=list)
+    thresholds: list[ThresholdChange] = field(default_factory=list)
+    only_old: list[str] = field(default_factory=list)  # items the new rule set no longer has
+    only_new: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.verdict_changed or self.grades or self.thresholds or self.only_old or self.only_new)
+
+
+def load_side(path: Path, scheme: Scheme) -> Assessment:
+    """An assessment JSON as it is, or an evidence file assessed against `scheme`."""
+    if path.suffix.lower() != ".json":
+        from .engine import assess
+        from .loading import load_evidence
+
+        return assess(load_evidence(path), scheme)
+    label = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(label, 0, 0, "", "文件不存在")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(label, 0, 0, "", f"无法读取文件：{exc}")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(label, exc.lineno, exc.colno, "", f"不是有效的 JSON：{exc.msg}")]) from None
+    try:
+        return Assessment.model_validate(data)
+    except ValidationError as exc:
+        from .loading import _message
+
+        raise InputError([
+            Problem(label, 0, 0, field_path(tuple(e["loc"])), _message(e) + "（应为 safecomm assess --format json 的输出）")
+            for e in exc.errors(include_url=False)
+        ]) from None
+
+
+def _side(result: Assessment, file: str) -> Side:
+    p = result.period
+    return Side(file, result.community.title, f"{p.start} 至 {p.end}", f"{result.scheme.id} {result.scheme.version}",
+                result.verdict.verdict, result.evidence_digest)
+
+
+def _reason(item: ItemResult) -> str:
+    """The reason behind the final grade: the reviewer's when they changed it, with the engine's."""
+    if item.override and item.overridden:
+        return f"审核改判（自评 {item.grade}）：{item.override.reason}；自动评定理由：{item.reason}"
+    return item.reason
+
+
+def compare(old: Assessment, new: Assessment, old_file: str = "OLD", new_file: str = "NEW") -> Diff:
+    before = {i.id: i for i in old.items}
+    after = {i.id: i for i in new.items}
+    grades = []
+    for item in new.items:
+        was = before.get(item.id)
+        if was is not None and was.final_grade != item.final_grade:
+            grades.append(GradeChange(
+                item.id, item.text, was.final_grade, item.final_grade,
+                "up" if RANK[item.final_grade] > RANK[was.final_grade] else "down", _reason(was), _reason(item),
+            ))
+    old_thresholds = {(t.item, t.check): t for t in old.thresholds}
+    thresholds = []
+    for t in new.thresholds:
+        was = old_thresholds.get((t.item, t.check))
+        if was is not None and (was.measured != t.measured or was.status != t.status):
+            thresholds.append(ThresholdChange(t.item, t.name, was.measured_text, t.measured_text, was.status, t.status))
+    return Diff(
+        old=_side(old, old_file), new=_side(new, new_file),
+        verdict_changed=old.verdict.verdict != new.verdict.verdict,
+        grades=grades, thresholds=thresholds,
+        only_old=[i for i in before if i not in after], only_new=[i for i in after if i not in before],
+    )
+
+
+# -- output ------------------------------------------------------------------------------------
+
+STATUS = {"met": "达标", "not_met": "未达标", "veto": "否决", "no_data": "无数据"}
+ARROW = {"up": "↑", "down": "↓"}
+
+
+def _summary(d: Diff) -> list[str]:
+    lines = [
+        f"旧：{d.old.file}  {d.old.community}  {d.old.period}  规则集 {d.old.scheme}",
+        f"新：{d.new.file}  {d.new.community}  {d.new.period}  规则集 {d.new.scheme}",
+    ]
+    if d.old.community != d.new.community:
+        lines.append("注意：两份评估不是同一个社区")
+    if d.old.scheme != d.new.scheme:
+        lines.append("注意：两份评估用的规则集不同，等级变化可能来自规则而非证据")
+    return lines
+
+
+def text(d: Diff) -> str:
+    lines = _summary(d) + [""]
+    if not d.changed:
+        return "\n".join(lines + [NO_CHANGE]) + "\n"
+    verdict = f"{d.old.verdict} → {d.new.verdict}" if d.verdict_changed else f"{d.new.verdict}（未变）"
+    lines += [f"结论：{verdict}", ""]
+    if d.grades:
+        up = sum(1 for g in d.grades if g.direction == "up")
+        lines.append(f"等级变化 {len(d.grades)} 项（升 {up}，降 {len(d.grades) - up}）：")
+        for g in d.grades:
+            lines += [f"  {ARROW[g.direction]} {g.item:<5} {g.old} → {g.new}", f"      旧：{g.old_reason}", f"      新：{g.new_reason}"]
+        lines.append("")
+    if d.thresholds:
+        lines.append(f"阈值变化 {len(d.thresholds)} 项：")
+        for t in d.thresholds:
+            lines.append(f"  {t.item:<5} {t.name}：{t.old} → {t.new}（{STATUS[t.old_status]} → {STATUS[t.new_status]}）")
+        lines.append("")
+    for label, ids in (("只在旧评估中的条目", d.only_old), ("只在新评估中的条目", d.only_new)):
+        if ids:
+            lines += [f"{label}：{'、'.join(ids)}", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(d: Diff) -> str:
+    out = ["# 评估对比", ""] + [f"- {_cell(line)}" for line in _summary(d)] + [""]
+    if not d.changed:
+        return "\n".join(out + [NO_CHANGE]) + "\n"
+    verdict = f"{d.old.verdict} → {d.new.verdict}" if d.verdict_changed else f"{d.new.verdict}（未变）"
+    out += [f"**结论：{verdict}**", ""]
+    if d.grades:
+        out += ["## 等级变化", "", "| 条目 | 变化 | 旧理由 | 新理由 |", "|---|---|---|---|"]
+        out += [f"| {g.item} | {ARROW[g.direction]} {g.old} → {g.new} | {_cell(g.old_reason)} | {_cell(g.new_reason)} |" for g in d.grades]
+        out.append("")
+    if d.thresholds:
+        out += ["## 阈值变化", "", "| 条目 | 阈值 | 旧 | 新 | 状态 |", "|---|---|---|---|---|"]
+        out += [
+            f"| {t.item} | {_cell(t.name)} | {t.old} | {t.new} | {STATUS[t.old_status]} → {STATUS[t.new_status]} |"
+            for t in d.thresholds
+        ]
+        out.append("")
+    for label, ids in (("只在旧评估中的条目", d.only_old), ("只在新评估中的条目", d.only_new)):
+        if ids:
+            out += [f"{label}：{'、'.join(ids)}", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def to_json(d: Diff) -> str:
+    data = {"format": "safecomm/diff@1", "changed": d.changed, **asdict(d)}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
