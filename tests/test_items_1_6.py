@@ -202,7 +202,7 @@ LOWER = [
     ("5.2", lambda s: [p.update(plan=None) for p in s["projects"]], "C", "未见评估期内安全促进项目（有实施方案"),
     ("5.3", edit("projects", "P-3", outcomes=[{"metric": "火灾起数", "baseline": 2, "latest": 5}]), "B", "未做到：P-3"),
     ("5.3", edit("projects", "P-4", outcomes=[]), "B", "未做到：P-4"),
-    ("5.3", lambda s: [p.update(targets={}) for p in s["projects"]], "C", "未见评估期内针对脆弱群体或高危人群或高风险环境的"),
+    ("5.3", lambda s: [p.update(targets={}) for p in s["projects"]], "C", "未见评估期内针对脆弱群体、高危人群或高风险环境的安全促进项目"),
     ("6.1", lambda s: [a.update(audience="居民") for a in s["activities"] if a.get("audience")], "B", "1 种对象：居民"),
     ("6.1", lambda s: [a.update(kind="教育") for a in s["activities"] if a.get("audience")], "B", "1 种形式：教育"),
     ("6.1", drop("documents", "D-P2"), "C", "未见关于培训、教育的计划文件"),

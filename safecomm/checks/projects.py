@@ -14,11 +14,10 @@ from .common import cite, mentions
 TargetKind = Literal["vulnerable_groups", "high_risk_groups", "high_risk_environments"]
 TARGET_WORDS = {"vulnerable_groups": "脆弱群体", "high_risk_groups": "高危人群", "high_risk_environments": "高风险环境"}
 
-Condition = Literal["plan", "population", "outcomes", "improved"]
+Condition = Literal["plan", "population", "improved"]
 CONDITION_WORDS = {
-    "plan": "有实施方案（plan 指向 kind 为方案的文件）",
+    "plan": "有实施方案",
     "population": "登记了相关人群人数和参与人数",
-    "outcomes": "有效果指标（outcomes）",
     "improved": "效果指标全部好转",
 }
 
@@ -44,13 +43,14 @@ def meets(ev: Evidence, p: Project, condition: Condition) -> bool:
         return any(d.id == p.plan and d.kind is DocumentKind.SCHEME for d in ev.documents)
     if condition == "population":
         return bool(p.target_population) and p.participants is not None
-    if condition == "outcomes":
-        return bool(p.outcomes)
     return bool(p.outcomes) and all(o.improved for o in p.outcomes)
 
 
 def _what(key_only: bool, targeting: list[TargetKind]) -> str:
-    aimed = f"针对{'或'.join(TARGET_WORDS[t] for t in targeting)}的" if targeting else ""
+    names = [TARGET_WORDS[t] for t in targeting]
+    if len(names) > 1:
+        names = ["、".join(names[:-1]) + "或" + names[-1]]
+    aimed = f"针对{names[0]}的" if names else ""
     return f"评估期内{aimed}{'重点' if key_only else '安全促进'}项目"
 
 
@@ -59,7 +59,7 @@ def projects(
     ev: Evidence, key_only: bool = False, targeting: list[TargetKind] = [], has: list[Condition] = []
 ) -> Measure:
     """安全促进项目个数：评估期内进行的项目（可限重点项目、可限针对所列对象类别的项目），且满足 has 所列条件
-    （plan 有方案、population 登记了人数、outcomes 有效果指标、improved 效果全部好转）。"""
+    （plan 有 kind 为方案的实施方案、population 登记了相关人群人数和参与人数、improved 有效果指标且全部好转）。"""
     found = [p for p in selected(ev, key_only, targeting) if all(meets(ev, p, c) for c in has)]
     what = _what(key_only, targeting) + ("（" + "，".join(CONDITION_WORDS[c] for c in has) + "）" if has else "")
     if not found:
