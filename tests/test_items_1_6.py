@@ -324,6 +324,16 @@ def test_the_reason_of_an_a_cites_the_evidence(scheme):
     assert "P-1→G-2；P-2→G-3" in item_result(scheme, "4.3", **GOOD).reason
 
 
+@pytest.mark.parametrize("item, change, cited", [
+    ("5.2", edit("projects", "P-4", plan=None), "P-1、P-2、P-3；未做到：P-4"),
+    ("6.4", drop("activities", "A-6"), "（已见 A-4、A-5、A-7）"),
+    ("2.4", participation(450), "P-2 儿童交通安全 45%（450/1000）；其余 P-1 58.33%"),
+])
+def test_the_reason_of_a_lower_grade_cites_the_evidence(scheme, item, change, cited):
+    sections = change if isinstance(change, dict) else variant(change)
+    assert cited in item_result(scheme, item, **sections).reason
+
+
 def test_goals_direction_comes_from_the_text():
     """下降 wants a lower target, 提高 a higher one; without either, only 'different' counts."""
     def share(**goal):
