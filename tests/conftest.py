@@ -43,3 +43,76 @@ def item_result(scheme, item_id: str, **sections):
 
 def full(scheme, **sections):
     return assess(evidence(**sections), scheme)
+
+
+# -- files on disk, for the commands (review, batch, diff) --------------------------------------
+
+MINI_SCHEME = """\
+format: safecomm/scheme@1
+id: mini
+version: "1"
+title: 测试规则集
+source: 测试用：三个条目，其中一个需现场核实、一个带否决线
+grades: {A: 良好, B: 部分缺陷, C: 空白或严重缺陷}
+verdict:
+  note: 有否决项不具备申报条件；有 C 需整改；否则具备
+  ready: 具备申报条件
+  rules:
+    - {verdict: 不具备申报条件, when: {vetoes: {">=": 1}}}
+    - {verdict: 需整改后申报, when: {C: {">=": 1}}}
+    - {verdict: 具备申报条件}
+indicators:
+  - id: "1"
+    title: 机构与职责
+    items:
+      - id: "1.1"
+        text: 有领导机构，成员跨部门
+        checks:
+          - {id: exists, level: B, requirement: 有领导机构, primitive: organization_exists, params: {kind: 领导机构}, advice: 成立领导小组}
+          - {id: sectors, level: A, requirement: 成员来自3个部门, primitive: member_sectors, params: {kind: 领导机构}, target: {">=": 3}, advice: 吸收更多部门}
+      - id: "1.3"
+        text: 人员清楚自身职责
+        confirm: 访谈相关人员，确认其清楚自身职责
+        checks:
+          - {id: exists, level: B, requirement: 有执行机构, primitive: organization_exists, params: {kind: 执行机构}, advice: 成立执行机构}
+  - id: "2"
+    title: 全员参与
+    items:
+      - id: "2.4"
+        text: 重点项目相关人群参与度不少于50%
+        checks:
+          - {id: rate, level: B, requirement: 参与度不少于50%, primitive: participation, target: {">=": 0.5}, veto: {"<": 0.3},
+             threshold: 重点项目相关人群参与度, advice: 扩大重点项目的参与}
+"""
+
+
+@pytest.fixture
+def mini_scheme(tmp_path) -> Path:
+    """A three-item rule set file (1.1 plain, 1.3 needs on-site confirmation, 2.4 with a veto)."""
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI_SCHEME, encoding="utf-8")
+    return path
+
+
+def community(participation: int = 60, working: bool = True, sectors: int = 3, name: str = "测试街道办事处") -> dict:
+    """Evidence sections for the mini rule set: 2.4 vetoed below 30, 1.3 C without a working body."""
+    orgs = [{"id": "LG", "kind": "leadership", "name": "领导小组",
+             "members": [{"name": f"成员{n}", "sector": s} for n, s in enumerate(["政府", "公安", "消防", "卫生"][:sectors])]}]
+    if working:
+        orgs.append({"id": "WG", "kind": "working", "name": "创建办公室"})
+    return {
+        "community": {"name": name, "county": "城关区", "period": {"start": "2024-01-01", "end": "2024-12-31"}},
+        "organizations": orgs,
+        "projects": [{"id": "P-1", "name": "老年人防跌倒", "key": True, "target_population": 100, "participants": participation}],
+    }
+
+
+def write_evidence(path: Path, **sections) -> Path:
+    """An evidence YAML file made of the base community and `sections`."""
+    import yaml
+
+    data = copy.deepcopy(BASE)
+    data.update(copy.deepcopy(sections))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
