@@ -7,6 +7,8 @@ import copy
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import evidence, grade, item_result
 from safecomm.checks import REGISTRY
@@ -366,3 +368,18 @@ def test_primitives_do_not_crash_on_an_empty_bundle(name):
     measure = primitive(evidence(), primitive.params.model_validate(defaults.get(name, {})))
     assert measure.value in (None, 0, False)
     assert measure.detail
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(1, 5000), st.integers(0, 5000)), min_size=1, max_size=4))
+def test_participation_grade_follows_the_lowest_key_project(scheme, figures):
+    """A when every key project reaches 50%, a veto when any is below 30%, else B; exact fractions."""
+    figures = [(population, min(part, population)) for population, part in figures]
+    sections = variant(lambda s: s.update(projects=[
+        project(f"K-{i}", f"重点项目{i}", ["家居安全"], {}, "m", 1, 0, key=True, target_population=pop, participants=part)
+        for i, (pop, part) in enumerate(figures)
+    ]))
+    result = item_result(scheme, "2.4", **sections)
+    lowest = min(Fraction(part, pop) for pop, part in figures)
+    expected = "C" if lowest < Fraction(3, 10) else "A" if lowest >= Fraction(1, 2) else "B"
+    assert (result.grade, result.vetoed) == (expected, lowest < Fraction(3, 10))
