@@ -1,0 +1,132 @@
+"""The example bundles under fixtures/ and the `safecomm init` template.
+
+The fixtures are what the docs and the README show a user, so each must load cleanly, cite
+only attachments that exist, and land on the verdict it was written to illustrate.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES
+from safecomm import assess, terms
+from safecomm.cli import main
+from safecomm.engine import warnings
+from safecomm.loading import load_evidence
+
+# fixture → (intended verdict, items that must be vetoed)
+INTENDED = {
+    "ready": ("具备申报条件", set()),
+    "rectify": ("需整改后申报", set()),
+    "veto": ("不具备申报条件", {"2.4", "12.3"}),
+}
+MAX_ATTACHMENT = 20 * 1024
+
+
+@pytest.fixture(scope="module", params=sorted(INTENDED))
+def bundle(request):
+    name = request.param
+    return name, load_evidence(FIXTURES / name / "evidence.yaml")
+
+
+def test_every_fixture_is_listed():
+    assert sorted(p.name for p in FIXTURES.iterdir() if (p / "evidence.yaml").is_file()) == sorted(INTENDED)
+
+
+def test_attachments_exist_are_hashed_and_small(bundle):
+    name, ev = bundle
+    assert ev.attachments, f"{name} cites no attachments"
+    assert warnings(ev) == []
+    for path, attachment in ev.attachments.items():
+        assert attachment.sha256 and len(attachment.sha256) == 64, path
+        assert 0 < attachment.size < MAX_ATTACHMENT, f"{name}/{path} is {attachment.size} bytes"
+
+
+def test_no_attachment_is_left_uncited(bundle):
+    name, ev = bundle
+    on_disk = {f"attachments/{p.name}" for p in (FIXTURES / name / "attachments").iterdir()}
+    assert on_disk == set(ev.attachments)
+
+
+def test_attachments_are_real_pdfs_and_images(bundle):
+    name, ev = bundle
+    magic = {".pdf": b"%PDF-", ".jpg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
+    for path in ev.attachments:
+        suffix = path[path.rfind("."):]
+        head = (FIXTURES / name / path).read_bytes()[:8]
+        assert head.startswith(magic[suffix]), f"{name}/{path} is not a {suffix} file"
+
+
+def test_dates_fall_in_the_period(bundle):
+    """Every dated activity and survey belongs to the year assessed, so the fixture shows that year."""
+    _name, ev = bundle
+    for record in [*ev.activities, *ev.surveys]:
+        assert record.date in ev.period, record.id
+
+
+def test_verdict_is_the_intended_one(bundle, scheme):
+    name, ev = bundle
+    verdict, vetoes = INTENDED[name]
+    result = assess(ev, scheme)
+    assert len(result.items) == sum(len(i.items) for i in scheme.indicators)
+    assert result.verdict.verdict == verdict, [(i.id, i.grade, i.reason) for i in result.items if i.grade == "C"]
+    assert {i.id for i in result.items if i.vetoed} == vetoes
+
+
+def test_ready_has_no_c_and_rectify_has_some(scheme):
+    ready = assess(load_evidence(FIXTURES / "ready" / "evidence.yaml"), scheme)
+    rectify = assess(load_evidence(FIXTURES / "rectify" / "evidence.yaml"), scheme)
+    assert ready.counts["C"] == 0
+    assert ready.counts["A"] > ready.counts["B"]
+    assert rectify.counts["C"] >= 3
+    assert not any(i.vetoed for i in rectify.items)
+
+
+def test_cli_assesses_each_fixture_in_json(bundle):
+    name, _ev = bundle
+    result = CliRunner().invoke(main, ["assess", str(FIXTURES / name / "evidence.yaml"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["verdict"]["verdict"] == INTENDED[name][0]
+
+
+def test_init_writes_a_template_that_validates(tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "community"
+    made = runner.invoke(main, ["init", str(target)])
+    assert made.exit_code == 0, made.output
+    assert (target / "attachments").is_dir()
+    checked = runner.invoke(main, ["validate", str(target / "evidence.yaml")])
+    assert checked.exit_code == 0, checked.output
+    assert "格式正确" in checked.output
+    assert "警告" not in checked.output
+
+
+def test_template_is_assessable(tmp_path):
+    runner = CliRunner()
+    runner.invoke(main, ["init", str(tmp_path)])
+    result = runner.invoke(main, ["assess", str(tmp_path / "evidence.yaml"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path)]).exit_code == 0
+    evidence = tmp_path / "evidence.yaml"
+    evidence.write_text("# 已填写的内容\n", encoding="utf-8")
+    again = runner.invoke(main, ["init", str(tmp_path)])
+    assert again.exit_code == 2
+    assert "已存在" in again.output
+    assert evidence.read_text(encoding="utf-8") == "# 已填写的内容\n"
+
+
+def test_template_lists_every_accepted_value():
+    """The template's comments name every enumerated term with its English code, as terms.py has them."""
+    text = (resources.files("safecomm") / "templates" / "evidence.yaml").read_text(encoding="utf-8")
+    for cls in vars(terms).values():
+        if isinstance(cls, type) and issubclass(cls, terms.Term) and cls is not terms.Term:
+            for member in cls:
+                assert f"{member.value}({member.code})" in text, f"template does not list {cls.__name__}.{member.name}"
