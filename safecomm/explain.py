@@ -20,6 +20,8 @@ def check_words(check: Check) -> str:
 def _plain(value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 
