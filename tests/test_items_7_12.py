@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from safecomm.checks import REGISTRY
 from safecomm.engine import evaluate_item
 from safecomm.loading import load_evidence
 
-from conftest import BASE, full, grade, item_result
+from conftest import BASE, evidence, full, grade, item_result
 
 
 def act(id, kind, date="2024-05-10", **fields):
@@ -490,3 +491,41 @@ def test_12_3_other_surveys_and_no_survey_are_c(scheme):
     aware = {**survey(900), "kind": "知晓率"}
     assert grade(scheme, "12.3", surveys=[aware]) == "C"
     assert grade(scheme, "12.3") == "C"
+
+
+# The primitives on their own: absent evidence is "not shown", never a crash.
+
+MINE = {
+    "hazards": {}, "hazards_controlled": {}, "hazard_variety": {"field": "method"}, "injury_sources": {},
+    "injury_years": {}, "injury_trend": {}, "injury_causes": {}, "injury_reports": {"authorities": {"消防安全": ["消防"]}},
+    "emergency_teams": {}, "emergency_equipment": {}, "equipment_ready": {}, "rectifications": {},
+    "rectifications_verified": {}, "findings_rectified": {}, "surveys": {}, "survey_rate": {"kind": ["满意度"]},
+    "public_feedback": {}, "activities_with_files": {}, "goals_beyond_period": {},
+}
+
+
+@pytest.mark.parametrize("name", sorted(MINE))
+def test_primitive_on_empty_evidence_measures_nothing(name):
+    primitive = REGISTRY[name]
+    measure = primitive(evidence(), primitive.params.model_validate(MINE[name]))
+    assert measure.value in (None, 0, False)
+    assert measure.detail
+
+
+def trend(*totals, start=2021):
+    years = [{"year": start + i, "total": t} for i, t in enumerate(totals) if t is not None]
+    primitive = REGISTRY["injury_trend"]
+    return primitive(evidence(injuries={"years": years}), primitive.params())
+
+
+def test_injury_trend_counts_consecutive_falls_up_to_the_latest_year():
+    assert trend(160, 150, 131, 118).value == 3
+    assert trend(120, 150, 131, 118).value == 2
+    rise = trend(150, 131, 140)
+    assert rise.value == 0 and "2023年未比上一年下降" in rise.detail
+
+
+def test_injury_trend_stops_at_a_missing_year_and_says_so():
+    gap = trend(150, None, 131, 118)
+    assert gap.value == 1 and "缺 2022 年数据" in gap.detail
+    assert trend(118).value is None
