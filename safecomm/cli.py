@@ -47,12 +47,19 @@ def main() -> None:
 @main.command()
 @click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
 @scheme_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", show_default=True)
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="另将申报表写成 PDF 文件")
+@click.option("--font-title", type=click.Path(dir_okay=False, path_type=Path), help="标题字体文件（如 方正小标宋），用于 PDF/HTML")
+@click.option("--font-serif", type=click.Path(dir_okay=False, path_type=Path), help="正文字体文件（如 仿宋_GB2312），用于 PDF/HTML")
+@click.option("--font-sans", type=click.Path(dir_okay=False, path_type=Path), help="表头与图表字体文件（如 黑体），用于 PDF/HTML")
 @click.option("--strict", is_flag=True, help="结论不是“可以申报”时以退出码 1 结束")
 @click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="审核表（safecomm review start 生成并填写）")
 @click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表（报告会注明）")
 @handles_input_errors
-def assess(evidence: Path, scheme_ref: str, fmt: str, strict: bool, review_path: Path | None, allow_stale: bool) -> None:
+def assess(
+    evidence: Path, scheme_ref: str, fmt: str, strict: bool, review_path: Path | None, allow_stale: bool,
+    pdf_path: Path | None, font_title: Path | None, font_serif: Path | None, font_sans: Path | None,
+) -> None:
     """评估 EVIDENCE（证据 YAML），按指标列出每个条目的等级、理由和提升建议。"""
     from .engine import assess as run
     from .loading import load_evidence
@@ -69,12 +76,36 @@ def assess(evidence: Path, scheme_ref: str, fmt: str, strict: bool, review_path:
         from .report import markdown
 
         click.echo(markdown.render(result), nl=False)
+    elif fmt == "html":
+        from .report import html
+
+        click.echo(html.render(result, _fonts(font_title, font_serif, font_sans)), nl=False)
     else:
         from .report import text
 
         click.echo(text.render(result, color=sys.stdout.isatty()), nl=False)
+    if pdf_path:
+        from .output import write_atomic
+        from .report import pdf  # WeasyPrint is imported only when a PDF is asked for
+
+        write_atomic(pdf_path, pdf.render(result, evidence.resolve().parent, _fonts(font_title, font_serif, font_sans)))
+        click.echo(f"已生成申报表 {pdf_path}", err=True)
     if strict and not result.verdict.ready:
         sys.exit(1)
+
+
+def _fonts(title: Path | None, serif: Path | None, sans: Path | None):
+    """The user's font files for the 申报表; a path that is not a file is an input error."""
+    from .report.html import Fonts
+
+    given = {"--font-title": title, "--font-serif": serif, "--font-sans": sans}
+    problems = [
+        Problem(str(path), 0, 0, option, "字体文件不存在：请给出 .ttf/.otf/.ttc 字体文件的路径")
+        for option, path in given.items() if path and not path.is_file()
+    ]
+    if problems:
+        raise InputError(problems)
+    return Fonts(title=title, serif=serif, sans=sans)
 
 
 @main.command()

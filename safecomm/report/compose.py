@@ -1,0 +1,251 @@
+"""What the 申报表 says, worked out from the Assessment: the template only lays it out.
+
+Every sentence and number the HTML/PDF prints is made here (or is a field of the assessment),
+so the template holds no logic beyond loops, and the same words appear in HTML and PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from ..assessment import Assessment, IndexEntry, ItemResult
+from ..checks.common import cite
+from ..measure import format_percent
+from . import charts
+
+STATUS = {"met": "达标", "not_met": "未达标", "veto": "否决", "no_data": "无数据"}
+
+
+def cn_date(iso: str | None) -> str | None:
+    """`2024-07-01` → `2024年7月1日` (GB/T 9704: Arabic numerals, no zero padding)."""
+    if not iso:
+        return None
+    d = date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def percent(value: float | None) -> str:
+    return "未登记" if value is None else format_percent(Fraction(str(value)))
+
+
+@dataclass
+class Row:
+    """One item of the self-assessment table."""
+
+    id: str
+    text: str
+    grade: str
+    review: str | None
+    remarks: list[str]
+
+
+@dataclass
+class Group:
+    id: str
+    title: str
+    rows: list[Row]
+
+
+@dataclass
+class Gap:
+    id: str
+    grade: str
+    vetoed: bool
+    reason: str
+    advice: list[str]
+    confirm: str | None
+    override: str | None
+
+
+@dataclass
+class FileLine:
+    path: str
+    sha256: str | None
+
+
+@dataclass
+class IndexRow:
+    id: str
+    kind: str
+    title: str
+    date: str | None
+    files: list[FileLine]
+
+
+@dataclass
+class Chart:
+    number: int
+    title: str
+    svg: str | None
+    empty: str
+    note: str = ""
+
+
+@dataclass
+class Report:
+    """Everything the template prints, in the order it prints it."""
+
+    result: Assessment
+    title: str
+    narrative: list[str]
+    narrative_composed: bool
+    remarks: str
+    county_date: str | None
+    reviewer_line: str | None
+    stale_notice: str | None
+    period: str
+    show_review: bool
+    groups: list[Group]
+    counts: str
+    gaps: list[Gap]
+    charts: list[Chart]
+    index: list[IndexRow]
+    footer: str
+    created: str
+
+
+def compose(result: Assessment, font_family: str = "sans-serif") -> Report:
+    c = result.community
+    review = result.review
+    show_review = review is not None or any(i.override for i in result.items)
+    return Report(
+        result=result,
+        title=f"{c.title}申报表",
+        narrative=[p for p in (c.summary or "").splitlines() if p.strip()] or narrative(result),
+        narrative_composed=not (c.summary or "").strip(),
+        remarks=form_remarks(result),
+        county_date=cn_date(review.date) if review else None,
+        reviewer_line=_reviewer_line(result),
+        stale_notice=(
+            "注意：以下审查意见针对的是另一版本的证据（证据已变更），需重新审核。"
+            if review and review.stale else None
+        ),
+        period=f"{cn_date(result.period.start)}至{cn_date(result.period.end)}",
+        show_review=show_review,
+        groups=[
+            Group(ind.id, ind.title, [_row(result, result.item(i)) for i in ind.items])
+            for ind in result.indicators
+        ],
+        counts="，".join(f"{g} 级 {n} 项" for g, n in result.counts.items()),
+        gaps=gaps(result),
+        charts=chart_list(result, font_family),
+        index=[_index_row(e) for e in result.evidence_index],
+        footer=(
+            f"规则集 {result.scheme.id} {result.scheme.version} · 证据摘要 SHA-256 {result.evidence_digest}"
+        ),
+        created=f"{result.period.end}T00:00:00+00:00",
+    )
+
+
+def narrative(result: Assessment) -> list[str]:
+    """The 简述 composed from the assessment when the community wrote none."""
+    c = result.community
+    out = []
+    start = f"{c.name}于{cn_date(c.launched)}启动安全社区创建工作" if c.launched else f"{c.name}开展安全社区创建工作"
+    people = [f"{c.population}人" if c.population is not None else "", f"{c.households}户" if c.households is not None else ""]
+    people = "、".join(p for p in people if p)
+    out.append(start + (f"，辖区{people}" if people else "") + "。")
+    line = (
+        f"对照《{result.scheme.title}》{len(result.items)}项评定指标自评（评估期{cn_date(result.period.start)}"
+        f"至{cn_date(result.period.end)}）：" + "，".join(f"{g}级{n}项" for g, n in result.counts.items()) + "。"
+    )
+    full = [ind for ind in result.indicators if ind.items and ind.counts.get("A", 0) == len(ind.items)]
+    if full:
+        line += "、".join(f"{ind.id} {ind.title}" for ind in full) + "各条目均达到A级。"
+    out.append(line)
+    projects = result.facts.participation
+    if projects:
+        out.append(
+            f"实施重点事故与伤害预防项目{len(projects)}个：" + "；".join(
+                f"{name}（{pid}，相关人群参与度{percent(rate)}）" for pid, name, rate in projects
+            ) + "。"
+        )
+    injuries = result.facts.injuries
+    if injuries:
+        trend = "、".join(f"{year}年{total}人次" for year, total in injuries)
+        out.append(f"事故与伤害监测：{trend}。")
+    out.append(f"自评结论：{result.verdict.verdict}。")
+    return out
+
+
+def form_remarks(result: Assessment) -> str:
+    vetoes = [i.id for i in result.items if i.vetoed]
+    text = f"自评结论：{result.verdict.verdict}（" + "，".join(f"{g}级{n}项" for g, n in result.counts.items())
+    text += f"；否决项：{'、'.join(vetoes)}）。" if vetoes else "）。"
+    return text + "附：安全社区评定指标自评表、差距与整改建议、图表、证据索引。"
+
+
+def _reviewer_line(result: Assessment) -> str | None:
+    review = result.review
+    if not review or not (review.reviewer or review.unit):
+        return None
+    return "审核人：" + "，".join(x for x in (review.unit, review.reviewer) if x)
+
+
+def _row(result: Assessment, item: ItemResult) -> Row:
+    remarks = []
+    if item.vetoed:
+        remarks.append("否决项")
+    for t in result.thresholds:
+        if t.item == item.id:
+            veto = f"；否决线 {t.veto}" if t.veto else ""
+            remarks.append(f"{t.name}：{t.measured_text}（要求 {t.target}{veto}）{STATUS[t.status]}")
+    if item.needs_review:
+        remarks.append(f"需现场核实：{item.confirm}" if item.confirm else "需现场核实")
+    if item.override:
+        o = item.override
+        who = "，".join(x for x in (o.reviewer, cn_date(o.date)) if x)
+        remarks.append(f"审核改判为 {o.grade}：{o.reason}" + (f"（{who}）" if who else ""))
+    ids = sorted({e for check in item.checks for e in check.evidence})
+    remarks.append(f"证据：{cite(ids)}")
+    return Row(item.id, item.text, item.grade, item.override.grade if item.override else None, remarks)
+
+
+def gaps(result: Assessment) -> list[Gap]:
+    """Every item below A after review, vetoes first, then in the order of the indicator table."""
+    below = [i for i in result.items if i.final_grade != "A"]
+    below.sort(key=lambda i: not i.vetoed)  # stable: indicator order kept within each group
+    out = []
+    for i in below:
+        override = None
+        if i.override:
+            override = f"审核改判为 {i.override.grade}（自评 {i.grade}）：{i.override.reason}"
+        out.append(Gap(
+            id=i.id, grade=i.final_grade, vetoed=i.vetoed, reason=i.reason,
+            advice=list(i.advice), confirm=i.confirm if i.needs_review else None, override=override,
+        ))
+    return out
+
+
+def chart_list(result: Assessment, font_family: str) -> list[Chart]:
+    f = result.facts
+    lines = []
+    if f.participation_target is not None:
+        lines.append((f.participation_target, f"要求 {percent(f.participation_target)}", charts.TARGET))
+    if f.participation_veto is not None:
+        lines.append((f.participation_veto, f"否决线 {percent(f.participation_veto)}", charts.VETO))
+    return [
+        Chart(1, "事故与伤害人次（逐年）", charts.bars(
+            [(f"{y}年", n) for y, n in f.injuries], unit="人次", font=font_family,
+        ) if f.injuries else None, "证据中未填写逐年伤害人次（injuries.years）"),
+        Chart(2, "各指标的条目等级", charts.stacked(
+            [(f"{ind.id} {ind.title}", ind.counts) for ind in result.indicators], font=font_family,
+        ) if result.indicators else None, "规则集中没有指标"),
+        Chart(3, "重点项目相关人群参与度", charts.ratios(
+            [(f"{pid} {name}", rate, percent(rate)) for pid, name, rate in f.participation], lines=lines, font=font_family,
+        ) if f.participation else None, "证据中没有重点项目（projects 中 key: true）",
+            note="" if lines else "规则集未设参与度要求线"),
+        Chart(4, "面向居民的安全教育（每季度次数）", charts.bars(
+            [(q, n) for q, n in f.education_per_quarter], unit="次", font=font_family,
+            line=(1, "每季度一次"),
+        ) if f.education_per_quarter else None, "评估期内没有季度"),
+    ]
+
+
+def _index_row(e: IndexEntry) -> IndexRow:
+    return IndexRow(
+        id=e.id, kind=e.kind, title=e.title, date=cn_date(e.date),
+        files=[FileLine(p, h) for p, h in zip(e.files, e.sha256)],
+    )

@@ -1,0 +1,75 @@
+"""The 申报表 as one self-contained HTML page (CSS inlined, charts as inline SVG).
+
+The PDF is printed from exactly this HTML. Jinja2 autoescapes everything, so a community
+name like `<b>x</b>` prints literally. Fonts are named explicitly (Noto CJK SC) with
+`lang="zh-CN"` so that the Chinese glyph forms are used; a user may supply their own
+仿宋 / 小标宋 / 黑体 files, which then come first in each font stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..assessment import Assessment
+from .compose import compose
+
+ASSETS = resources.files("safecomm") / "report" / "assets"
+SERIF = '"Noto Serif CJK SC", serif'
+SANS = '"Noto Sans CJK SC", sans-serif'
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Optional user font files: `title` (小标宋), `serif` (正文 仿宋), `sans` (表头与图表 黑体)."""
+
+    title: Path | None = None
+    serif: Path | None = None
+    sans: Path | None = None
+
+    def files(self) -> list[Path]:
+        return [p.resolve() for p in (self.title, self.serif, self.sans) if p]
+
+    def stacks(self) -> dict[str, str]:
+        """CSS font-family stacks, each led by the user's font when there is one."""
+        def stack(role: str, path: Path | None, default: str) -> str:
+            return f'"safecomm-{role}", {default}' if path else default
+
+        return {
+            "title": stack("title", self.title, SERIF),
+            "serif": stack("serif", self.serif, SERIF),
+            "sans": stack("sans", self.sans, SANS),
+        }
+
+    def faces(self) -> str:
+        """@font-face rules for the user's files (file: URLs, which the PDF fetcher allows)."""
+        rules = []
+        for role, path in (("title", self.title), ("serif", self.serif), ("sans", self.sans)):
+            if path:
+                rules.append(f'@font-face {{ font-family: "safecomm-{role}"; src: url("{path.resolve().as_uri()}"); }}')
+        return "\n".join(rules)
+
+
+_env = Environment(
+    loader=PackageLoader("safecomm", "report/templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def render(result: Assessment, fonts: Fonts = Fonts()) -> str:
+    stacks = fonts.stacks()
+    css = (ASSETS / "form.css").read_text(encoding="utf-8")
+    return _env.get_template("form.html").render(
+        r=compose(result, font_family=stacks["sans"]),
+        css=Markup(css),
+        fonts=stacks,
+        font_faces=Markup(fonts.faces()),
+    )

@@ -1,0 +1,62 @@
+"""The 申报表 as PDF: the HTML of report/html.py printed by WeasyPrint (≥ 70).
+
+Nothing is fetched from the network: the fetcher serves `data:` URLs, the package's own
+assets, files inside the evidence folder and the user's font files, and refuses the rest.
+The same assessment gives the same bytes in any process: the creation date is the end of the
+assessment period (set in the HTML), never the current time, and the PDF identifier is a hash
+of the content.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..assessment import Assessment
+from . import html
+from .html import Fonts
+
+
+class Refused(ValueError):
+    """A URL the 申报表 may not read."""
+
+
+class LocalFetcher(URLFetcher):
+    """Serves only `data:` URLs and files inside `folders` or listed in `files`."""
+
+    def __init__(self, folders: list[Path], files: list[Path] = ()):
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+        self.folders = [Path(f).resolve() for f in folders]
+        self.files = {Path(f).resolve() for f in files}
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:  # noqa: ANN001 - WeasyPrint's signature
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+            allowed = path in self.files or any(path.is_relative_to(f) for f in self.folders)
+            if allowed and path.is_file():
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+            if allowed:
+                raise Refused(f"文件不存在：{path}")
+            raise Refused(f"拒绝读取 {path}：申报表只读取程序自带的资源和证据文件夹内的文件")
+        raise Refused(f"拒绝读取 {url}：申报表不从网络获取任何内容")
+
+
+def render(result: Assessment, evidence_dir: Path, fonts: Fonts = Fonts()) -> bytes:
+    """The PDF bytes. `evidence_dir` is the folder of the evidence file (attachments live there)."""
+    evidence_dir = Path(evidence_dir).resolve()
+    fetcher = LocalFetcher([Path(str(html.ASSETS)), evidence_dir], fonts.files())
+    font_config = FontConfiguration()
+    document = HTML(
+        string=html.render(result, fonts), base_url=evidence_dir.as_uri() + "/", url_fetcher=fetcher
+    ).render(font_config=font_config)
+    return document.write_pdf(font_config=font_config, pdf_identifier=True)
