@@ -247,9 +247,12 @@ def test_8_6_missing_an_authority_is_b_and_named(scheme):
     assert "未见报告去向：生产安全" in check(result, "four").detail
 
 
-def test_8_6_traffic_police_is_not_public_security(scheme):
-    result = item_result(scheme, "8.6", documents=REPORT_RULES, injuries={"reports_to": ["公安交警大队"]})
+@pytest.mark.parametrize("traffic_police", ["公安交警大队", "县公安局交警大队"])
+def test_8_6_a_department_counts_for_one_aspect_only(scheme, traffic_police):
+    result = item_result(scheme, "8.6", documents=REPORT_RULES, injuries={"reports_to": [traffic_police]})
     assert "覆盖 1/4 个方面" in check(result, "four").detail
+    both = item_result(scheme, "8.6", documents=REPORT_RULES, injuries={"reports_to": [traffic_police, "县公安局"]})
+    assert "覆盖 2/4 个方面" in check(both, "four").detail
 
 
 def test_8_6_no_reporting_rules_is_c(scheme):

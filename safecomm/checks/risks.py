@@ -133,11 +133,13 @@ def injury_causes(ev: Evidence) -> Measure:
 @primitive(unit="count", reads=("injuries.reports_to",))
 def injury_reports(ev: Evidence, authorities: dict[str, list[str]]) -> Measure:
     """报告去向覆盖的方面数：authorities 每个方面（如 交通安全）列出主管部门的关键词（如 交警、交通），
-    injuries.reports_to 中有一个部门提到其中之一，该方面即算覆盖。"""
+    injuries.reports_to 中的每个部门只算作它提到关键词的第一个方面（“公安局交警大队”列在交通安全之下，
+    就不再算社会治安），有部门算作该方面即覆盖。"""
     reports_to = ev.injuries.reports_to
     if not reports_to:
         return Measure(0, "未写明事故与伤害报告的主管部门（injuries.reports_to）")
-    covered = [name for name, keys in authorities.items() if any(mentions(keys, r) for r in reports_to)]
+    aspect = [next((name for name, keys in authorities.items() if mentions(keys, r)), None) for r in reports_to]
+    covered = [name for name in authorities if name in aspect]
     missing = [name for name in authorities if name not in covered]
     detail = f"报告 {'、'.join(reports_to)}，覆盖 {len(covered)}/{len(authorities)} 个方面"
     if missing:
