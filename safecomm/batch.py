@@ -217,19 +217,19 @@ def pdf_name(app: Application) -> str:
     return "-".join(parts) + ".pdf"
 
 
-def _render_pdf(result: Assessment, target: Path) -> None:
-    """The one call into the PDF renderer (the 申报表 of issue 3)."""
+def _render_pdf(result: Assessment, evidence_dir: Path, target: Path) -> None:
+    """The one call into the PDF renderer (the 申报表)."""
     from .output import write_atomic
     from .report import pdf
 
-    write_atomic(target, pdf.render(result))
+    write_atomic(target, pdf.render(result, evidence_dir))
 
 
-def _pdf_job(label: str, result: Assessment, target: Path) -> PdfDone:
+def _pdf_job(label: str, result: Assessment, evidence_dir: Path, target: Path) -> PdfDone:
     import resource
 
     try:
-        _render_pdf(result, target)
+        _render_pdf(result, evidence_dir, target)
         error = None
     except Exception as exc:  # a PDF that cannot be made is reported, the others still are
         error = f"{type(exc).__name__}: {exc}"
@@ -246,7 +246,8 @@ def render_pdfs(
     done = []
     with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), max_tasks_per_child=TASKS_PER_WORKER) as pool:
         futures = [
-            pool.submit(_pdf_job, row.application.label, row.result, pdf_dir / pdf_name(row.application))
+            pool.submit(_pdf_job, row.application.label, row.result, row.application.evidence.parent,
+                        pdf_dir / pdf_name(row.application))
             for row in rows if row.result is not None
         ]
         for future in as_completed(futures):
