@@ -157,14 +157,15 @@ def explain(item: str, scheme_ref: str) -> None:
 
 
 @main.command()
-@click.argument("what", type=click.Choice(["evidence", "scheme", "assessment"]))
+@click.argument("what", type=click.Choice(["evidence", "scheme", "review", "assessment"]))
 def schema(what: str) -> None:
     """输出 JSON Schema（供编辑器校验和提示）。"""
     from .assessment import Assessment
     from .evidence import Evidence
+    from .review import Review
     from .scheme import Scheme
 
-    model = {"evidence": Evidence, "scheme": Scheme, "assessment": Assessment}[what]
+    model = {"evidence": Evidence, "scheme": Scheme, "review": Review, "assessment": Assessment}[what]
     click.echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
 
 
