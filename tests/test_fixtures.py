@@ -130,3 +130,12 @@ def test_template_lists_every_accepted_value():
         if isinstance(cls, type) and issubclass(cls, terms.Term) and cls is not terms.Term:
             for member in cls:
                 assert f"{member.value}({member.code})" in text, f"template does not list {cls.__name__}.{member.name}"
+
+
+def test_evidence_doc_lists_every_accepted_value():
+    """docs/evidence.md's table of accepted values matches terms.py, code for code."""
+    text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
+    for cls in vars(terms).values():
+        if isinstance(cls, type) and issubclass(cls, terms.Term) and cls is not terms.Term:
+            for member in cls:
+                assert f"{member.value} `{member.code}`" in text, f"docs/evidence.md does not list {cls.__name__}.{member.name}"
