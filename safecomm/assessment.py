@@ -60,7 +60,8 @@ class CheckResult(Result):
 
 
 class Override(Result):
-    """A reviewer's grade, kept beside the automatic one, never in its place."""
+    """A reviewer's grade, kept beside the automatic one, never in its place. A grade equal to the
+    automatic one is a remark (confirmation or contest), not an override: see ItemResult.overridden."""
 
     grade: Grade
     reason: str

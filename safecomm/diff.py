@@ -68,8 +68,8 @@ class Diff:
         return bool(self.verdict_changed or self.grades or self.thresholds or self.only_old or self.only_new)
 
 
-def load_side(path: Path, scheme: Scheme) -> Assessment:
-    """An assessment JSON as it is, or an evidence file assessed against `scheme`."""
+def load_side(path: Path, scheme: Scheme | None) -> Assessment:
+    """An assessment JSON as it is, or an evidence file assessed against `scheme` (needed then)."""
     if path.suffix.lower() != ".json":
         from .engine import assess
         from .loading import load_evidence

@@ -8,6 +8,7 @@ made against other evidence is refused unless the caller accepts it as stale.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -155,8 +156,6 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
 
 def _q(text: str | None) -> str:
     """A YAML scalar that reads back as exactly `text` (JSON strings are YAML)."""
-    import json
-
     return '""' if text is None else json.dumps(text, ensure_ascii=False)
 
 
