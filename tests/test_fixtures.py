@@ -7,13 +7,15 @@ only attachments that exist, and land on the verdict it was written to illustrat
 from __future__ import annotations
 
 import json
+import typing
 from importlib import resources
 
 import pytest
 from click.testing import CliRunner
+from pydantic import BaseModel
 
 from conftest import FIXTURES
-from safecomm import assess, terms
+from safecomm import Evidence, assess, terms
 from safecomm.cli import main
 from safecomm.engine import warnings
 from safecomm.loading import load_evidence
@@ -139,3 +141,38 @@ def test_evidence_doc_lists_every_accepted_value():
         if isinstance(cls, type) and issubclass(cls, terms.Term) and cls is not terms.Term:
             for member in cls:
                 assert f"{member.value} `{member.code}`" in text, f"docs/evidence.md does not list {cls.__name__}.{member.name}"
+
+
+def _fields_set(value, path: str, found: set[str]) -> None:
+    """Record every model field that a loaded bundle actually wrote, as dotted paths without indexes."""
+    if isinstance(value, BaseModel):
+        for name in value.model_fields_set:
+            found.add(f"{path}{name}")
+            _fields_set(getattr(value, name), f"{path}{name}.", found)
+    elif isinstance(value, list):
+        for item in value:
+            _fields_set(item, path, found)
+
+
+def _model_fields(model: type[BaseModel], path: str, out: set[str]) -> None:
+    """Every field path of the evidence model, following nested models and lists of models."""
+    for name, info in model.model_fields.items():
+        out.add(f"{path}{name}")
+        for arg in (info.annotation, *typing.get_args(info.annotation)):
+            for inner in (arg, *typing.get_args(arg)):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    _model_fields(inner, f"{path}{name}.", out)
+
+
+def test_ready_fixture_and_template_show_every_field_of_the_format(tmp_path):
+    """The ready bundle is the worked example of the docs and the template is the form to fill:
+    both write every field the format has (the template leaves attachment paths commented out,
+    since it ships no attachments)."""
+    CliRunner().invoke(main, ["init", str(tmp_path)])
+    expected: set[str] = set()
+    _model_fields(Evidence, "", expected)
+    for path, commented in ((FIXTURES / "ready" / "evidence.yaml", set()),
+                            (tmp_path / "evidence.yaml", {"documents.file", "activities.files"})):
+        written: set[str] = set()
+        _fields_set(load_evidence(path), "", written)
+        assert sorted(expected - written - commented) == [], path
