@@ -189,3 +189,16 @@ def test_sheet_mistakes_are_reported_at_their_line(app, edit, where, message):
     assert result.exit_code == 2, result.output
     assert f"{sheet}:{line_of(sheet, where)}:" in result.output
     assert message in result.output
+
+
+def test_html_report_shows_the_override_and_the_opinion(app):
+    html = pytest.importorskip("safecomm.report.html")
+    from safecomm import assess, load_evidence, load_scheme
+    from safecomm.review import apply_review
+
+    ev, sheet, scheme_path = app
+    fill(sheet, "1.1", "B", "现场核实领导小组名单与文件不符", name="王审核", date="2024-12-20", opinion="同意上报，1.1 须补正")
+    scheme = load_scheme(scheme_path)
+    page = html.render(apply_review(assess(load_evidence(ev), scheme), load_review(sheet), scheme))
+    for words in ("现场核实领导小组名单与文件不符", "王审核", "同意上报，1.1 须补正"):
+        assert words in page
