@@ -176,3 +176,14 @@ def test_ready_fixture_and_template_show_every_field_of_the_format(tmp_path):
         written: set[str] = set()
         _fields_set(load_evidence(path), "", written)
         assert sorted(expected - written - commented) == [], path
+
+
+def test_document_attachments_are_the_documents_they_stand_for(bundle):
+    """Each cited PDF opens and its text carries the title of the document record that cites it."""
+    import pypdf
+
+    name, ev = bundle
+    for doc in ev.documents:
+        if doc.file:
+            text = pypdf.PdfReader(FIXTURES / name / doc.file).pages[0].extract_text().replace("\n", "")
+            assert doc.title in text, f"{name}/{doc.file} does not carry 《{doc.title}》"
