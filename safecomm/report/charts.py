@@ -7,6 +7,8 @@ their value as text, and reference lines are dashed and labelled.
 
 from __future__ import annotations
 
+import math
+
 from markupsafe import Markup, escape
 
 WIDTH = 640
@@ -31,27 +33,27 @@ def _text(x: float, y: float, text: object, anchor: str = "start", size: int | N
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(str(text))}</text>'
 
 
-def _nice_max(value: float) -> int:
-    """The axis top: the value rounded up to 1, 2 or 5 times a power of ten (at least 1)."""
+def _axis(value: float) -> tuple[int, int]:
+    """An axis top at or above `value` and a whole-number tick step giving at most five ticks."""
     step = 1
     while True:
         for m in (1, 2, 5):
-            if step * m >= value:
-                return step * m
+            tick = step * m
+            if tick * 5 >= value:
+                return tick * max(1, math.ceil(value / tick)), tick
         step *= 10
 
 
 def bars(data: list[tuple[str, int]], unit: str, font: str, line: tuple[float, str] | None = None) -> Markup:
     """Vertical bars, one per label, with the value above each; optional horizontal reference line."""
-    height, top, bottom, left, right = 210, 24, 32, 52, 16
+    height, top, bottom, left, right = 140, 22, 28, 52, 80
     plot_h = height - top - bottom
-    top_value = _nice_max(max([v for _, v in data] + [line[0] * 2 if line else 0, 1]))
+    top_value, step = _axis(max([v * 1.15 for _, v in data] + [line[0] * 2 if line else 0, 1]))
     y = lambda v: top + plot_h * (1 - v / top_value)  # noqa: E731 - a one-line scale
     body = []
-    for tick in range(5):
-        v = top_value * tick / 4
+    for v in range(0, top_value + 1, step):
         body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{WIDTH - right}" y2="{y(v):.1f}" stroke="{GRID}" stroke-width="0.5"/>')
-        body.append(_text(left - 6, y(v) + 4, f"{v:g}", "end", 11))
+        body.append(_text(left - 6, y(v) + 4, v, "end", 11))
     body.append(_text(left - 6, top - 10, unit, "end", 11))
     slot = (WIDTH - left - right) / len(data)
     width = min(slot * 0.6, 70)
@@ -64,13 +66,13 @@ def bars(data: list[tuple[str, int]], unit: str, font: str, line: tuple[float, s
     if line:
         value, label = line
         body.append(f'<line x1="{left}" y1="{y(value):.1f}" x2="{WIDTH - right}" y2="{y(value):.1f}" stroke="#c0504d" stroke-width="1.5" stroke-dasharray="6 4"/>')
-        body.append(_text(WIDTH - right, y(value) - 5, label, "end", 11, "#c0504d"))
+        body.append(_text(WIDTH - right + 6, y(value) + 4, label, "start", 11, VETO))
     return _svg(height, font, body, unit)
 
 
 def stacked(data: list[tuple[str, dict[str, int]]], font: str) -> Markup:
     """One horizontal bar per indicator, split into its A, B and C items, with a legend."""
-    row, top, left, right = 22, 30, 250, 40
+    row, top, left, right = 18, 28, 250, 40
     height = top + row * len(data) + 10
     most = max(sum(counts.values()) for _, counts in data) or 1
     scale = (WIDTH - left - right) / most
@@ -81,13 +83,13 @@ def stacked(data: list[tuple[str, dict[str, int]]], font: str) -> Markup:
         body.append(_text(x + 19, 16, f"{grade} 级", size=12))
     for r, (label, counts) in enumerate(data):
         y = top + r * row
-        body.append(_text(left - 8, y + 14, label, "end", 12))
+        body.append(_text(left - 8, y + 13, label, "end", 12))
         x = float(left)
         for grade in "ABC":
             n = counts.get(grade, 0)
             if n:
-                body.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{n * scale:.1f}" height="{row - 6}" fill="{GRADE_FILL[grade]}" stroke="#fff" stroke-width="1"/>')
-                body.append(_text(x + n * scale / 2, y + 14.5, n, "middle", 11, "#fff"))
+                body.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{n * scale:.1f}" height="{row - 5}" fill="{GRADE_FILL[grade]}" stroke="#fff" stroke-width="1"/>')
+                body.append(_text(x + n * scale / 2, y + 13, n, "middle", 10, "#fff"))
                 x += n * scale
     return _svg(height, font, body, "各指标的条目等级")
 

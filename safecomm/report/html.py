@@ -68,7 +68,7 @@ def render(result: Assessment, fonts: Fonts = Fonts()) -> str:
     stacks = fonts.stacks()
     css = (ASSETS / "form.css").read_text(encoding="utf-8")
     return _env.get_template("form.html").render(
-        r=compose(result, font_family=stacks["sans"]),
+        r=compose(result, font_family=SANS),  # SVG text takes one family only: the one with SC glyph forms
         css=Markup(css),
         fonts=stacks,
         font_faces=Markup(fonts.faces()),

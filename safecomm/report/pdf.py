@@ -59,4 +59,4 @@ def render(result: Assessment, evidence_dir: Path, fonts: Fonts = Fonts()) -> by
     document = HTML(
         string=html.render(result, fonts), base_url=evidence_dir.as_uri() + "/", url_fetcher=fetcher
     ).render(font_config=font_config)
-    return document.write_pdf(font_config=font_config, pdf_identifier=True)
+    return document.write_pdf(pdf_identifier=True)

@@ -1,0 +1,136 @@
+"""The 申报表 as PDF: extractable text, embedded fonts, same bytes in two processes, a fetcher
+that reads nothing from the network or outside the evidence folder."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import io
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from safecomm import assess, load_evidence, load_scheme
+from safecomm.report import pdf
+from safecomm.report.html import ASSETS, Fonts
+from test_html import FORM_FIELDS, READY, flat, write_bundle
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.fixture(scope="module")
+def ready():
+    return assess(load_evidence(READY), load_scheme())
+
+
+@pytest.fixture(scope="module")
+def document(ready):
+    return PdfReader(io.BytesIO(pdf.render(ready, READY.parent)))
+
+
+def fonts_of(reader: PdfReader) -> dict[str, bool]:
+    """Base font name → whether its program is embedded."""
+    found = {}
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            leaf = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = leaf["/FontDescriptor"].get_object()
+            found[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return found
+
+
+def test_every_field_and_item_id_is_extractable(document, ready):
+    raw = [p.extract_text() for p in document.pages]
+    pages = [flat(p) for p in raw]
+    text = "".join(pages)
+    for field in FORM_FIELDS:
+        assert flat(field) in text, field
+    assert flat(ready.community.name) in pages[0] and "大武口区" in pages[0]
+    for item in ready.items:
+        assert re.search(rf"(?m)^{re.escape(item.id)}\s", "\n".join(raw)), item.id
+    assert "—1—" in pages[0] and f"—{len(pages)}—" in pages[-1]
+    assert ready.evidence_digest in text and f"{ready.scheme.id}{ready.scheme.version}" in text
+
+
+def test_fonts_are_noto_cjk_sc_and_embedded(document):
+    fonts = fonts_of(document)
+    assert fonts and all(fonts.values())
+    names = " ".join(fonts)
+    assert "Noto-Serif-CJK-SC" in names and "Noto-Sans-CJK-SC" in names
+    assert not re.search(r"CJK-(JP|KR|TC|HK)", names)  # the Chinese glyph forms, not the Japanese ones
+
+
+def test_metadata_dates_come_from_the_period_end(document, ready):
+    assert document.metadata["/CreationDate"].startswith("D:20241231")
+    assert document.metadata["/ModDate"] == document.metadata["/CreationDate"]
+    assert document.metadata["/Title"] == f"{ready.community.title}申报表"
+
+
+def test_same_bytes_from_two_processes(tmp_path):
+    digests = []
+    for n in (1, 2):
+        out = tmp_path / f"{n}.pdf"
+        subprocess.run([sys.executable, "-c", "from safecomm.cli import main; main()", "assess", str(READY), "--pdf", str(out)],
+                       check=True, capture_output=True)
+        digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+
+
+def test_user_font_file_is_used_and_embedded(tmp_path):
+    if not DEJAVU.is_file():
+        pytest.skip("DejaVu Sans is not installed")
+    path = write_bundle(tmp_path)
+    reader = PdfReader(io.BytesIO(pdf.render(assess(load_evidence(path), load_scheme()), tmp_path, Fonts(sans=DEJAVU))))
+    fonts = fonts_of(reader)
+    assert any("safecomm-sans" in name for name in fonts) and all(fonts.values())
+    assert not [name for name in fonts if re.search(r"CJK-(JP|KR|TC|HK)", name)]
+
+
+def test_fetcher_serves_data_assets_and_the_evidence_folder_only(tmp_path):
+    evidence = write_bundle(tmp_path / "bundle").parent
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+    fetcher = pdf.LocalFetcher([Path(str(ASSETS)), evidence])
+    assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
+    assert fetcher.fetch((evidence / "attachments" / "d-1.txt").as_uri()).read() == "安全检查制度".encode()
+    assert fetcher.fetch((Path(str(ASSETS)) / "form.css").as_uri()).read().startswith(b"/*")
+    for url in (
+        "http://example.com/x.png", "https://example.com/a.css", "ftp://example.com/f",
+        outside.as_uri(), (evidence / ".." / "secret.txt").as_uri(), "file:///etc/passwd",
+    ):
+        with pytest.raises(pdf.Refused):
+            fetcher.fetch(url)
+
+
+def test_rendering_reaches_no_server(tmp_path):
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    page = (
+        f'<html><head><link rel="stylesheet" href="{base}/a.css"><style>@import "{base}/b.css";'
+        f'@font-face {{ font-family: x; src: url({base}/f.ttf); }} body {{ background: url({base}/bg.png); font-family: x; }}'
+        f'</style></head><body><img src="{base}/i.png"><img src="file:///etc/hostname">x</body></html>'
+    )
+    try:
+        HTML(string=page, base_url=tmp_path.as_uri() + "/", url_fetcher=pdf.LocalFetcher([tmp_path])).write_pdf()
+    finally:
+        server.shutdown()
+    assert hits == []
