@@ -307,7 +307,7 @@ class Evidence(Record):
     @property
     def attachments(self) -> dict[str, Any]:
         """Attachment path as written → `Attachment` (set by the loader; empty when built in code)."""
-        return self._attachments
+        return self.__pydantic_private__["_attachments"]  # not self._attachments: pydantic's __getattr__ is slow
 
     def records(self) -> dict[str, Any]:
         """Every record with an id, by id."""

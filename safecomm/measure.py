@@ -6,7 +6,9 @@ Ratios are kept as exact fractions so that 499/1000 is below 50% and 4/5 is not 
 
 from __future__ import annotations
 
+import functools
 import operator
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
@@ -32,11 +34,13 @@ class Measure:
         object.__setattr__(self, "ids", tuple(sorted(set(self.ids), key=natural_key)))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> tuple:
-    """Sort `A-2` before `A-10`."""
-    import re
+    """Sort `A-2` before `A-10` (cached: the same ids are sorted by many checks)."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
 
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+_DIGITS = re.compile(r"(\d+)")
 
 
 def ratio(part: int, whole: int) -> Fraction | None:
@@ -56,7 +60,8 @@ def format_value(value: Value, unit: Unit) -> str:
 def format_percent(value: Fraction) -> str:
     """0.499 → `49.9%`, 0.5 → `50%`, 2/3 → `66.66%`: truncated to two decimals, so a value
     below a boundary never prints as the boundary itself."""
-    hundredths = int(Fraction(value) * 10000)
+    exact = Fraction(value)
+    hundredths = abs(exact.numerator) * 10000 // exact.denominator * (1 if exact >= 0 else -1)
     whole, frac = divmod(hundredths, 100)
     return f"{whole}%" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0") + "%"
 

@@ -7,6 +7,7 @@ errors when the rule set is loaded, never silently ignored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from fractions import Fraction
 from importlib import resources
@@ -44,17 +45,28 @@ class Bound(Rule):
     def holds(self, value: Value) -> bool:
         if value is None:
             return False
-        return OPERATORS[self.op](Fraction(value), Fraction(str(self.value)))
+        return OPERATORS[self.op](value, exact(self.value))  # int, bool and Fraction compare exactly
 
     def text(self, unit: Unit) -> str:
         """`≥ 50%`"""
-        shown = format_value(Fraction(str(self.value)), unit) if unit == "ratio" else f"{self.value:g}"
-        return f"{SYMBOLS[self.op]} {shown}"
+        return f"{SYMBOLS[self.op]} {shown(self.value, unit)}"
 
     def words(self, unit: Unit) -> str:
         """`不少于50%`"""
-        shown = format_value(Fraction(str(self.value)), unit) if unit == "ratio" else f"{self.value:g}"
-        return f"{WORDS[self.op]}{shown}"
+        return f"{WORDS[self.op]}{shown(self.value, unit)}"
+
+
+# Bounds are few and read for every bundle: their exact value and their text are cached.
+@functools.lru_cache(maxsize=None)
+def exact(value: float) -> Fraction:
+    """A bound as written: `0.5` is exactly 1/2, `0.8` exactly 4/5."""
+    return Fraction(str(value))
+
+
+@functools.lru_cache(maxsize=None)
+def shown(value: float, unit: Unit) -> str:
+    """`50%` for a ratio, `4` for a count."""
+    return format_value(exact(value), unit) if unit == "ratio" else f"{value:g}"
 
 
 class Check(Rule):
@@ -123,7 +135,7 @@ class Check(Rule):
 
     @property
     def bound_params(self) -> Any:
-        return self._params
+        return self.__pydantic_private__["_params"]  # read for every check of every bundle: skip __getattr__
 
 
 class Item(Rule):

@@ -36,7 +36,7 @@ class Primitive:
         return self.doc.splitlines()[0] if self.doc else self.name
 
     def __call__(self, evidence: Any, params: BaseModel) -> Measure:
-        return self.func(evidence, **{name: getattr(params, name) for name in type(params).model_fields})
+        return self.func(evidence, **params.__dict__)  # a params model's __dict__ is its fields
 
 
 REGISTRY: dict[str, Primitive] = {}
