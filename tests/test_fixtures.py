@@ -187,3 +187,21 @@ def test_document_attachments_are_the_documents_they_stand_for(bundle):
         if doc.file:
             text = pypdf.PdfReader(FIXTURES / name / doc.file).pages[0].extract_text().replace("\n", "")
             assert doc.title in text, f"{name}/{doc.file} does not carry 《{doc.title}》"
+
+
+def test_evidence_doc_says_which_items_read_each_section(scheme):
+    """The table 每个条目读哪些证据 in docs/evidence.md names every item whose checks read a section."""
+    import re
+
+    from safecomm.checks import REGISTRY
+
+    text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
+    table = text[text.index("## 每个条目读哪些证据"):]
+    rows = {m.group(1): set(re.findall(r"\d+\.\d+", m.group(2))) for m in re.finditer(r"^\| `(\w+)` \| (.*) \|$", table, re.M)}
+    for _indicator, item in scheme.items():
+        for check in item.checks:
+            # A primitive declares every field it may read (coverage reads agreements or
+            # workforce_training, by its `of`): the item must be listed under at least one.
+            sections = {f.split(".")[0] for f in REGISTRY[check.primitive].reads} - {"community"}
+            listed = {s for s in sections if item.id in rows.get(s, set())}
+            assert not sections or listed, f"docs/evidence.md 中 {'/'.join(sorted(sections))} 一行缺少 {item.id}"
