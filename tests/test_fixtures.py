@@ -205,3 +205,18 @@ def test_evidence_doc_says_which_items_read_each_section(scheme):
             sections = {f.split(".")[0] for f in REGISTRY[check.primitive].reads} - {"community"}
             listed = {s for s in sections if item.id in rows.get(s, set())}
             assert not sections or listed, f"docs/evidence.md 中 {'/'.join(sorted(sections))} 一行缺少 {item.id}"
+
+
+def test_evidence_doc_lists_the_documents_each_item_looks_for(scheme):
+    """The table of documents in docs/evidence.md names, per item, every kind and keyword its checks look for."""
+    import re
+
+    text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| (\d+\.\d+) \| (.*) \|$", text, re.M))
+    for _indicator, item in scheme.items():
+        for check in item.checks:
+            if check.primitive in ("documents", "document_topics"):
+                params = check.bound_params
+                assert item.id in rows, f"docs/evidence.md 的文件表缺少 {item.id}"
+                for word in [k.value for k in params.kind] + list(params.topics):
+                    assert word in rows[item.id], f"docs/evidence.md 的文件表 {item.id} 一行缺少「{word}」"
