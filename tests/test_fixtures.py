@@ -220,3 +220,11 @@ def test_evidence_doc_lists_the_documents_each_item_looks_for(scheme):
                 assert item.id in rows, f"docs/evidence.md 的文件表缺少 {item.id}"
                 for word in [k.value for k in params.kind] + list(params.topics):
                     assert word in rows[item.id], f"docs/evidence.md 的文件表 {item.id} 一行缺少「{word}」"
+
+
+def test_cli_doc_has_a_section_for_every_command():
+    text = (FIXTURES.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        names = [f"{name} {sub}" for sub in command.commands] if hasattr(command, "commands") else [name]
+        for shown in names:
+            assert f"## {shown} " in text, f"docs/cli.md has no section for `safecomm {shown}`"
