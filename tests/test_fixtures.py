@@ -228,3 +228,12 @@ def test_cli_doc_has_a_section_for_every_command():
         names = [f"{name} {sub}" for sub in command.commands] if hasattr(command, "commands") else [name]
         for shown in names:
             assert f"## {shown} " in text, f"docs/cli.md has no section for `safecomm {shown}`"
+
+
+def test_fixtures_readme_states_the_current_results(bundle, scheme):
+    name, ev = bundle
+    result = assess(ev, scheme)
+    row = next(line for line in (FIXTURES / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{name}/`"))
+    counts = result.counts
+    assert f"A {counts['A']}、B {counts['B']}、C {counts['C']}" in row, row
+    assert result.verdict.verdict in row, row
