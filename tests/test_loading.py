@@ -351,3 +351,26 @@ def test_problem_text_is_file_line_column_field_message(tmp_path):
     result = CliRunner().invoke(main, ["validate", str(path)])
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"{path}:5:15  community.population  应为整数")
+
+
+def test_fast_and_pure_python_parsers_agree_on_every_shipped_file():
+    """libyaml does the scanning for speed; PyYAML's own parser must see the same tree and marks."""
+    from conftest import FIXTURES, ROOT
+
+    def nodes(node):
+        yield node.tag, node.start_mark.line, node.start_mark.column, node.value if node.id == "scalar" else None
+        if node.id == "mapping":
+            for key, value in node.value:
+                yield from nodes(key)
+                yield from nodes(value)
+        elif node.id == "sequence":
+            for item in node.value:
+                yield from nodes(item)
+
+    files = sorted(FIXTURES.glob("*/evidence.yaml")) + sorted((ROOT / "safecomm").glob("*/*.yaml"))
+    assert len(files) >= 4
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast, pure = loading._parse(loading._FastLoader, text, str(path)), loading._parse(loading._Loader, text, str(path))
+        assert list(nodes(fast.root)) == list(nodes(pure.root)), path
+        assert fast.data == pure.data

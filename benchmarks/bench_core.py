@@ -1,0 +1,87 @@
+"""Core speed: a cold `safecomm assess --format json` against the Python floor, and 1,000 bundles in one process.
+
+    python benchmarks/bench_core.py [--runs 10] [--bundles 1000]
+
+Targets (2-core machine): the cold CLI within 1.5x the floor `python -c "import pydantic, yaml, click"`;
+1,000 generated bundles loaded (`Evidence.model_validate`) and assessed in under 5 s. Wall times are
+medians; CPU times (user + system of the child) are shown too, since a busy machine inflates wall
+time but hardly CPU time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+READY = HERE.parent / "fixtures" / "ready" / "evidence.yaml"
+sys.path.insert(0, str(HERE))
+
+import gen  # noqa: E402
+
+
+def timed(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one child process."""
+    before = os.times()
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    after = os.times()
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed:\n{done.stderr.decode()}")
+    return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
+
+def medians(argv: list[str], runs: int) -> tuple[float, float]:
+    walls, cpus = zip(*(timed(argv) for _ in range(runs)))
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def cold_cli(runs: int) -> None:
+    exe = shutil.which("safecomm") or sys.exit("safecomm is not on PATH: pip install -e .")
+    floor = [sys.executable, "-c", "import pydantic, yaml, click"]
+    cli = [exe, "assess", str(READY), "--format", "json"]
+    timed(cli)  # warm the file cache and the .pyc files
+    floor_wall, floor_cpu = medians(floor, runs)
+    cli_wall, cli_cpu = medians(cli, runs)
+    print(f"floor   python -c 'import pydantic, yaml, click'   wall {floor_wall:.3f} s   cpu {floor_cpu:.3f} s   (median of {runs})")
+    print(f"cold    safecomm assess ready --format json        wall {cli_wall:.3f} s   cpu {cli_cpu:.3f} s   (median of {runs})")
+    print(f"ratio   {cli_wall / floor_wall:.2f}x wall, {cli_cpu / floor_cpu:.2f}x cpu   (target ≤ 1.5x)")
+
+
+def many(count: int) -> None:
+    from safecomm import Evidence, assess, load_scheme
+
+    scheme = load_scheme()
+    rng = random.Random(2024)
+    bundles = [gen.bundle(rng) for _ in range(count)]
+    verdicts: dict[str, int] = {}
+    start, cpu = time.perf_counter(), time.process_time()
+    for data in bundles:
+        result = assess(Evidence.model_validate(data), scheme)
+        verdicts[result.verdict.verdict] = verdicts.get(result.verdict.verdict, 0) + 1
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    mix = "，".join(f"{v} {n}" for v, n in sorted(verdicts.items()))
+    print(f"bundles {count} generated bundles validated and assessed   wall {wall:.2f} s   cpu {cpu:.2f} s   "
+          f"({wall / count * 1000:.1f} ms each; target < 5 s)   [{mix}]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--bundles", type=int, default=1000)
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, Python {sys.version.split()[0]}")
+    cold_cli(args.runs)
+    many(args.bundles)
+
+
+if __name__ == "__main__":
+    main()
