@@ -7,15 +7,18 @@ only attachments that exist, and land on the verdict it was written to illustrat
 from __future__ import annotations
 
 import json
+import re
 import typing
 from importlib import resources
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel
 
 from conftest import FIXTURES
 from safecomm import Evidence, assess, terms
+from safecomm.checks import REGISTRY
 from safecomm.cli import main
 from safecomm.engine import warnings
 from safecomm.loading import load_evidence
@@ -180,8 +183,6 @@ def test_ready_fixture_and_template_show_every_field_of_the_format(tmp_path):
 
 def test_document_attachments_are_the_documents_they_stand_for(bundle):
     """Each cited PDF opens and its text carries the title of the document record that cites it."""
-    import pypdf
-
     name, ev = bundle
     for doc in ev.documents:
         if doc.file:
@@ -191,10 +192,6 @@ def test_document_attachments_are_the_documents_they_stand_for(bundle):
 
 def test_evidence_doc_says_which_items_read_each_section(scheme):
     """The table 每个条目读哪些证据 in docs/evidence.md names every item whose checks read a section."""
-    import re
-
-    from safecomm.checks import REGISTRY
-
     text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
     table = text[text.index("## 每个条目读哪些证据"):]
     rows = {m.group(1): set(re.findall(r"\d+\.\d+", m.group(2))) for m in re.finditer(r"^\| `(\w+)` \| (.*) \|$", table, re.M)}
@@ -209,8 +206,6 @@ def test_evidence_doc_says_which_items_read_each_section(scheme):
 
 def test_evidence_doc_lists_the_documents_each_item_looks_for(scheme):
     """The table of documents in docs/evidence.md names, per item, every kind and keyword its checks look for."""
-    import re
-
     text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| (\d+\.\d+) \| (.*) \|$", text, re.M))
     for _indicator, item in scheme.items():
