@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import io
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -93,14 +94,27 @@ def test_user_font_file_is_used_and_embedded(tmp_path):
     assert not [name for name in fonts if re.search(r"CJK-(JP|KR|TC|HK)", name)]
 
 
+def test_rare_character_in_a_name_is_printed_and_extractable(tmp_path):
+    """生僻字 (CJK Extension B) must come out of the named SC font, not as a missing glyph.
+    Poppler's extraction is used: pypdf misreads ToUnicode maps with supplementary-plane characters."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils is not installed")
+    path = write_bundle(tmp_path, name="𠮷祥街道办事处")
+    out = tmp_path / "rare.pdf"
+    out.write_bytes(pdf.render(assess(load_evidence(path), load_scheme()), tmp_path))
+    text = subprocess.run(["pdftotext", "-l", "1", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "𠮷祥街道办事处" in text
+    assert not re.search(r"CJK-(JP|KR|TC|HK)", " ".join(fonts_of(PdfReader(out))))
+
+
 def test_fetcher_serves_data_assets_and_the_evidence_folder_only(tmp_path):
     evidence = write_bundle(tmp_path / "bundle").parent
     outside = tmp_path / "secret.txt"
     outside.write_text("secret", encoding="utf-8")
-    fetcher = pdf.LocalFetcher([Path(str(ASSETS)), evidence])
+    fetcher = pdf.LocalFetcher([ASSETS, evidence])
     assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
     assert fetcher.fetch((evidence / "attachments" / "d-1.txt").as_uri()).read() == "安全检查制度".encode()
-    assert fetcher.fetch((Path(str(ASSETS)) / "form.css").as_uri()).read().startswith(b"/*")
+    assert fetcher.fetch((ASSETS / "form.css").as_uri()).read().startswith(b"/*")
     for url in (
         "http://example.com/x.png", "https://example.com/a.css", "ftp://example.com/f",
         outside.as_uri(), (evidence / ".." / "secret.txt").as_uri(), "file:///etc/passwd",

@@ -14,8 +14,7 @@ from ..assessment import Assessment, IndexEntry, ItemResult
 from ..checks.common import cite
 from ..measure import format_percent
 from . import charts
-
-STATUS = {"met": "达标", "not_met": "未达标", "veto": "否决", "no_data": "无数据"}
+from .text import STATUS
 
 
 def cn_date(iso: str | None) -> str | None:

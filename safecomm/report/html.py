@@ -9,7 +9,6 @@ name like `<b>x</b>` prints literally. Fonts are named explicitly (Noto CJK SC) 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -18,7 +17,7 @@ from markupsafe import Markup
 from ..assessment import Assessment
 from .compose import compose
 
-ASSETS = resources.files("safecomm") / "report" / "assets"
+ASSETS = Path(__file__).resolve().parent / "assets"
 SERIF = '"Noto Serif CJK SC", serif'
 SANS = '"Noto Sans CJK SC", sans-serif'
 

@@ -10,6 +10,7 @@ of the content.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -30,7 +31,7 @@ class Refused(ValueError):
 class LocalFetcher(URLFetcher):
     """Serves only `data:` URLs and files inside `folders` or listed in `files`."""
 
-    def __init__(self, folders: list[Path], files: list[Path] = ()):
+    def __init__(self, folders: Iterable[Path], files: Iterable[Path] = ()):
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
         self.folders = [Path(f).resolve() for f in folders]
         self.files = {Path(f).resolve() for f in files}
@@ -54,7 +55,7 @@ class LocalFetcher(URLFetcher):
 def render(result: Assessment, evidence_dir: Path, fonts: Fonts = Fonts()) -> bytes:
     """The PDF bytes. `evidence_dir` is the folder of the evidence file (attachments live there)."""
     evidence_dir = Path(evidence_dir).resolve()
-    fetcher = LocalFetcher([Path(str(html.ASSETS)), evidence_dir], fonts.files())
+    fetcher = LocalFetcher([html.ASSETS, evidence_dir], fonts.files())
     font_config = FontConfiguration()
     document = HTML(
         string=html.render(result, fonts), base_url=evidence_dir.as_uri() + "/", url_fetcher=fetcher
