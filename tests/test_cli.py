@@ -187,8 +187,10 @@ def test_unknown_schema_and_version():
 
 
 def test_installed_console_script_runs_a_fixture(tmp_path):
-    exe = shutil.which("safecomm")
-    assert exe, "the safecomm console script is not on PATH: pip install -e ."
+    # The script installed beside this interpreter (a venv's bin/), not whatever PATH finds first.
+    beside = Path(sys.executable).parent / "safecomm"
+    exe = str(beside) if beside.exists() else shutil.which("safecomm")
+    assert exe, "the safecomm console script is not installed: pip install ."
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run([exe, "assess", str(VETO), "--format", "json", "--strict"],
                           capture_output=True, env=env, cwd=tmp_path, timeout=60)
