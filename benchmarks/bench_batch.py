@@ -94,7 +94,7 @@ def bench_pdfs(n: int, work: Path, jobs: int = 2) -> None:
     done = batch.render_pdfs(rows, work / "pdf", jobs)
     seconds = time.perf_counter() - start
     failed = [d for d in done if d.error]
-    print(f"{n} 份申报表 PDF，{jobs} 个进程（每个进程最多 {batch.TASKS_PER_WORKER} 份后更换）：")
+    print(f"{n} 份申报表 PDF，{jobs} 个进程（约每 {batch.TASKS_PER_WORKER} 份换新进程）：")
     print(f"  {seconds:.1f} s（{seconds / n:.2f} s/份），失败 {len(failed)} 份" + (f"：{failed[0].error}" if failed else ""))
     peaks = defaultdict(list)
     for d in sorted(done, key=lambda d: d.peak_kib):  # a worker's peak only grows: this is its order

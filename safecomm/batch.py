@@ -239,20 +239,33 @@ def _pdf_job(label: str, result: Assessment, evidence_dir: Path, target: Path) -
 def render_pdfs(
     rows: list[Row], pdf_dir: Path, jobs: int, progress: Callable[[PdfDone], None] = lambda done: None,
 ) -> list[PdfDone]:
-    """One 申报表 PDF per assessed row, named after its application, in a recycling process pool."""
+    """One 申报表 PDF per assessed row, named after its application.
+
+    Workers are recycled by running the documents in rounds of `jobs × TASKS_PER_WORKER`, each
+    round in a fresh pool of spawned processes. (ProcessPoolExecutor's own max_tasks_per_child
+    deadlocks once the first workers retire, on Python 3.11 to 3.13: CPython gh-115634.) A worker
+    that dies (out of memory) costs its documents, reported as errors, not the batch.
+    """
     from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     pdf_dir.mkdir(parents=True, exist_ok=True)
+    todo = [row for row in rows if row.result is not None]
+    size = jobs * TASKS_PER_WORKER
     done = []
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        futures = [
-            pool.submit(_pdf_job, row.application.label, row.result, row.application.evidence.parent,
-                        pdf_dir / pdf_name(row.application))
-            for row in rows if row.result is not None
-        ]
-        for future in as_completed(futures):
-            done.append(future.result())
-            progress(done[-1])
+    for start in range(0, len(todo), size):
+        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+            futures = {
+                pool.submit(_pdf_job, row.application.label, row.result, row.application.evidence.parent,
+                            pdf_dir / pdf_name(row.application)): row.application.label
+                for row in todo[start:start + size]
+            }
+            for future in as_completed(futures):
+                try:
+                    done.append(future.result())
+                except BrokenProcessPool:
+                    done.append(PdfDone(futures[future], "生成 PDF 的进程意外退出（可能是内存不足）", 0, 0))
+                progress(done[-1])
     return sorted(done, key=lambda d: d.label)
 
 
