@@ -72,6 +72,7 @@ def test_metadata_dates_come_from_the_period_end(document, ready):
     assert document.metadata["/CreationDate"].startswith("D:20241231")
     assert document.metadata["/ModDate"] == document.metadata["/CreationDate"]
     assert document.metadata["/Title"] == f"{ready.community.title}申报表"
+    assert document.metadata["/Author"] == ready.community.name
 
 
 def test_same_bytes_from_two_processes(tmp_path):
