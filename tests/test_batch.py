@@ -129,12 +129,23 @@ def test_pdf_dir_gives_one_valid_pdf_per_application(district, mini_scheme, tmp_
     pytest.importorskip("safecomm.report.pdf")
     from pypdf import PdfReader
 
-    (district / "坏申报" / "evidence.yaml").unlink()
+    for name in ("东风街道", "新华街道"):  # two are enough: a folder and a side-by-side bundle, and the broken one
+        (district / name / "evidence.yaml").unlink()
     result = run("batch", district, "--scheme", mini_scheme, "--pdf-dir", tmp_path / "pdf", "--jobs", "2")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1  # the broken application; the others still get their PDF
     pdfs = sorted((tmp_path / "pdf").iterdir())
-    assert [p.name for p in pdfs] == ["东风街道.pdf", "和平街道.pdf", "新华街道.pdf", "胜利镇.pdf"]
+    assert [p.name for p in pdfs] == ["和平街道.pdf", "胜利镇.pdf"]
     for pdf in pdfs:
         reader = PdfReader(pdf)
         assert len(reader.pages) >= 1
         assert pdf.stem in "".join(page.extract_text() for page in reader.pages).replace(" ", "")
+
+
+def test_pdf_workers_are_replaced_after_their_share_of_documents(district, mini_scheme, tmp_path, monkeypatch):
+    pytest.importorskip("safecomm.report.pdf")
+    monkeypatch.setattr(batch, "TASKS_PER_WORKER", 1)
+    rows = batch.assess_all(batch.find(district)[:2], load_scheme(mini_scheme))
+    done = batch.render_pdfs(rows, tmp_path / "pdf", jobs=1)
+    assert [d.error for d in done] == [None, None]
+    assert len({d.worker for d in done}) == 2  # one fresh process per document here
+    assert all(d.peak_kib > 0 for d in done)
