@@ -163,7 +163,11 @@ def text(d: Diff) -> str:
         up = sum(1 for g in d.grades if g.direction == "up")
         lines.append(f"等级变化 {len(d.grades)} 项（升 {up}，降 {len(d.grades) - up}）：")
         for g in d.grades:
-            lines += [f"  {ARROW[g.direction]} {g.item:<5} {g.old} → {g.new}", f"      旧：{g.old_reason}", f"      新：{g.new_reason}"]
+            lines += [
+                f"  {ARROW[g.direction]} {g.item:<5} {g.old} → {g.new}  {_short(g.text)}",
+                f"      旧：{g.old_reason}",
+                f"      新：{g.new_reason}",
+            ]
         lines.append("")
     if d.thresholds:
         lines.append(f"阈值变化 {len(d.thresholds)} 项：")
@@ -174,6 +178,10 @@ def text(d: Diff) -> str:
         if ids:
             lines += [f"{label}：{'、'.join(ids)}", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _short(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _cell(value: str) -> str:
