@@ -170,3 +170,16 @@ def test_text_and_json_runs_do_not_import_weasyprint():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+def test_charts_without_data_say_what_is_missing(tmp_path):
+    path = tmp_path / "evidence.yaml"
+    path.write_text(yaml.safe_dump({
+        "format": "safecomm/evidence@1",
+        "community": {"name": "空白街道办事处", "period": {"start": "2024-01-01", "end": "2024-12-31"}},
+    }, allow_unicode=True), encoding="utf-8")
+    page = html.render(assess(load_evidence(path), load_scheme()))
+    assert page.count("<svg ") == 2  # grades per indicator, and education per quarter (all zero)
+    assert "无数据：证据中未填写逐年伤害人次（injuries.years）" in page
+    assert "无数据：证据中没有重点项目（projects 中 key: true）" in page
+    assert "证据中没有文件（documents），也没有带附件的活动。" in page
