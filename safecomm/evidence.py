@@ -6,6 +6,8 @@ evidence an item reads is the rule set's business; here we only say what may be 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -407,20 +409,30 @@ def attachment_locs(data: Any):
 
 
 def canonical(ev: Evidence) -> dict:
-    """The bundle as plain data with id'd collections sorted by id: order of records is not meaning."""
-    data = ev.model_dump(mode="json", exclude_none=True)
-    for name in COLLECTIONS:
-        data[name] = sorted(data.get(name, []), key=lambda r: r["id"])
-    for name in ("teams", "equipment"):
-        data["emergency"][name] = sorted(data["emergency"].get(name, []), key=lambda r: r["id"])
+    """The bundle as plain data with every list sorted: the order of records, members, topics… is not meaning."""
+    data = _unordered(ev.model_dump(mode="json", exclude_none=True))
     data["attachments"] = {p: a.sha256 for p, a in sorted(ev.attachments.items())}
     return data
 
 
+def _unordered(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _unordered(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_unordered(v) for v in value), key=_order)
+    return value
+
+
+def _order(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return value["id"] if isinstance(value, dict) and "id" in value else _canonical_text(value)
+
+
+def _canonical_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def digest(ev: Evidence) -> str:
     """SHA-256 of the canonical bundle (attachment contents included through their hashes)."""
-    import hashlib
-    import json
-
-    text = json.dumps(canonical(ev), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_text(canonical(ev)).encode("utf-8")).hexdigest()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..evidence import Evidence, Rectification
-from ..measure import Measure, ratio
+from ..measure import Measure, natural_key, ratio
 from ..terms import ActivityKind, RectificationKind
 from . import primitive
 from .activities import matching as matching_activities
@@ -58,7 +58,8 @@ def rectifications_verified(ev: Evidence, kind: list[RectificationKind] = []) ->
 def findings_rectified(ev: Evidence) -> Measure:
     """检查发现问题的整改覆盖率：评估期内各次检查发现的问题（findings）中，有整改记录（rectifications.activity
     指向该次检查）对应的比例；每次检查最多计其 findings 条。评估期内检查未记录发现问题时无数据。"""
-    inspections = [a for a in matching_activities(ev, [ActivityKind.INSPECTION]) if a.findings]
+    inspections = sorted((a for a in matching_activities(ev, [ActivityKind.INSPECTION]) if a.findings),
+                         key=lambda a: natural_key(a.id))  # the detail must not depend on file order
     if not inspections:
         return Measure(None, "评估期内的检查未记录发现的问题数（findings）")
     linked = Counter(r.activity for r in ev.rectifications if r.activity)

@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Literal
 
 from ..evidence import Evidence, Goal
-from ..measure import Measure, format_percent, ratio
+from ..measure import Measure, format_percent, natural_key, ratio
 from ..terms import Horizon
 from . import primitive
 from .common import cite, mentions, words
@@ -53,7 +53,8 @@ def goal_share(ev: Evidence, require: list[GoalProperty]) -> Measure:
     （按目标文字中的“下降/降低/减少”或“提高/提升/增加/上升”判断方向，未写方向时要求与基线不同）。"""
     if not ev.goals:
         return Measure(None, "未见事故与伤害预防目标（goals）")
-    lacking = {g.id: [PROPERTY_WORDS[p] for p in require if not _has(g, p)] for g in ev.goals}
+    goals = sorted(ev.goals, key=lambda g: natural_key(g.id))  # the detail must not depend on file order
+    lacking = {g.id: [PROPERTY_WORDS[p] for p in require if not _has(g, p)] for g in goals}
     ok = [gid for gid, missing in lacking.items() if not missing]
     detail = f"{len(ok)}/{len(ev.goals)} 个目标写明了{'、'.join(PROPERTY_WORDS[p] for p in require)}：{cite(ok)}"
     gaps = [f"{gid} 缺{'、'.join(missing)}" for gid, missing in lacking.items() if missing]

@@ -141,7 +141,7 @@ def injury_reports(ev: Evidence, authorities: dict[str, list[str]]) -> Measure:
     aspect = [next((name for name, keys in authorities.items() if mentions(keys, r)), None) for r in reports_to]
     covered = [name for name in authorities if name in aspect]
     missing = [name for name in authorities if name not in covered]
-    detail = f"报告 {'、'.join(reports_to)}，覆盖 {len(covered)}/{len(authorities)} 个方面"
+    detail = f"报告 {'、'.join(sorted(reports_to))}，覆盖 {len(covered)}/{len(authorities)} 个方面"
     if missing:
         detail += f"，未见报告去向：{'、'.join(missing)}"
     return Measure(len(covered), detail)
