@@ -415,18 +415,14 @@ def canonical(ev: Evidence) -> dict:
     return data
 
 
-def _unordered(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _unordered(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return sorted((_unordered(v) for v in value), key=_order)
-    return value
-
-
-def _order(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return value["id"] if isinstance(value, dict) and "id" in value else _canonical_text(value)
+def _unordered(value: dict | list) -> dict | list:
+    """The same data with every list sorted (records by id, others by their JSON text)."""
+    if type(value) is dict:
+        return {k: _unordered(v) if type(v) in (dict, list) else v for k, v in value.items()}
+    items = [_unordered(v) if type(v) in (dict, list) else v for v in value]
+    if items and type(items[0]) is dict:
+        return sorted(items, key=lambda r: r["id"] if "id" in r else _canonical_text(r))
+    return sorted(items, key=str)
 
 
 def _canonical_text(value: Any) -> str:

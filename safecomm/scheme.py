@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
 
+from .checks import REGISTRY
 from .measure import OPERATORS, SYMBOLS, WORDS, Unit, Value, format_value
 
 FORMAT = "safecomm/scheme@1"
@@ -88,8 +89,6 @@ class Check(Rule):
     @field_validator("primitive")
     @classmethod
     def _known(cls, name: str) -> str:
-        from .checks import REGISTRY
-
         if name not in REGISTRY:
             raise ValueError(f"未知的检查原语 {name}；可用的原语见 `safecomm indicators --primitives` 或 docs/primitives.md")
         return name
@@ -98,8 +97,6 @@ class Check(Rule):
     @classmethod
     def _valid_params(cls, params: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         """Checked here rather than after the model, so that the error points at `params:`."""
-        from .checks import REGISTRY
-
         primitive = REGISTRY.get(info.data.get("primitive", ""))
         if primitive is None:
             return params  # the unknown primitive is reported on its own line
@@ -115,8 +112,6 @@ class Check(Rule):
 
     @model_validator(mode="after")
     def _bind(self) -> Check:
-        from .checks import REGISTRY
-
         primitive = REGISTRY[self.primitive]
         if primitive.unit == "bool" and self.target is not None:
             raise ValueError(f"原语 {self.primitive} 给出是/否，不能设 target")
@@ -129,8 +124,6 @@ class Check(Rule):
 
     @property
     def unit(self) -> Unit:
-        from .checks import REGISTRY
-
         return REGISTRY[self.primitive].unit
 
     @property
