@@ -209,7 +209,7 @@ def test_installed_console_script_runs_a_fixture(tmp_path):
 def test_assess_json_imports_no_renderer():
     """The JSON path must not pay for WeasyPrint or Jinja2 (cold start is a product target)."""
     code = (
-        "import sys, runpy; sys.argv = ['safecomm', 'assess', sys.argv[1], '--format', 'json'];"
+        "import sys; sys.argv = ['safecomm', 'assess', sys.argv[1], '--format', 'json'];"
         "from safecomm.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'jinja2', 'fontTools', 'pypdf'))\n"
