@@ -45,7 +45,10 @@ def medians(argv: list[str], runs: int) -> tuple[float, float]:
 
 
 def cold_cli(runs: int) -> None:
-    exe = shutil.which("safecomm") or sys.exit("safecomm is not on PATH: pip install -e .")
+    # The console script of this interpreter, like the floor's `sys.executable`: a version manager's
+    # shim on PATH (pyenv) would add its own start-up to one side only.
+    beside = Path(sys.executable).with_name("safecomm")
+    exe = str(beside) if beside.exists() else shutil.which("safecomm") or sys.exit("safecomm is not installed: pip install -e .")
     floor = [sys.executable, "-c", "import pydantic, yaml, click"]
     # `import pydantic` is lazy: defining a single model pulls in the machinery every model needs.
     one_model = [sys.executable, "-c", "import yaml, click\nfrom pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1)"]
