@@ -59,7 +59,7 @@ Path = Annotated[str, Field(min_length=1, description="附件路径，相对于�
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False, allow_inf_nan=False)
 
 
 class Period(Record):

@@ -174,7 +174,12 @@ def parse_yaml(raw: bytes, label: str) -> Document:
 
 
 def _parse(loader_class: type, text: str, label: str) -> Document:
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as exc:  # PyYAML checks every character up front
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        raise InputError([Problem(label, line, column, "", f"含有不能出现在 YAML 中的控制字符（U+{exc.character:04X}）：请删除")]) from None
     try:
         root = loader.get_single_node()
         if root is None:
@@ -244,6 +249,7 @@ _MESSAGES = {
     "int_from_float": "应为整数（不能有小数）",
     "float_type": "应为数字",
     "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字（不能是 .inf 或 .nan）",
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "date_type": "应为日期，如 2024-03-15 或 2024年3月15日",

@@ -24,7 +24,7 @@ Grade = Literal["A", "B", "C"]
 
 
 class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Bound(Rule):

@@ -125,6 +125,12 @@ def test_non_utf8_file_names_the_line(tmp_path):
     assert "UTF-8" in problems[0].message
 
 
+def test_control_character(tmp_path):
+    text = HEAD + "  summary: 安全\x00社区  # <-\n"
+    problem = one(tmp_path, text, "", "控制字符", "U+0000")
+    assert problem.column == 14
+
+
 def test_utf8_with_bom_is_fine(tmp_path):
     assert load_evidence(write(tmp_path, "\ufeff" + HEAD)).community.name == "测试街道办事处"
 
@@ -149,6 +155,12 @@ def test_missing_file_and_directory(tmp_path):
 
 def test_wrong_type(tmp_path):
     one(tmp_path, HEAD + "  population: 五万  # <-\n", "community.population", "应为整数", "五万")
+
+
+@pytest.mark.parametrize("number", [".inf", "-.inf", ".nan", "1e400"])
+def test_infinite_numbers_are_refused(tmp_path, number):
+    text = HEAD + f"budget:\n  - {{year: 2024, planned: {number}}}  # <-\n"
+    one(tmp_path, text, "budget[0].planned", "有限的数字")
 
 
 def test_wrong_type_deep_in_a_list(tmp_path):

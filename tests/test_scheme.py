@@ -130,6 +130,13 @@ def test_malformed_bound(tmp_path):
     assert "比较" in problem.message
 
 
+def test_infinite_bound(tmp_path):
+    text = MINI.replace('target: {">=": 3}', 'target: {">=": .inf}')
+    [problem] = refused(tmp_path, text)
+    assert problem.line == line_of(text, ".inf")
+    assert "有限" in problem.message
+
+
 def test_duplicate_item_id(tmp_path):
     second = MINI[MINI.index('      - id: "1.1"'):]
     text = MINI + second
