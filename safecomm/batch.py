@@ -15,12 +15,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .assessment import Assessment
 from .loading import InputError
 from .review import sheet_path
 from .scheme import Scheme, VerdictPolicy
+
+if TYPE_CHECKING:
+    from .report.html import Fonts
 
 GAPS = 3
 
@@ -217,19 +220,20 @@ def pdf_name(app: Application) -> str:
     return "-".join(parts) + ".pdf"
 
 
-def _render_pdf(result: Assessment, evidence_dir: Path, target: Path) -> None:
+def _render_pdf(result: Assessment, evidence_dir: Path, target: Path, fonts: Fonts | None) -> None:
     """The one call into the PDF renderer (the 申报表)."""
     from .output import write_atomic
     from .report import pdf
+    from .report.html import Fonts
 
-    write_atomic(target, pdf.render(result, evidence_dir))
+    write_atomic(target, pdf.render(result, evidence_dir, fonts or Fonts()))
 
 
-def _pdf_job(label: str, result: Assessment, evidence_dir: Path, target: Path) -> PdfDone:
+def _pdf_job(label: str, result: Assessment, evidence_dir: Path, target: Path, fonts: Fonts | None) -> PdfDone:
     import resource
 
     try:
-        _render_pdf(result, evidence_dir, target)
+        _render_pdf(result, evidence_dir, target, fonts)
         error = None
     except Exception as exc:  # a PDF that cannot be made is reported, the others still are
         error = f"{type(exc).__name__}: {exc}"
@@ -237,9 +241,10 @@ def _pdf_job(label: str, result: Assessment, evidence_dir: Path, target: Path) -
 
 
 def render_pdfs(
-    rows: list[Row], pdf_dir: Path, jobs: int, progress: Callable[[PdfDone], None] = lambda done: None,
+    rows: list[Row], pdf_dir: Path, jobs: int, fonts: Fonts | None = None,
+    progress: Callable[[PdfDone], None] = lambda done: None,
 ) -> list[PdfDone]:
-    """One 申报表 PDF per assessed row, named after its application.
+    """One 申报表 PDF per assessed row, named after its application, in the user's `fonts` if given.
 
     Workers are recycled by running the documents in rounds of `jobs × TASKS_PER_WORKER`, each
     round in a fresh pool of spawned processes. (ProcessPoolExecutor's own max_tasks_per_child
@@ -257,7 +262,7 @@ def render_pdfs(
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
             futures = {
                 pool.submit(_pdf_job, row.application.label, row.result, row.application.evidence.parent,
-                            pdf_dir / pdf_name(row.application)): row.application.label
+                            pdf_dir / pdf_name(row.application), fonts): row.application.label
                 for row in todo[start:start + size]
             }
             for future in as_completed(futures):

@@ -227,9 +227,13 @@ def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bo
 @click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), help="为每份申报生成申报表 PDF，放在此文件夹")
 @click.option("--jobs", type=click.IntRange(min=1), help="并行的进程数（默认：CPU 核数）")
 @click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表")
+@click.option("--font-title", type=click.Path(dir_okay=False, path_type=Path), help="标题字体文件，用于 PDF/HTML（同 assess）")
+@click.option("--font-serif", type=click.Path(dir_okay=False, path_type=Path), help="正文字体文件，用于 PDF/HTML（同 assess）")
+@click.option("--font-sans", type=click.Path(dir_okay=False, path_type=Path), help="表头与图表字体文件，用于 PDF/HTML（同 assess）")
 @handles_input_errors
 def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path | None, json_out: Path | None,
-          pdf_dir: Path | None, jobs: int | None, allow_stale: bool) -> None:
+          pdf_dir: Path | None, jobs: int | None, allow_stale: bool,
+          font_title: Path | None, font_serif: Path | None, font_sans: Path | None) -> None:
     """评估 DIRECTORY 下的全部申报（每个文件夹一个 evidence.yaml，或并排的 *.yaml），输出汇总表。
 
     证据旁的 *.review.yaml 审核表会一并采用。任何一份申报无法评估时退出码为 1。
@@ -238,6 +242,7 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     from .output import write_atomic
 
     scheme = schemes.load_scheme(scheme_ref)
+    fonts = _fonts(font_title, font_serif, font_sans) if html_out or pdf_dir else None
     apps = district.find(directory)
     if not apps:
         raise InputError([Problem(str(directory), 0, 0, "", "文件夹中没有找到申报（evidence.yaml 或 *.yaml 证据文件）")])
@@ -254,12 +259,12 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     if html_out:
         from .report import batch_html
 
-        batch_html.write(rows, html_out)
+        batch_html.write(rows, html_out, fonts)
     failed = {row.application.label for row in rows if row.error}
     if pdf_dir:
         assessed = [row for row in rows if row.result]
         with click.progressbar(length=len(assessed), label="申报表 PDF", file=stderr) as bar:
-            pdfs = district.render_pdfs(assessed, pdf_dir, jobs, progress=lambda done: bar.update(1))
+            pdfs = district.render_pdfs(assessed, pdf_dir, jobs, fonts, progress=lambda done: bar.update(1))
         for done in pdfs:
             if done.error:
                 click.echo(f"{done.label}：生成 PDF 失败：{done.error}", err=True)

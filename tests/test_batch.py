@@ -149,3 +149,9 @@ def test_pdf_workers_are_replaced_after_their_share_of_documents(district, mini_
     assert [d.error for d in done] == [None, None]
     assert len({d.worker for d in done}) == 2  # one fresh process per document here
     assert all(d.peak_kib > 0 for d in done)
+
+
+def test_a_missing_font_file_is_an_input_error_before_any_work(district, mini_scheme, tmp_path):
+    result = run("batch", district, "--scheme", mini_scheme, "--pdf-dir", tmp_path / "pdf", "--font-serif", tmp_path / "仿宋.ttf")
+    assert result.exit_code == 2 and "--font-serif" in result.output
+    assert not (tmp_path / "pdf").exists()

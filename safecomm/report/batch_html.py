@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ..batch import COLUMNS, Row, pdf_name, summary
 from ..output import write_atomic
 from . import charts
-from .html import SANS
+from .html import SANS, Fonts
 from .html import render as community_report
 
 _env = Environment(
@@ -50,13 +50,13 @@ def render(rows: list[Row], links: dict[str, str]) -> str:
     )
 
 
-def write(rows: list[Row], target: Path) -> None:
-    """Write the summary page and, beside it, each assessed community's own report."""
+def write(rows: list[Row], target: Path, fonts: Fonts = Fonts()) -> None:
+    """Write the summary page and, beside it, each assessed community's own report (in `fonts`)."""
     folder = target.with_suffix("")
     links = {}
     for row in rows:
         if row.result is not None:
             name = pdf_name(row.application).removesuffix(".pdf") + ".html"
-            write_atomic(folder / name, community_report(row.result))
+            write_atomic(folder / name, community_report(row.result, fonts))
             links[row.application.label] = f"{quote(folder.name)}/{quote(name)}"
     write_atomic(target, render(rows, links))
