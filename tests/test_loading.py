@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safecomm import loading
 from safecomm.cli import main
@@ -386,3 +390,26 @@ def test_fast_and_pure_python_parsers_agree_on_every_shipped_file():
         fast, pure = loading._parse(loading._FastLoader, text, str(path)), loading._parse(loading._Loader, text, str(path))
         assert list(nodes(fast.root)) == list(nodes(pure.root)), path
         assert fast.data == pure.data
+
+
+MUTATIONS = [":", "- ", " ", "\n", "'", '"', "[", "]", "{", "}", "&a ", "*a", "!!python/object ", "\t", "#",
+             "2024-02-30", "null", "~", "yes", "0o17", "1:30", ".inf", "<<: {}", "? ", "|", "\x00", "\ufeff", "年", "id: X"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.sampled_from(MUTATIONS + [""]), st.integers(0, 12)), min_size=1, max_size=4))
+def test_a_mangled_file_is_an_input_error_never_a_crash(edits):
+    """Insert or cut text anywhere in a real bundle: either it still loads, or it is refused with problems."""
+    from conftest import FIXTURES
+
+    text = (FIXTURES / "rectify" / "evidence.yaml").read_text(encoding="utf-8")
+    for where, insert, cut in edits:
+        at = int(where * len(text))
+        text = text[:at] + insert + text[at + cut:]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "evidence.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            load_evidence(path)
+        except InputError as exc:
+            assert exc.problems and all(p.message for p in exc.problems)
