@@ -9,7 +9,7 @@ search for the next.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -89,11 +89,14 @@ if CParser is not None:
 
 @dataclass
 class Document:
-    """A parsed YAML file: its data and the node tree that knows where everything was."""
+    """A parsed YAML file: its data, the node tree that knows where everything was, and the
+    problems that did not stop reading (a duplicate key: the last one is read, as PyYAML does,
+    so that the rest of the file is still checked and reported with it)."""
 
     file: str
     data: Any
     root: yaml.Node | None
+    problems: list[Problem] = field(default_factory=list)
 
     def where(self, loc: tuple, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the deepest node along `loc` that exists; with `key`,
@@ -122,7 +125,7 @@ class Document:
 def _child(node: yaml.Node | None, segment: Any) -> tuple[yaml.Node, yaml.Node] | None:
     """(key node, value node) of `segment` under `node`; a list item is its own key."""
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
+        for key, value in reversed(node.value):  # of a duplicated key, the last one is read
             if str(key.value) == str(segment):
                 return key, value
     elif isinstance(node, yaml.SequenceNode) and isinstance(segment, int) and 0 <= segment < len(node.value):
@@ -185,8 +188,6 @@ def _parse(loader_class: type, text: str, label: str) -> Document:
         if root is None:
             raise InputError([Problem(label, 1, 1, "", "文件为空：应为 YAML 映射（键: 值）")])
         problems = list(_duplicate_keys(root, label, ()))
-        if problems:
-            raise InputError(problems)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -199,7 +200,7 @@ def _parse(loader_class: type, text: str, label: str) -> Document:
         raise InputError([Problem(label, 0, 0, "", f"YAML 错误：{exc}")]) from None
     finally:
         loader.dispose()
-    return Document(label, data, root)
+    return Document(label, data, root, problems)
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -311,9 +312,12 @@ def load_model(doc: Document, model: type[M], context: dict | None = None) -> M:
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), "应为 YAML 映射（键: 值），而不是单个值或列表")])
     try:
-        return model.model_validate(doc.data, context=context)
+        result = model.model_validate(doc.data, context=context)
     except ValidationError as exc:
-        raise InputError(validation_problems(doc, exc)) from None
+        raise InputError(doc.problems + validation_problems(doc, exc)) from None
+    if doc.problems:
+        raise InputError(doc.problems)
+    return result
 
 
 def sha256_file(path: Path) -> str:
@@ -336,7 +340,7 @@ def load_evidence(path: str | Path):
     doc = read_yaml(path)
     if not isinstance(doc.data, dict):
         load_model(doc, Evidence)  # raises the "not a mapping" problem
-    problems: list[Problem] = []
+    problems = list(doc.problems)
     try:
         evidence = Evidence.model_validate(doc.data)
     except ValidationError as exc:

@@ -89,8 +89,16 @@ def test_duplicate_key_names_both_lines(tmp_path):
 
 
 def test_duplicate_key_inside_a_list(tmp_path):
-    text = HEAD + "activities:\n  - id: A-1\n    kind: 教育\n    id: A-2  # <-\n"
+    text = HEAD + "activities:\n  - id: A-1\n    kind: 教育\n    id: A-2  # <-\n    date: 2024-03-01\n    title: 讲座\n"
     one(tmp_path, text, "activities[0].id", "第 6 行")
+
+
+def test_duplicate_key_is_reported_with_the_other_problems(tmp_path):
+    text = HEAD + "  population: 100\n  population: 很多  # <-\n  households: 很多  # <-\n"
+    problems = refused(write(tmp_path, text))
+    assert [(p.line, p.path) for p in problems] == [
+        (6, "community.population"), (6, "community.population"), (7, "community.households")]
+    assert "重复" in problems[0].message and "应为整数" in problems[1].message
 
 
 @pytest.mark.parametrize("snippet", [
