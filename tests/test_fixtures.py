@@ -217,12 +217,17 @@ def test_evidence_doc_lists_the_documents_each_item_looks_for(scheme):
                     assert word in rows[item.id], f"docs/evidence.md 的文件表 {item.id} 一行缺少「{word}」"
 
 
-def test_cli_doc_has_a_section_for_every_command():
+def test_cli_doc_has_a_section_for_every_command_and_option():
     text = (FIXTURES.parent / "docs" / "cli.md").read_text(encoding="utf-8")
     for name, command in main.commands.items():
         names = [f"{name} {sub}" for sub in command.commands] if hasattr(command, "commands") else [name]
         for shown in names:
             assert f"## {shown} " in text, f"docs/cli.md has no section for `safecomm {shown}`"
+        for sub in getattr(command, "commands", {name: command}).values():
+            for param in sub.params:
+                for opt in param.opts:
+                    if opt.startswith("--") and opt != "--help":
+                        assert f"`{opt}" in text, f"docs/cli.md does not mention {name} {opt}"
 
 
 def test_fixtures_readme_states_the_current_results(bundle, scheme):
