@@ -122,9 +122,18 @@ def test_review_opinion_override_and_stale_notice(ready):
     assert re.search(rf'<td class="id">{re.escape(item.id)}</td>.*?<td class="tick review">B</td>', page, re.S)
     assert "同意上报。" in page and "2025年1月15日" in page and "大武口区安委会办公室，王审核" in page
     assert "需重新审核" in page
-    assert "审核改判为 B：现场核实职责文件未印发（王审核，2025年1月14日）" in page
+    assert f"审核改判为 B（自评 {item.grade}）：现场核实职责文件未印发（王审核，2025年1月14日）" in page
     plain = html.render(ready)
     assert "审核</th>" not in plain and "需重新审核" not in plain
+
+
+def test_a_remark_on_an_unchanged_grade_is_not_called_an_override(ready):
+    reviewed = ready.model_copy(deep=True)
+    item = reviewed.items[0]
+    item.override = Override(grade=item.grade, reason="现场核实，领导小组名单属实", reviewer="王审核")
+    page = html.render(reviewed)
+    assert f"审核意见（等级维持 {item.grade}）：现场核实，领导小组名单属实（王审核）" in page
+    assert "审核改判" not in page
 
 
 def test_charts_are_inline_svg_with_the_rule_set_lines(ready):

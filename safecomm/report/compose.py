@@ -196,10 +196,18 @@ def _row(result: Assessment, item: ItemResult) -> Row:
     if item.override:
         o = item.override
         who = "，".join(x for x in (o.reviewer, cn_date(o.date)) if x)
-        remarks.append(f"审核改判为 {o.grade}：{o.reason}" + (f"（{who}）" if who else ""))
+        remarks.append(review_words(item) + (f"（{who}）" if who else ""))
     ids = sorted({e for check in item.checks for e in check.evidence})
     remarks.append(f"证据：{cite(ids)}")
     return Row(item.id, item.text, item.grade, item.override.grade if item.override else None, remarks)
+
+
+def review_words(item: ItemResult) -> str:
+    """A changed grade reads as 改判; a reviewer's remark on an unchanged grade as 审核意见."""
+    o = item.override
+    if item.overridden:
+        return f"审核改判为 {o.grade}（自评 {item.grade}）：{o.reason}"
+    return f"审核意见（等级维持 {item.grade}）：{o.reason}"
 
 
 def gaps(result: Assessment) -> list[Gap]:
@@ -208,9 +216,7 @@ def gaps(result: Assessment) -> list[Gap]:
     below.sort(key=lambda i: not i.vetoed)  # stable: indicator order kept within each group
     out = []
     for i in below:
-        override = None
-        if i.override:
-            override = f"审核改判为 {i.override.grade}（自评 {i.grade}）：{i.override.reason}"
+        override = review_words(i) if i.override else None
         out.append(Gap(
             id=i.id, grade=i.final_grade, vetoed=i.vetoed, reason=i.reason,
             advice=list(i.advice), confirm=i.confirm if i.needs_review else None, override=override,
