@@ -247,8 +247,7 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     if not apps:
         raise InputError([Problem(str(directory), 0, 0, "", "文件夹中没有找到申报（evidence.yaml 或 *.yaml 证据文件）")])
     jobs = jobs or district.default_jobs()
-    stderr = click.get_text_stream("stderr")
-    with click.progressbar(length=len(apps), label="评估", file=stderr) as bar:
+    with click.progressbar(length=len(apps), label="评估", file=sys.stderr) as bar:
         rows = district.assess_all(apps, scheme, allow_stale, jobs, progress=lambda row: bar.update(1))
     rows = district.sort_rows(rows, scheme.verdict)
     click.echo(district.table_text(rows), nl=False)
@@ -263,7 +262,7 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     failed = {row.application.label for row in rows if row.error}
     if pdf_dir:
         assessed = [row for row in rows if row.result]
-        with click.progressbar(length=len(assessed), label="申报表 PDF", file=stderr) as bar:
+        with click.progressbar(length=len(assessed), label="申报表 PDF", file=sys.stderr) as bar:
             pdfs = district.render_pdfs(assessed, pdf_dir, jobs, fonts, progress=lambda done: bar.update(1))
         for done in pdfs:
             if done.error:

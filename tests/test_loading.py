@@ -74,6 +74,10 @@ def test_syntax_error_names_its_line(tmp_path):
     one(tmp_path, HEAD + "  summary: 口号: 安全第一  # <-\n", "", "YAML 语法错误", "加引号")
 
 
+def test_colon_inside_a_one_line_record(tmp_path):
+    one(tmp_path, HEAD + "documents:\n  - {id: D-1, kind: 制度, title: 会议: 主题}  # <-\n", "", "一行写法", "加引号")
+
+
 def test_unclosed_quote_points_where_it_opens(tmp_path):
     one(tmp_path, HEAD + 'activities:\n  - id: "A-1  # <-\n    kind: 教育\n', "", "引号")
 
