@@ -115,7 +115,8 @@ def _reason(checks, vetoed, failed_b, failed_a) -> str:
     """One line: the veto, else the first failing check, else what showed the item is met."""
     if vetoed:
         c = next(c for c in checks if c.vetoed)
-        return f"否决：{c.detail}（{c.measured_text}，否决线 {c.veto}）"
+        shown = "" if c.measured_text in c.detail else f"{c.measured_text}，"  # say the value once
+        return f"否决：{c.detail}（{shown}否决线 {c.veto}）"
     failing = failed_b or failed_a
     if failing:
         c = failing[0]
