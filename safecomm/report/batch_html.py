@@ -10,22 +10,13 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..batch import COLUMNS, Row, pdf_name, summary
 from ..output import write_atomic
 from . import charts
-from .html import SANS, Fonts
+from .html import SANS, TEMPLATES, Fonts
 from .html import render as community_report
 
-_env = Environment(
-    loader=PackageLoader("safecomm", "report/templates"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
 
 
 def render(rows: list[Row], links: dict[str, str]) -> str:
@@ -39,7 +30,7 @@ def render(rows: list[Row], links: dict[str, str]) -> str:
             for grade, n in ind.counts.items():
                 totals[grade] += n
     order = [v for v in dict.fromkeys(row.result.verdict.verdict for row in rows if row.result)]
-    return _env.get_template("batch.html.j2").render(
+    return TEMPLATES.get_template("batch.html.j2").render(
         font=SANS,
         columns=COLUMNS[:-1],
         rows=[(summary(row), links.get(row.application.label), row.error) for row in rows],

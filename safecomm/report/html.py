@@ -53,7 +53,7 @@ class Fonts:
         return "\n".join(rules)
 
 
-_env = Environment(
+TEMPLATES = Environment(  # shared by every HTML renderer: autoescaped, strict
     loader=PackageLoader("safecomm", "report/templates"),
     autoescape=True,
     undefined=StrictUndefined,
@@ -66,7 +66,7 @@ _env = Environment(
 def render(result: Assessment, fonts: Fonts = Fonts()) -> str:
     stacks = fonts.stacks()
     css = (ASSETS / "form.css").read_text(encoding="utf-8")
-    return _env.get_template("form.html").render(
+    return TEMPLATES.get_template("form.html").render(
         r=compose(result, font_family=SANS),  # SVG text takes one family only: the one with SC glyph forms
         css=Markup(css),
         fonts=stacks,
