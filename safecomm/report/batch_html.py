@@ -10,13 +10,11 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
-
 from ..batch import COLUMNS, Row, pdf_name, summary
 from ..output import write_atomic
 from . import charts
 from .html import SANS, TEMPLATES, Fonts
 from .html import render as community_report
-
 
 
 def render(rows: list[Row], links: dict[str, str]) -> str:
