@@ -215,7 +215,7 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
         "found undefined alias": "不允许使用 YAML 别名（*）",
         "found unexpected end of stream": "文件意外结束：引号或括号没有闭合",
         "found unknown escape character": "引号内有无法识别的转义字符：改用单引号",
-        "expected ',' or '}', but got ':'": "一行写法 {…} 里的值含有冒号：请给该值加引号，如 title: \"会议: 主题\"",
+        "expected ',' or '}', but got ':'": "一行写法 {…} 里出现了意外的冒号：若值含“: ”，请给该值加引号（如 title: \"会议: 主题\"）；也可能是前面的 { 没有用 } 闭合",
         "expected ',' or '}'": "一行写法 {…} 没有正确结束：检查逗号和右花括号 }",
         "expected ',' or ']'": "一行写法 […] 没有正确结束：检查逗号和右方括号 ]",
     }
