@@ -6,7 +6,7 @@ from ..evidence import Evidence
 from ..measure import Measure
 from ..terms import MemberCategory, OrganizationKind
 from . import primitive
-from .common import cite, seen
+from .common import cite
 
 
 def _of_kind(ev: Evidence, kind: OrganizationKind):
