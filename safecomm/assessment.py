@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 FORMAT = "safecomm/assessment@1"
 Grade = Literal["A", "B", "C"]
 Status = Literal["met", "not_met", "veto", "no_data"]
+CheckStatus = Literal["passed", "failed", "unknown"]
 
 
 class Result(BaseModel):
@@ -47,9 +48,12 @@ class Period(Result):
 
 class CheckResult(Result):
     id: str
-    level: Literal["A", "B"]
+    level: Literal["A", "B", "defect"] = Field(description="A：达到 A 级所需；defect：未通过即为严重缺陷（C）")
     requirement: str
     passed: bool
+    status: CheckStatus = Field(description="passed 通过；failed 未通过；unknown 文件中无从判断（该字段从未填写），需现场核实")
+    seen: bool = Field(description="是否见到与本检查相关的证据（条目有任何相关证据即至少为 B）")
+    cites: str | None = Field(None, description="引用另一条目的检查结果（如 3.3/pledges-all），本条目不因它降级")
     detail: str
     evidence: list[str] = Field(description="用到的证据编号")
     measured: float | int | bool | None = None
@@ -82,7 +86,8 @@ class ItemResult(Result):
     confirm: str | None = None
     vetoed: bool = False
     checks: list[CheckResult]
-    advice: list[str] = Field(description="达到更高等级还需要做什么")
+    advice: list[str] = Field(description="达到更高等级还需要做什么（给填写证据的人：含字段名）")
+    plain_advice: list[str] = Field([], description="同一建议的公文用语（印在申报表上：不含字段名）")
 
     @property
     def overridden(self) -> bool:
@@ -153,7 +158,9 @@ class Assessment(Result):
     indicators: list[IndicatorResult]
     thresholds: list[ThresholdResult]
     counts: dict[Grade, int]
+    grading: str = Field("", description="条目等级的评定办法（规则集的解释）")
     verdict: Verdict
+    sample: bool = Field(False, description="证据中仍有模板的示例数据（示例数据不参与评定）")
     review: ReviewInfo | None = None
     facts: Facts
     evidence_index: list[IndexEntry]

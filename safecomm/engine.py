@@ -75,6 +75,8 @@ def evaluate_check(evidence: Evidence, check: Check) -> out.CheckResult:
         level=check.level,
         requirement=check.requirement,
         passed=passed and not vetoed,
+        status="passed" if passed and not vetoed else "failed",
+        seen=bool(measure.ids),
         detail=measure.detail,
         evidence=list(measure.ids),
         measured=as_number(measure.value),
@@ -108,6 +110,7 @@ def evaluate_item(evidence: Evidence, indicator_id: str, item: Item) -> out.Item
         vetoed=vetoed,
         checks=checks,
         advice=[_advice(rule, result) for rule, result in zip(item.checks, checks) if not result.passed],
+        plain_advice=[_advice(rule, result) for rule, result in zip(item.checks, checks) if not result.passed],
     )
 
 

@@ -58,6 +58,25 @@ Count = Annotated[int, Field(ge=0)]
 Path = Annotated[str, Field(min_length=1, description="附件路径，相对于证据文件所在文件夹")]
 
 
+def _item_id(value: Any) -> Any:
+    """`8.6` written without quotes arrives as a number: read it back as the id `8.6`."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value)) if isinstance(value, float) else f"{value}"
+    return value.strip() if isinstance(value, str) else value
+
+
+def _one_or_many(value: Any) -> Any:
+    """A single value stands for a list of one (`audience: 居民` or `audience: [居民, 老年人]`)."""
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+ItemId = Annotated[str, BeforeValidator(_item_id), Field(pattern=r"^\d+\.\d+$", description="条目编号，如 8.6")]
+Items = Annotated[list[ItemId], Field(
+    description="本记录支持的条目（如 [8.6, 1.4]）：按指标装盒的档案写在这里，是最直接的对应",
+    json_schema_extra={"examples": [["8.6", "1.4"]]},
+)]
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False, allow_inf_nan=False)
 
@@ -119,6 +138,7 @@ class Document(Record):
     number: str | None = Field(None, description="文号")
     issued: Day | None = None
     topics: list[str] = []
+    items: Items = []
     file: Path | None = None
 
 
@@ -144,13 +164,17 @@ class Activity(Record):
     date: Day
     title: str
     scope: InspectionScope | None = Field(None, description="检查的类型：综合 | 专项 | 日常")
-    audience: Audience | None = None
+    audience: Annotated[list[Audience], BeforeValidator(_one_or_many)] = Field(
+        [], description="对象：一个或多个，如 居民 或 [居民, 应急队伍]；老年人、儿童、学生、残疾人、流动人口属于居民",
+        json_schema_extra={"examples": ["居民", ["老年人", "儿童"]]},
+    )
     domains: list[Domain] = []
     participants: Count | None = None
     project: str | None = Field(None, description="所属安全促进项目（projects 中的 id）")
     organizer: str | None = Field(None, description="组织单位（organizations 中的 id）")
     findings: Count | None = Field(None, description="检查发现的问题数")
     place: str | None = None
+    items: Items = []
     files: list[Path] = []
 
 
@@ -191,7 +215,8 @@ class Hazard(Record):
     place: str
     category: str | None = None
     level: HazardLevel = HazardLevel.GENERAL
-    method: str | None = Field(None, description="辨识方式，如 日常巡查 专项排查 居民报告 专家评估")
+    method: str | None = Field(None, description="辨识方式，如 日常巡查 专项排查 居民报告 专家评估（不写时按发现它的检查推断）")
+    activity: str | None = Field(None, description="发现它的检查（activities 中的编号）")
     high_risk_environment: bool = False
     controlled: bool = False
 
@@ -221,7 +246,9 @@ class Agreements(Record):
 
 class Rectification(Record):
     id: Id
-    kind: RectificationKind = RectificationKind.RECTIFY
+    kind: RectificationKind | None = Field(
+        None, description="整改 | 纠正 | 预防；不写时推断：指向检查的为整改，写明举一反三、推广的为预防，针对事故伤害原因的为纠正",
+    )
     activity: str | None = Field(None, description="发现问题的检查（activities 中的 id）")
     issue: str
     found: Day | None = None
@@ -339,6 +366,7 @@ REFERENCES = (
     ("activities", "project", "projects"),
     ("activities", "organizer", "organizations"),
     ("rectifications", "activity", "activities"),
+    ("hazards", "activity", "activities"),
 )
 
 

@@ -250,7 +250,7 @@ activities:
     assert ev.community.launched.isoformat() == "2023-05-10"
     assert ev.organizations[0].established.isoformat() == "2023-05-10"
     first = ev.activities[0]
-    assert (first.kind.value, first.audience.value, first.date.isoformat()) == ("教育", "居民", "2024-03-15")
+    assert (first.kind.value, [a.value for a in first.audience], first.date.isoformat()) == ("教育", ["居民"], "2024-03-15")
     assert [d.value for d in first.domains] == ["消防安全", "家居安全"]
     assert first.title == "2024-03-15"  # a date-looking title stays text
     assert ev.activities[1].scope.value == "综合"

@@ -26,7 +26,7 @@ def matching(
         a for a in ev.activities
         if (not kind or a.kind in kind)
         and (not scope or a.scope in scope)
-        and (not audience or a.audience in audience)
+        and (not audience or not set(a.audience).isdisjoint(audience))
         and (not domains or set(a.domains) & set(domains))
         and (not organizer or org_kind.get(a.organizer) in organizer)
         and (not in_period or a.date in ev.period)
@@ -77,8 +77,7 @@ def activity_variety(
     found = matching(ev, kind, in_period=in_period)
     values: set[str] = set()
     for a in found:
-        got = getattr(a, field)
-        values |= {v.value for v in got} if isinstance(got, list) else ({got.value} if got else set())
+        values |= {v.value for v in getattr(a, field)} if field != "kind" else {a.kind.value}
     label = {"kind": "形式", "audience": "对象", "domains": "领域"}[field]
     what = describe(kind, in_period=in_period)
     if not found:

@@ -14,7 +14,7 @@ from .common import cite, words
 
 
 def _of_kind(ev: Evidence, kind: list[RectificationKind]) -> list[Rectification]:
-    return [r for r in ev.rectifications if not kind or r.kind in kind]
+    return [r for r in ev.rectifications if not kind or (r.kind or RectificationKind.RECTIFY) in kind]
 
 
 def _what(kind: list[RectificationKind]) -> str:
