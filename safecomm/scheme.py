@@ -202,6 +202,18 @@ class Scheme(Rule):
             for item in indicator.items:
                 yield indicator, item
 
+    def reads(self) -> dict[str, list[str]]:
+        """Evidence field path (`activities.date`) → the items whose checks read it, in table order:
+        what the docs, the template and the workbook say about each field."""
+        found: dict[str, list[str]] = {}
+        for _, item in self.items():
+            for check in item.checks:
+                for path in REGISTRY[check.primitive].reads:
+                    ids = found.setdefault(path, [])
+                    if item.id not in ids:
+                        ids.append(item.id)
+        return found
+
     def item(self, item_id: str) -> tuple[Indicator, Item]:
         for indicator, item in self.items():
             if item.id == item_id:
