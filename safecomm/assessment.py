@@ -48,13 +48,14 @@ class Period(Result):
 
 class CheckResult(Result):
     id: str
-    level: Literal["A", "B", "defect"] = Field(description="A：达到 A 级所需；defect：未通过即为严重缺陷（C）")
+    level: Literal["A", "related", "defect"] = Field(description="A：达到 A 级所需；defect：未通过即为严重缺陷（C）；related：相关证据，不影响 A")
     requirement: str
     passed: bool
     status: CheckStatus = Field(description="passed 通过；failed 未通过；unknown 文件中无从判断（该字段从未填写），需现场核实")
     seen: bool = Field(description="是否见到与本检查相关的证据（条目有任何相关证据即至少为 B）")
     cites: str | None = Field(None, description="引用另一条目的检查结果（如 3.3/pledges-all），本条目不因它降级")
-    detail: str
+    detail: str = Field(description="看到了什么（公文用语，不含字段名）")
+    hint: str | None = Field(None, description="近似但未计入的记录，及怎样登记（给填写证据的人）")
     evidence: list[str] = Field(description="用到的证据编号")
     measured: float | int | bool | None = None
     measured_text: str | None = None

@@ -32,6 +32,9 @@ def handles_input_errors(func):
     return wrapper
 
 
+# Fields that only help the rules read a record (declared items, links, the period): never missed.
+AIDS = {"documents.items", "activities.items", "hazards.activity", "community.period"}
+
 scheme_option = click.option(
     "--scheme", "scheme_ref", default=schemes.DEFAULT, show_default=True,
     help="规则集：内置规则集的编号，或规则集 YAML 文件的路径",
@@ -65,7 +68,7 @@ def assess(
     from .loading import load_evidence
 
     scheme = schemes.load_scheme(scheme_ref)
-    result = run(load_evidence(evidence), scheme)
+    result = run(load_evidence(evidence, scheme), scheme)
     if review_path:
         from .review import apply_review, load_review
 
@@ -110,15 +113,24 @@ def _fonts(title: Path | None, serif: Path | None, sans: Path | None):
 
 @main.command()
 @click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@scheme_option
 @handles_input_errors
-def validate(evidence: Path) -> None:
-    """只检查 EVIDENCE 的格式与引用，列出全部问题（文件:行:列 字段 说明）。"""
+def validate(evidence: Path, scheme_ref: str) -> None:
+    """只检查 EVIDENCE 的格式与引用，列出全部问题（文件:行:列 字段 说明）；另提示规则集会读、本证据从未填写的字段。"""
+    from . import sample
     from .engine import warnings
+    from .evidence import fields_used
     from .loading import load_evidence
 
-    ev = load_evidence(evidence)
-    for warning in warnings(ev):
+    scheme = schemes.load_scheme(scheme_ref)
+    ev = load_evidence(evidence, scheme)
+    for warning in warnings(ev, scheme, sample.split(ev)[1]):
         click.echo(f"警告：{warning}", err=True)
+    used = fields_used(ev)
+    for field, items in scheme.reads().items():
+        if field not in used and not any(u.startswith(field + ".") for u in used) and field not in AIDS:
+            click.echo(f"提示：本证据从未填写 {field}（读取它的条目：{'、'.join(items)}）；"
+                       "这些条目中依赖它的检查可能要求现场核实或达不到 A", err=True)
     click.echo(f"{evidence}：格式正确（{len(ev.records())} 条带编号的记录）。")
 
 
@@ -209,7 +221,8 @@ def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bo
     from .review import new_sheet, sheet_path
 
     target = output or sheet_path(evidence)
-    result = run(load_evidence(evidence), schemes.load_scheme(scheme_ref))
+    scheme = schemes.load_scheme(scheme_ref)
+    result = run(load_evidence(evidence, scheme), scheme)
     try:
         write_atomic(target, new_sheet(result), overwrite=force)
     except FileExistsError:

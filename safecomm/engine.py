@@ -1,8 +1,12 @@
 """Evaluate a rule set against a community's evidence: `assess(evidence, scheme) -> Assessment`.
 
-Pure: reads only its arguments. An item is A when every check passes, B when every B-level
-check passes, else C; a check whose veto line is crossed makes the item C and is reported
-as a veto. The verdict comes from the rule set's verdict policy.
+Pure: reads only its arguments. An item is C when it shows no related evidence of any kind,
+or when a veto line is crossed or a named severe defect holds; any related evidence gives at
+least B; A when every A-level check passes. A check that cannot be settled on paper (the bundle
+never uses the field it needs) asks for on-site confirmation and keeps the item at B at most,
+never C by itself. A check that cites another item's (`see`) shows that item's finding and
+counts as related evidence, but only its owner is graded on it. The verdict comes from the
+rule set's verdict policy.
 """
 
 from __future__ import annotations
@@ -11,26 +15,32 @@ from collections import Counter
 from fractions import Fraction
 
 from . import assessment as out
+from . import sample
 from .checks import REGISTRY
-from .checks.activities import matching
-from .checks.common import quarter, quarter_name, quarters
-from .evidence import Evidence, digest
-from .measure import as_number, format_value
+from .checks.activities import per_quarter
+from .evidence import Evidence, digest, iter_identified
+from .index import Index
+from .measure import as_number, format_value, natural_key
 from .scheme import Check, Item, Scheme, VerdictPolicy
 from .terms import ActivityKind, Audience
 
 GRADES = ("A", "B", "C")
 # What the education-per-quarter chart counts: the forms 6.4 names, for residents.
 EDUCATION = [ActivityKind.EDUCATION, ActivityKind.TRAINING, ActivityKind.DRILL, ActivityKind.PUBLICITY]
+TAGS = {"A": "A", "defect": "严重缺陷", "related": "B"}
 
 
 def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
-    items = [evaluate_item(evidence, indicator.id, item) for indicator, item in scheme.items()]
+    real, left_out = sample.split(evidence)
+    index = Index(real, scheme)
+    own = {
+        f"{item.id}/{check.id}": evaluate_check(index.at(item.id), check)
+        for _, item in scheme.items() for check in item.checks if check.primitive
+    }
+    items = [evaluate_item(indicator.id, item, own) for indicator, item in scheme.items()]
     thresholds = [
-        _threshold(item, check, result)
-        for (_, rule), item in zip(scheme.items(), items)
-        for check, result in zip(rule.checks, item.checks)
-        if check.threshold
+        _threshold(item.id, check, own[f"{item.id}/{check.id}"])
+        for _, item in scheme.items() for check in item.checks if check.threshold
     ]
     community = evidence.community
     return out.Assessment(
@@ -53,31 +63,37 @@ def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
         indicators=indicator_results(scheme, items),
         thresholds=thresholds,
         counts=grade_counts(items),
+        grading=scheme.grading.note,
         verdict=decide(scheme.verdict, items),
-        facts=facts(evidence, scheme),
+        sample=bool(left_out) or sample.community_is_sample(evidence),
+        facts=facts(index, scheme),
         evidence_index=evidence_index(evidence),
-        warnings=warnings(evidence),
+        warnings=warnings(evidence, scheme, left_out),
     )
 
 
-def evaluate_check(evidence: Evidence, check: Check) -> out.CheckResult:
+def evaluate_check(index: Index, check: Check) -> out.CheckResult:
     primitive = REGISTRY[check.primitive]
-    measure = primitive(evidence, check.bound_params)
+    measure = primitive(index, check.bound_params)
     unit = primitive.unit
     if unit == "bool":
-        passed = bool(measure.value)
-        vetoed = False
+        passed, vetoed = bool(measure.value), False
     else:
         passed = check.target.holds(measure.value)
         vetoed = check.veto is not None and check.veto.holds(measure.value)
+    if vetoed or (passed and not measure.unknown):
+        status = "failed" if vetoed else "passed"
+    else:
+        status = "unknown" if measure.unknown else "failed"
     return out.CheckResult(
         id=check.id,
         level=check.level,
         requirement=check.requirement,
-        passed=passed and not vetoed,
-        status="passed" if passed and not vetoed else "failed",
-        seen=bool(measure.ids),
+        passed=status == "passed",
+        status=status,
+        seen=measure.seen,
         detail=measure.detail,
+        hint=measure.hint,
         evidence=list(measure.ids),
         measured=as_number(measure.value),
         measured_text=None if unit == "bool" else format_value(measure.value, unit),
@@ -87,63 +103,94 @@ def evaluate_check(evidence: Evidence, check: Check) -> out.CheckResult:
     )
 
 
-def evaluate_item(evidence: Evidence, indicator_id: str, item: Item) -> out.ItemResult:
-    checks = [evaluate_check(evidence, check) for check in item.checks]
-    vetoed = any(c.vetoed for c in checks)
-    failed_b = [c for c in checks if c.level == "B" and not c.passed]
-    failed_a = [c for c in checks if c.level == "A" and not c.passed]
-    if vetoed or failed_b:
+def _cited(check: Check, owner: out.CheckResult) -> out.CheckResult:
+    """The owner's finding shown in the citing item: related evidence here, graded only there."""
+    item_id = check.see.split("/")[0]
+    return owner.model_copy(update={
+        "id": check.id, "level": "related", "requirement": check.requirement, "cites": check.see,
+        "detail": f"见 {item_id}：{owner.detail}", "vetoed": False, "hint": None,
+    })
+
+
+def evaluate_item(indicator_id: str, item: Item, own: dict[str, out.CheckResult]) -> out.ItemResult:
+    checks = [own[f"{item.id}/{c.id}"] if c.primitive else _cited(c, own[c.see]) for c in item.checks]
+    rules = dict(zip((c.id for c in checks), item.checks))
+    mine = [c for c in checks if c.cites is None]
+    vetoed = [c for c in mine if c.vetoed]
+    defects = [c for c in mine if c.level == "defect" and c.status == "failed"]
+    seen = any(c.seen for c in checks)
+    wanting = [c for c in mine if c.level == "A" and c.status != "passed"]
+    if vetoed or defects or not seen:
         grade = "C"
-    elif failed_a:
-        grade = "B"
     else:
-        grade = "A"
+        grade = "B" if wanting else "A"
+    unknown = [c for c in mine if c.status == "unknown"]
+    confirm = "；".join(filter(None, [item.confirm] + [f"文件中无从判断：{c.requirement}" for c in unknown])) or None
+    if grade == "A":
+        todo = []
+    elif not seen:
+        todo = [c for c in mine if c.level != "related"]
+    else:
+        todo = vetoed + defects + [c for c in wanting if c not in vetoed]
     return out.ItemResult(
         id=item.id,
         indicator=indicator_id,
         text=item.text,
         grade=grade,
         final_grade=grade,
-        reason=_reason(checks, vetoed, failed_b, failed_a),
-        needs_review=item.confirm is not None,
-        confirm=item.confirm,
-        vetoed=vetoed,
+        reason=_reason(checks, vetoed, defects, seen, wanting, rules),
+        needs_review=confirm is not None,
+        confirm=confirm,
+        vetoed=bool(vetoed),
         checks=checks,
-        advice=[_advice(rule, result) for rule, result in zip(item.checks, checks) if not result.passed],
-        plain_advice=[_advice(rule, result) for rule, result in zip(item.checks, checks) if not result.passed],
+        advice=[_advice(rules[c.id], c, plain=False) for c in todo],
+        plain_advice=[_advice(rules[c.id], c, plain=True) for c in todo],
     )
 
 
-def _reason(checks, vetoed, failed_b, failed_a) -> str:
-    """One line: the veto, else the first failing check, else what showed the item is met."""
+def _reason(checks, vetoed, defects, seen, wanting, rules) -> str:
+    """One line: the veto, the defect, the blank, else the first thing short of A, else what showed A."""
     if vetoed:
-        c = next(c for c in checks if c.vetoed)
+        c = vetoed[0]
         shown = "" if c.measured_text in c.detail else f"{c.measured_text}，"  # say the value once
         return f"否决：{c.detail}（{shown}否决线 {c.veto}）"
-    failing = failed_b or failed_a
-    if failing:
-        c = failing[0]
-        more = f"；另有 {len(failing) - 1} 项未达到" if len(failing) > 1 else ""
-        return f"{c.detail}{more}"
-    strongest = next((c for c in reversed(checks) if c.level == "A"), checks[-1])
+    if defects:
+        c = defects[0]
+        return f"严重缺陷：{c.detail}（{rules[c.id].why}）"
+    if not seen:
+        return f"空白：未见与本条目相关的证据（{checks[0].detail}）"
+    if wanting:
+        failed = [c for c in wanting if c.status == "failed"] or wanting
+        more = f"；另有 {len(wanting) - 1} 项未达到或待核实" if len(wanting) > 1 else ""
+        return f"{failed[0].detail}{more}"
+    strongest = next((c for c in reversed(checks) if c.level == "A" and c.cites is None), checks[-1])
     return strongest.detail
 
 
-def _advice(rule: Check, result: out.CheckResult) -> str:
-    """The rule set's advice, with the gap to the target where it is a count."""
-    gap = ""
+def _advice(rule: Check, result: out.CheckResult, plain: bool) -> str:
+    """The rule set's advice with the gap to the target; for whoever fills in the evidence, the tag
+    and how to record it; for the stamped papers, the advice alone."""
+    if result.status == "unknown":
+        return f"备齐材料供现场核实：{rule.requirement}" if plain else f"[核实] {rule.requirement}：{rule.record or rule.advice}"
+    text = f"{rule.advice}{_gap(rule, result)}"
+    if plain:
+        return text
+    tag = "否决" if result.vetoed else TAGS[rule.level]
+    return f"[{tag}] {text}" + (f"——{rule.record}" if rule.record else "")
+
+
+def _gap(rule: Check, result: out.CheckResult) -> str:
     if rule.target and rule.unit == "count" and rule.target.op in (">=", ">") and not result.vetoed:
         need = int(rule.target.value) + (1 if rule.target.op == ">" else 0)
         have = int(result.measured or 0)
         if need > have:
-            gap = f"（现有 {have}，还差 {need - have}）"
-    elif rule.target and rule.unit == "ratio":
-        gap = f"（现为 {result.measured_text}，要求 {result.target}）"
-    level = "B" if rule.level == "B" else "A"
-    return f"[{level}] {rule.advice}{gap}"
+            return f"（现有 {have}，还差 {need - have}）"
+    elif rule.target and rule.unit == "ratio" and result.measured_text:
+        return f"（现为 {result.measured_text}，要求 {result.target}）"
+    return ""
 
 
-def _threshold(item: out.ItemResult, check: Check, result: out.CheckResult) -> out.ThresholdResult:
+def _threshold(item_id: str, check: Check, result: out.CheckResult) -> out.ThresholdResult:
     if result.measured is None:
         status = "no_data"
     elif result.vetoed:
@@ -153,7 +200,7 @@ def _threshold(item: out.ItemResult, check: Check, result: out.CheckResult) -> o
     else:
         status = "not_met"
     return out.ThresholdResult(
-        item=item.id,
+        item=item_id,
         check=check.id,
         name=check.threshold,
         measured=result.measured,
@@ -210,19 +257,19 @@ def _condition(key: str, items: list[out.ItemResult]) -> str:
     return f"{key} 级 {len(graded)} 项" + (f"：{'、'.join(graded)}" if graded else "")
 
 
-def facts(evidence: Evidence, scheme: Scheme) -> out.Facts:
-    injuries = sorted((y.year, y.total) for y in evidence.injuries.years)
+def facts(index: Index, scheme: Scheme) -> out.Facts:
+    ev = index.ev
+    injuries = sorted((y.year, y.total) for y in ev.injuries.years)
+    key, _ = index.key_projects()
     participation = [
         (p.id, p.name, as_number(Fraction(p.participants or 0, p.target_population)) if p.target_population else None)
-        for p in sorted(evidence.projects, key=lambda p: p.id)
-        if p.key
+        for p in sorted(key, key=lambda p: natural_key(p.id))
     ]
-    per_quarter = Counter(quarter(a.date) for a in matching(evidence, EDUCATION, audience=[Audience.RESIDENTS]))
-    education = [(quarter_name(q), per_quarter.get(q, 0)) for q in quarters(evidence.period.start, evidence.period.end)]
     # The chart's 50% and 30% lines are the rule set's own, from the check that measures the same figure.
     rule = next((c for _, item in scheme.items() for c in item.checks if c.primitive == "participation" and c.target), None)
     return out.Facts(
-        injuries=injuries, participation=participation, education_per_quarter=education,
+        injuries=injuries, participation=participation,
+        education_per_quarter=per_quarter(index, EDUCATION, [Audience.RESIDENTS]),
         participation_target=rule.target.value if rule else None,
         participation_veto=rule.veto.value if rule and rule.veto else None,
     )
@@ -242,8 +289,6 @@ def evidence_index(evidence: Evidence) -> list[out.IndexEntry]:
                 id=a.id, kind=a.kind.value, title=a.title, date=a.date.isoformat(),
                 files=list(a.files), sha256=[_sha(evidence, f) for f in a.files],
             ))
-    from .measure import natural_key
-
     return sorted(entries, key=lambda e: natural_key(e.id))
 
 
@@ -252,6 +297,18 @@ def _sha(evidence: Evidence, path: str) -> str | None:
     return found.sha256 if found else None
 
 
-def warnings(evidence: Evidence) -> list[str]:
+def warnings(evidence: Evidence, scheme: Scheme | None = None, left_out: list[str] = ()) -> list[str]:
+    out_ = []
+    if left_out or sample.community_is_sample(evidence):
+        what = f"：{'、'.join(left_out[:8])}{' 等' if len(left_out) > 8 else ''}（共 {len(left_out)} 处）" if left_out else ""
+        out_.append(f"示例数据：证据中仍有模板的示例内容{what}。示例内容不参与评定，请换成本社区的实际情况"
+                    + ("；单位名称也仍是示例" if sample.community_is_sample(evidence) else ""))
     missing = sorted(p for p, a in evidence.attachments.items() if a.missing)
-    return [f"附件 {p} 不存在：该附件不能作为证据，请补充或更正路径" for p in missing]
+    out_ += [f"附件 {p} 不存在：该附件不能作为证据，请补充或更正路径" for p in missing]
+    if scheme is not None:
+        known = {item.id for _, item in scheme.items()}
+        for _, record in iter_identified(evidence):
+            stray = [i for i in getattr(record, "items", []) if i not in known]
+            if stray:
+                out_.append(f"{record.id} 声明支持的条目 {'、'.join(stray)} 不在规则集 {scheme.id} 中，未计入")
+    return out_

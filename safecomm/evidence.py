@@ -410,6 +410,40 @@ def reference_problems(data: Any, where=lambda loc: ".".join(map(str, loc))) -> 
     return problems
 
 
+def item_problems(data: Any, known: set[str], scheme_id: str) -> list[tuple[tuple, str]]:
+    """Declared `items` that the active rule set does not have, as (loc, message in Chinese)."""
+    problems = []
+    for collection in ("documents", "activities"):
+        for loc, record in _records(data, collection):
+            declared = record.get("items")
+            for j, value in enumerate(declared if isinstance(declared, list) else []):
+                item = _item_id(value)
+                if isinstance(item, str) and re.match(r"^\d+\.\d+$", item) and item not in known:
+                    problems.append((loc + ("items", j), f"条目 {item} 不在规则集 {scheme_id} 中：条目编号见 safecomm indicators"))
+    return problems
+
+
+def fields_used(ev: Evidence) -> set[str]:
+    """Every field path (`activities.audience`) that the bundle writes somewhere: what a rule that
+    reads a field can see. A list counts when it has an entry."""
+    used: set[str] = set()
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, BaseModel):
+            for name in value.model_fields_set:
+                child = getattr(value, name)
+                if child in (None, [], {}):
+                    continue
+                used.add(f"{path}{name}")
+                walk(child, f"{path}{name}.")
+        elif isinstance(value, list):
+            for entry in value:
+                walk(entry, path)
+
+    walk(ev, "")
+    return used
+
+
 class Attachment(BaseModel):
     """A file the evidence cites, as found when the bundle was loaded."""
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from .checks import REGISTRY
-from .scheme import Check, Scheme
+from .scheme import Check, Scheme, _terms_named
+
+LEVELS = {"A": "A", "defect": "严重缺陷", "related": "相关"}
 
 
 def check_words(check: Check) -> str:
-    """`[A] 领导机构成员来自至少5个部门 — member_sectors(kind=领导机构)，要求 ≥ 5`"""
+    """`[A] 领导机构成员来自至少5个部门 — member_sectors(kind=[领导机构])，要求 ≥ 5`"""
+    if check.see:
+        return f"[引用] {check.requirement} — 见 {check.see}（在该条目评定，此处只作为相关证据）"
     params = ", ".join(f"{k}={_plain(v)}" for k, v in check.params.items())
-    line = f"[{check.level}] {check.requirement} — {check.primitive}({params})"
+    line = f"[{LEVELS[check.level]}] {check.requirement} — {check.primitive}({params})"
     if check.target:
         line += f"，要求 {check.target.text(check.unit)}"
     if check.veto:
@@ -39,10 +43,13 @@ def indicators_data(scheme: Scheme) -> dict:
                         "note": item.note,
                         "confirm": item.confirm,
                         "checks": [
+                            {"id": c.id, "level": c.level, "requirement": c.requirement, "see": c.see}
+                            if c.see else
                             {"id": c.id, "level": c.level, "requirement": c.requirement, "primitive": c.primitive,
                              "params": c.bound_params.model_dump(mode="json"), "threshold": c.threshold,
                              "target": c.target.text(c.unit) if c.target else None,
-                             "veto": c.veto.text(c.unit) if c.veto else None}
+                             "veto": c.veto.text(c.unit) if c.veto else None,
+                             "advice": c.advice, "record": c.record, "why": c.why}
                             for c in item.checks
                         ],
                     }
@@ -70,15 +77,19 @@ def item_text(scheme: Scheme, item_id: str) -> str:
     lines = [f"{item.id}（{indicator.id} {indicator.title}）", item.text, ""]
     if item.note:
         lines += [f"备注：{item.note}", ""]
-    lines.append("检查（B 级检查全部通过为 B，全部检查通过为 A）：")
+    lines += [f"评定办法：{scheme.grading.note}", "", "检查："]
     reads: list[str] = []
+    terms: list[str] = []
     for check in item.checks:
         lines.append(f"  {check_words(check)}")
         if check.why:
             lines.append(f"      依据：{check.why}")
-        for field in REGISTRY[check.primitive].reads:
+        if check.record:
+            lines.append(f"      登记：{check.record}")
+        for field in REGISTRY[check.primitive].reads if check.primitive else ():
             if field not in reads:
                 reads.append(field)
+        terms += [t for t in _terms_named(check.params) if t not in terms]
     thresholds = [c for c in item.checks if c.threshold]
     if thresholds:
         lines += ["", "阈值："]
@@ -87,6 +98,9 @@ def item_text(scheme: Scheme, item_id: str) -> str:
             lines.append(f"  {c.threshold}：{c.target.words(c.unit)}{veto}")
     if item.confirm:
         lines += ["", f"需现场核实：{item.confirm}"]
+    if terms:
+        lines += ["", "词条（标题或主题中出现其中任一个词即是；也可在记录的 items 中写本条目编号）："]
+        lines += [f"  {t}：{'、'.join(scheme.words.words(t))}" for t in terms]
     lines += ["", f"读取的证据字段：{'、'.join(reads)}", ""]
     return "\n".join(lines)
 

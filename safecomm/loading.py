@@ -331,13 +331,14 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def load_evidence(path: str | Path):
-    """Load an evidence bundle: validated, references resolved, attachments hashed.
+def load_evidence(path: str | Path, scheme=None):
+    """Load an evidence bundle: validated, references resolved, attachments hashed; with a rule
+    set, every declared `items` entry must be one of its items.
 
     Raises InputError listing every problem. A missing attachment is not an error: the
     assessment reports it as a warning.
     """
-    from .evidence import Attachment, Evidence, attachment_locs, reference_problems
+    from .evidence import Attachment, Evidence, attachment_locs, item_problems, reference_problems
 
     path = Path(path)
     doc = read_yaml(path)
@@ -350,6 +351,9 @@ def load_evidence(path: str | Path):
         evidence = None
         problems += validation_problems(doc, exc)
     problems += [doc.problem(loc, msg) for loc, msg in reference_problems(doc.data, where=doc.name)]
+    if scheme is not None:
+        known = {item.id for _, item in scheme.items()}
+        problems += [doc.problem(loc, msg) for loc, msg in item_problems(doc.data, known, scheme.id)]
     base = path.resolve().parent
     attachments: dict[str, Attachment] = {}
     for loc, written in attachment_locs(doc.data):

@@ -23,15 +23,24 @@ WORDS = {">=": "不少于", ">": "大于", "<=": "不多于", "<": "少于", "==
 
 @dataclass(frozen=True)
 class Measure:
-    """A primitive's finding: the value (None when there is nothing to measure), one line saying
-    what was seen, and the ids of the evidence records used."""
+    """A primitive's finding: the value (None when there is nothing to measure), one line in plain
+    words saying what was seen (printed on the 申报表: no field names), the ids of the records used,
+    whether any related evidence was seen (default: some record was cited), whether the question
+    cannot be settled on paper because the bundle never uses the field it needs (`unknown`: asks
+    for on-site confirmation, never makes C), and near misses for whoever fills in the evidence
+    (`hint`, which may name fields)."""
 
     value: Value
     detail: str
     ids: tuple[str, ...] = field(default=())
+    seen: bool | None = None
+    unknown: bool = False
+    hint: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ids", tuple(sorted(set(self.ids), key=natural_key)))
+        if self.seen is None:
+            object.__setattr__(self, "seen", bool(self.ids))
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -18,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from .checks import REGISTRY
 from .measure import OPERATORS, SYMBOLS, WORDS, Unit, Value, format_value
+from .terms import ActivityKind, Audience, DocumentKind, InspectionScope
+from .vocabulary import Term, Vocabulary
 
-FORMAT = "safecomm/scheme@1"
+FORMAT = "safecomm/scheme@2"
 Grade = Literal["A", "B", "C"]
 
 
@@ -70,26 +72,37 @@ def shown(value: float, unit: Unit) -> str:
     return format_value(exact(value), unit) if unit == "ratio" else f"{value:g}"
 
 
+Level = Literal["A", "related", "defect"]
+LEVEL_WORDS = {"A": "达到 A 级所需", "related": "相关证据（见到即至少为 B，不影响 A）", "defect": "严重缺陷（未通过即为 C）"}
+
+
 class Check(Rule):
-    """One condition of an item: a primitive with parameters, needed for grade B or for A."""
+    """One condition of an item: a primitive with parameters, or a citation of another item's check.
+
+    `level: A` is needed for A; `level: defect` names a severe defect (failing it makes C, and says
+    why); `level: related` only shows related work. Any related evidence seen by any check keeps an
+    item at B or above: C means 空白或存在严重缺陷, not "one tag missing".
+    """
 
     id: str = Field(min_length=1)
-    level: Literal["A", "B"] = Field(description="B：达到 B 级所必需；A：达到 A 级还需要")
+    level: Level = Field("A", description="A：达到 A 级所需；defect：未通过即为严重缺陷（C），须写 why；related：相关证据，不影响 A")
     requirement: str = Field(min_length=1, description="一句话说明要求什么")
-    primitive: str = Field(description="检查原语的名称（见 docs/primitives.md）")
+    primitive: str | None = Field(None, description="检查原语的名称（见 docs/primitives.md）")
+    see: str | None = Field(None, pattern=r"^\d+\.\d+/\S+$", description="引用另一条目的检查（如 3.3/pledges-all）：一个事实只在一个条目中评定")
     params: dict[str, Any] = {}
     target: Bound | None = Field(None, description='对测量值的要求，如 {">=": 0.5}')
     veto: Bound | None = Field(None, description='否决线：测量值满足它即不合格，如 {"<": 0.3}')
     threshold: str | None = Field(None, description="若为指标表中写明的阈值，给出其名称")
-    advice: str = Field(min_length=1, description="未通过时的整改建议")
-    why: str | None = Field(None, description="为何选这个数：指标表没有写明时的依据")
+    advice: str | None = Field(None, min_length=1, description="未通过时做什么（公文用语，印在申报表上：不写字段名）")
+    record: str | None = Field(None, min_length=1, description="在证据中怎样登记（给填写证据的人：可写字段名）")
+    why: str | None = Field(None, description="为何选这个数、为何算严重缺陷：指标表没有写明时的依据")
 
     _params: Any = PrivateAttr(None)
 
     @field_validator("primitive")
     @classmethod
-    def _known(cls, name: str) -> str:
-        if name not in REGISTRY:
+    def _known(cls, name: str | None) -> str | None:
+        if name is not None and name not in REGISTRY:
             raise ValueError(f"未知的检查原语 {name}；可用的原语见 `safecomm indicators --primitives` 或 docs/primitives.md")
         return name
 
@@ -97,9 +110,9 @@ class Check(Rule):
     @classmethod
     def _valid_params(cls, params: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         """Checked here rather than after the model, so that the error points at `params:`."""
-        primitive = REGISTRY.get(info.data.get("primitive", ""))
+        primitive = REGISTRY.get(info.data.get("primitive") or "")
         if primitive is None:
-            return params  # the unknown primitive is reported on its own line
+            return params  # an unknown primitive, or a citation, is reported on its own line
         try:
             primitive.params.model_validate(params)
         except ValidationError as exc:
@@ -112,6 +125,16 @@ class Check(Rule):
 
     @model_validator(mode="after")
     def _bind(self) -> Check:
+        if (self.primitive is None) == (self.see is None):
+            raise ValueError("每个检查要么写 primitive（在本条目评定），要么写 see（引用另一条目的检查），二者选一")
+        if self.see is not None:
+            if self.params or self.target or self.veto or self.threshold:
+                raise ValueError("引用（see）的检查不能再写 params、target、veto 或 threshold：这些在被引用的检查中")
+            return self
+        if self.advice is None:
+            raise ValueError("缺少 advice：未通过时做什么（公文用语）")
+        if self.level == "defect" and not self.why:
+            raise ValueError("严重缺陷（level: defect）必须在 why 中写明为何算严重缺陷")
         primitive = REGISTRY[self.primitive]
         if primitive.unit == "bool" and self.target is not None:
             raise ValueError(f"原语 {self.primitive} 给出是/否，不能设 target")
@@ -130,6 +153,19 @@ class Check(Rule):
     def bound_params(self) -> Any:
         return self.__pydantic_private__["_params"]  # read for every check of every bundle: skip __getattr__
 
+    def fact(self) -> tuple:
+        """What this check reads, independent of the bar it sets: two checks with the same fact in
+        two items would charge one gap twice."""
+        return (self.primitive, _frozen(self.bound_params.model_dump(mode="json")))
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
 
 class Item(Rule):
     id: str = Field(pattern=r"^\d+\.\d+$", description="如 2.4")
@@ -144,6 +180,8 @@ class Item(Rule):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"检查编号重复：{'、'.join(dup)}")
+        if not any(c.level == "A" for c in self.checks):
+            raise ValueError("条目至少要有一个 level 为 A 的检查：否则无从判定 A")
         return self
 
 
@@ -180,21 +218,76 @@ class VerdictPolicy(Rule):
         return self
 
 
+class Grading(Rule):
+    note: str = Field(min_length=1, description="条目等级怎样评定（本项目的解释），显示在每份报告中")
+
+
+class Audiences(Rule):
+    """Who counts as whom: 老年人 are 居民, so their education is residents' education."""
+
+    groups: dict[Audience, list[Audience]] = Field({}, description="人群及其所含的人群，如 居民: [老年人, 儿童]")
+    default: Audience | None = Field(None, description="活动未写对象、标题也看不出时视为的对象")
+
+    def within(self, wanted: list[Audience]) -> frozenset[Audience]:
+        """The groups asked for, and every group they contain."""
+        out, todo = set(), list(wanted)
+        while todo:
+            group = todo.pop()
+            if group not in out:
+                out.add(group)
+                todo += self.groups.get(group, [])
+        return frozenset(out)
+
+
+class Kinds(Rule):
+    """A record written under a general kind (a 通知, a 会议) is also of the kinds its title names:
+    关于印发安全检查制度的通知 is a 制度, 居民安全议事会 an 议事."""
+
+    documents: dict[DocumentKind, list[DocumentKind]] = {}
+    activities: dict[ActivityKind, list[ActivityKind]] = {}
+
+
 class Scheme(Rule):
-    format: Literal["safecomm/scheme@1"]
+    format: Literal["safecomm/scheme@2"]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     version: str
     title: str
     source: str
     grades: dict[Grade, str] = Field(description="A/B/C 各自的含义")
+    grading: Grading
+    audience: Audiences = Audiences()
+    kinds: Kinds = Kinds()
+    scopes: dict[InspectionScope, str] = Field({}, description="检查未写类型时，标题中含哪个词条即为该类型")
+    sectors: dict[str, str] = Field({}, description="部门名 → 词条：成员未写 sector 时按单位名称中的词条推断部门")
+    vocabulary: dict[str, list[str] | Term] = Field(
+        {}, description="词条及其同义词（或 {words: […], not_in: […]}）：规则按词条找文件和活动，不按字面",
+    )
     indicators: list[Indicator] = Field(min_length=1)
     verdict: VerdictPolicy
 
     _digest: str = PrivateAttr("")
+    _vocabulary: Vocabulary | None = PrivateAttr(None)
+
+    @field_validator("vocabulary")
+    @classmethod
+    def _words(cls, vocabulary: dict[str, list[str] | Term]) -> dict[str, list[str] | Term]:
+        def words(spec):
+            return spec if isinstance(spec, list) else spec.words + spec.not_in
+
+        empty = [name for name, spec in vocabulary.items() if not name.strip() or any(not w.strip() for w in words(spec))]
+        if empty:
+            raise ValueError(f"词条或同义词不能为空：{'、'.join(empty)}")
+        return vocabulary
 
     @property
     def digest(self) -> str:
         return self._digest
+
+    @property
+    def words(self) -> Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(self.vocabulary)
+        return self._vocabulary
 
     def items(self):
         """(indicator, item) in table order."""
@@ -208,7 +301,7 @@ class Scheme(Rule):
         found: dict[str, list[str]] = {}
         for _, item in self.items():
             for check in item.checks:
-                for path in REGISTRY[check.primitive].reads:
+                for path in REGISTRY[check.primitive].reads if check.primitive else ():
                     ids = found.setdefault(path, [])
                     if item.id not in ids:
                         ids.append(item.id)
@@ -219,6 +312,71 @@ class Scheme(Rule):
             if item.id == item_id:
                 return indicator, item
         raise KeyError(item_id)
+
+    def check(self, ref: str) -> tuple[Item, Check]:
+        """`3.3/pledges-all` → (item, check)."""
+        item_id, check_id = ref.split("/", 1)
+        _, item = self.item(item_id)
+        for check in item.checks:
+            if check.id == check_id:
+                return item, check
+        raise KeyError(ref)
+
+
+def _terms_named(params: Any):
+    """Every vocabulary term a check's parameters name (fields called terms, and_terms, or inside aspects)."""
+    if isinstance(params, dict):
+        for key, value in params.items():
+            if key in ("terms", "and_terms") and isinstance(value, list):
+                yield from (v for v in value if isinstance(v, str))
+            else:
+                yield from _terms_named(value)
+    elif isinstance(params, list):
+        for value in params:
+            yield from _terms_named(value)
+
+
+def cross_problems(data: Any, scheme: Scheme) -> list[tuple[tuple, str]]:
+    """What only the whole rule set can tell, as (loc, message): terms not in the vocabulary,
+    citations of checks that do not exist, and one fact graded in several items."""
+    problems: list[tuple[tuple, str]] = []
+    words = scheme.vocabulary
+    for key, term in scheme.scopes.items():
+        if term not in words:
+            problems.append((("scopes", key.value), f"词条 {term} 不在 vocabulary 中"))
+    for sector, term in scheme.sectors.items():
+        if term not in words:
+            problems.append((("sectors", sector), f"词条 {term} 不在 vocabulary 中：请在 vocabulary 中列出单位名称里代表部门 {sector} 的词"))
+    for table in ("documents", "activities"):
+        for general, kinds in getattr(scheme.kinds, table).items():
+            missing = [k.value for k in kinds if k.value not in words]
+            if missing:
+                problems.append((("kinds", table, general.value), f"种类 {'、'.join(missing)} 在 vocabulary 中没有同名词条：标题中的种类词要先在 vocabulary 中列出"))
+    owners: dict[tuple, tuple[str, str]] = {}
+    for i, indicator in enumerate(scheme.indicators):
+        for j, item in enumerate(indicator.items):
+            for k, check in enumerate(item.checks):
+                loc = ("indicators", i, "items", j, "checks", k)
+                if check.see is not None:
+                    try:
+                        _, cited = scheme.check(check.see)
+                    except KeyError:
+                        problems.append((loc + ("see",), f"引用的检查 {check.see} 不存在：写成 条目/检查编号，如 3.3/pledges-all"))
+                        continue
+                    if cited.see is not None:
+                        problems.append((loc + ("see",), f"{check.see} 本身也是引用：请直接引用评定它的条目"))
+                    continue
+                for term in _terms_named(check.params):
+                    if term not in words:
+                        problems.append((loc + ("params",), f"词条 {term} 不在 vocabulary 中：请先在 vocabulary 中定义它及其同义词"))
+                fact = check.fact()
+                first, first_check = owners.setdefault(fact, (item.id, check.id))
+                if first != item.id:
+                    problems.append((loc + ("primitive",), (
+                        f"与条目 {first} 的检查 {first_check} 读取同一事实（{check.primitive}，参数相同）："
+                        f"一个事实只在一个条目中评定，此处请改为 see: {first}/{first_check}"
+                    )))
+    return problems
 
 
 def numbering_problems(data: Any) -> list[tuple[tuple, str]]:
@@ -253,10 +411,16 @@ def numbering_problems(data: Any) -> list[tuple[tuple, str]]:
 DEFAULT = "national-2009"
 
 
+def shipped():
+    """The folder of the shipped rule sets: installed inside the package as safecomm/indicators;
+    in a source checkout, the repository's own indicators/ (the same files)."""
+    installed = resources.files("safecomm") / "indicators"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "indicators"
+
+
 def available() -> list[str]:
-    """Ids of the rule sets shipped inside the package."""
-    folder = resources.files("safecomm") / "indicators"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    """Ids of the rule sets shipped with safecomm."""
+    return sorted(p.name.removesuffix(".yaml") for p in shipped().iterdir() if p.name.endswith(".yaml"))
 
 
 def load_scheme(ref: str | Path = DEFAULT) -> Scheme:
@@ -274,13 +438,19 @@ def load_scheme(ref: str | Path = DEFAULT) -> Scheme:
         if str(ref) not in available():
             raise InputError([Problem(str(ref), 0, 0, "--scheme", f"没有名为 {ref} 的规则集；可用：{'、'.join(available())}，或给出规则集文件路径")])
         label = f"indicators/{ref}.yaml"
-        raw = (resources.files("safecomm") / "indicators" / f"{ref}.yaml").read_bytes()
+        raw = (shipped() / f"{ref}.yaml").read_bytes()
     doc = parse_yaml(raw, label)
+    if isinstance(doc.data, dict) and doc.data.get("format") == "safecomm/scheme@1":
+        raise InputError([doc.problem(("format",), (
+            "规则集格式 safecomm/scheme@1 已由 safecomm/scheme@2 取代：检查的 level 改为 A / related / defect"
+            "（原 level B 的检查改为 related 或 A），新增 grading、vocabulary；见 docs/rules.md"
+        ))])
     problems = [doc.problem(loc, message) for loc, message in numbering_problems(doc.data)]
     try:
         scheme = load_model(doc, Scheme)
     except InputError as exc:
         raise InputError(problems + exc.problems) from None
+    problems += [doc.problem(loc, message) for loc, message in cross_problems(doc.data, scheme)]
     if problems:
         raise InputError(problems)
     scheme._digest = hashlib.sha256(raw).hexdigest()

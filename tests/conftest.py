@@ -48,12 +48,13 @@ def full(scheme, **sections):
 # -- files on disk, for the commands (review, batch, diff) --------------------------------------
 
 MINI_SCHEME = """\
-format: safecomm/scheme@1
+format: safecomm/scheme@2
 id: mini
 version: "1"
 title: 测试规则集
 source: 测试用：三个条目，其中一个需现场核实、一个带否决线
 grades: {A: 良好, B: 部分缺陷, C: 空白或严重缺陷}
+grading: {note: 无相关证据或否决为 C，有相关证据至少为 B，检查全部通过为 A}
 verdict:
   note: 有否决项不具备申报条件；有 C 需整改；否则具备
   ready: 具备申报条件
@@ -68,20 +69,20 @@ indicators:
       - id: "1.1"
         text: 有领导机构，成员跨部门
         checks:
-          - {id: exists, level: B, requirement: 有领导机构, primitive: organization_exists, params: {kind: 领导机构}, advice: 成立领导小组}
-          - {id: sectors, level: A, requirement: 成员来自3个部门, primitive: member_sectors, params: {kind: 领导机构}, target: {">=": 3}, advice: 吸收更多部门}
+          - {id: exists, requirement: 有领导机构, primitive: organizations, params: {kind: [领导机构]}, target: {">=": 1}, advice: 成立领导小组}
+          - {id: sectors, requirement: 成员来自3个部门, primitive: member_sectors, params: {kind: [领导机构]}, target: {">=": 3}, advice: 吸收更多部门}
       - id: "1.3"
         text: 人员清楚自身职责
         confirm: 访谈相关人员，确认其清楚自身职责
         checks:
-          - {id: exists, level: B, requirement: 有执行机构, primitive: organization_exists, params: {kind: 执行机构}, advice: 成立执行机构}
+          - {id: exists, requirement: 有执行机构, primitive: organizations, params: {kind: [执行机构]}, target: {">=": 1}, advice: 成立执行机构}
   - id: "2"
     title: 全员参与
     items:
       - id: "2.4"
         text: 重点项目相关人群参与度不少于50%
         checks:
-          - {id: rate, level: B, requirement: 参与度不少于50%, primitive: participation, target: {">=": 0.5}, veto: {"<": 0.3},
+          - {id: rate, requirement: 参与度不少于50%, primitive: participation, target: {">=": 0.5}, veto: {"<": 0.3},
              threshold: 重点项目相关人群参与度, advice: 扩大重点项目的参与}
 """
 

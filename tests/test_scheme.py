@@ -17,12 +17,15 @@ from conftest import evidence
 
 # A complete, valid one-item rule set; the tests below break it one way at a time.
 MINI = """\
-format: safecomm/scheme@1
+format: safecomm/scheme@2
 id: mini
 version: "1"
 title: 最小规则集
 source: 测试
 grades: {A: 好, B: 中, C: 差}
+grading: {note: 测试}
+vocabulary:
+  领导机构: [领导小组]
 verdict:
   note: 测试政策
   ready: 可以
@@ -38,16 +41,16 @@ indicators:
         text: 有领导机构，跨部门
         checks:
           - id: exists
-            level: B
-            requirement: 有领导机构
-            primitive: organization_exists
-            params: {kind: 领导机构}
+            level: related
+            requirement: 有规定职责的文件
+            primitive: charter_documented
+            params: {kind: [领导机构], terms: [领导机构]}
             advice: 成立领导小组
           - id: sectors
             level: A
             requirement: 至少3个部门
             primitive: member_sectors
-            params: {kind: 领导机构}
+            params: {kind: [领导机构]}
             target: {">=": 3}
             advice: 吸收更多部门
 """
@@ -88,7 +91,7 @@ def test_unknown_primitive(tmp_path):
 
 
 def test_unknown_parameter(tmp_path):
-    text = MINI.replace("params: {kind: 领导机构}\n            target", "params: {kind: 领导机构, colour: red}\n            target")
+    text = MINI.replace("params: {kind: [领导机构]}\n            target", "params: {kind: [领导机构], colour: red}\n            target")
     [problem] = refused(tmp_path, text)
     assert problem.line == line_of(text, "colour")
     assert problem.path.endswith("checks[1].params")
@@ -96,14 +99,14 @@ def test_unknown_parameter(tmp_path):
 
 
 def test_parameter_of_the_wrong_kind(tmp_path):
-    text = MINI.replace("params: {kind: 领导机构}\n            advice", "params: {kind: 委员会}\n            advice")
+    text = MINI.replace("params: {kind: [领导机构], terms: [领导机构]}", "params: {kind: [委员会], terms: [领导机构]}")
     [problem] = refused(tmp_path, text)
     assert problem.line == line_of(text, "委员会")
     assert "「委员会」" in problem.message and "领导机构(leadership)" in problem.message
 
 
 def test_missing_parameter(tmp_path):
-    text = MINI.replace("params: {kind: 领导机构}\n            advice", "params: {}\n            advice")
+    text = MINI.replace("params: {kind: [领导机构], terms: [领导机构]}", "params: {}")
     [problem] = refused(tmp_path, text)
     assert problem.line == line_of(text, "params: {}")
     assert "参数 kind" in problem.message and "缺少" in problem.message
@@ -117,7 +120,7 @@ def test_count_primitive_without_target(tmp_path):
 
 
 def test_bool_primitive_with_target(tmp_path):
-    text = MINI.replace("params: {kind: 领导机构}\n            advice: 成立", 'params: {kind: 领导机构}\n            target: {">=": 1}\n            advice: 成立')
+    text = MINI.replace("terms: [领导机构]}\n            advice: 成立", 'terms: [领导机构]}\n            target: {">=": 1}\n            advice: 成立')
     [problem] = refused(tmp_path, text)
     assert problem.line == line_of(text, "- id: exists")
     assert "不能设 target" in problem.message
@@ -175,9 +178,47 @@ def test_ready_names_no_verdict(tmp_path):
 
 
 def test_several_rule_set_problems_at_once(tmp_path):
-    text = MINI.replace("primitive: organization_exists", "primitive: nothing").replace("level: A", "level: D")
+    text = MINI.replace("primitive: charter_documented", "primitive: nothing").replace("level: A", "level: D")
     problems = refused(tmp_path, text)
     assert [p.line for p in problems] == [line_of(text, "nothing"), line_of(text, "level: D")]
+
+
+def test_a_severe_defect_says_why(tmp_path):
+    text = MINI.replace("            level: A\n", "            level: defect\n")
+    [problem] = refused(tmp_path, text)
+    assert problem.line == line_of(text, "- id: sectors")
+    assert "why" in problem.message
+
+
+def test_a_term_not_in_the_vocabulary(tmp_path):
+    text = MINI.replace("terms: [领导机构]}", "terms: [指挥部]}")
+    [problem] = refused(tmp_path, text)
+    assert problem.line == line_of(text, "指挥部")
+    assert "词条 指挥部 不在 vocabulary 中" in problem.message
+
+
+def test_a_citation_names_an_existing_check_that_grades(tmp_path):
+    cite = '          - {id: again, requirement: 见 1.1, see: "1.1/nowhere"}\n'
+    text = MINI + cite
+    [problem] = refused(tmp_path, text)
+    assert problem.line == line_of(text, "1.1/nowhere")
+    assert "不存在" in problem.message
+    text = MINI + cite.replace("nowhere", "sectors") + cite.replace("again", "twice").replace("nowhere", "again")
+    [problem] = refused(tmp_path, text)
+    assert problem.line == line_of(text, "1.1/again") and "本身也是引用" in problem.message
+
+
+def test_one_fact_graded_in_two_items_is_refused(tmp_path):
+    second = MINI[MINI.index('      - id: "1.1"'):].replace('"1.1"', '"1.2"')
+    text = MINI + second
+    problems = refused(tmp_path, text)
+    assert [p.line for p in problems] == [line_of(text, "primitive: charter_documented", 2), line_of(text, "primitive: member_sectors", 2)]
+    assert "see: 1.1/exists" in problems[0].message and "see: 1.1/sectors" in problems[1].message
+
+
+def test_the_old_format_is_refused_with_what_changed(tmp_path):
+    [problem] = refused(tmp_path, MINI.replace("safecomm/scheme@2", "safecomm/scheme@1"))
+    assert problem.path == "format" and "level" in problem.message and "docs/rules.md" in problem.message
 
 
 def test_unknown_shipped_rule_set_names_the_available_ones():
@@ -219,9 +260,9 @@ def variant(tmp_path):
 
 
 def load_scheme_path():
-    from importlib import resources
+    from safecomm.scheme import shipped
 
-    return resources.files("safecomm") / "indicators" / "national-2009.yaml"
+    return shipped() / "national-2009.yaml"
 
 
 INSPECTIONS = [

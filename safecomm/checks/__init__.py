@@ -1,10 +1,13 @@
 """The registry of check primitives.
 
-A primitive is a small function `f(evidence, **params) -> Measure`, registered with
-`@primitive(unit=..., reads=...)`. Its keyword parameters become a pydantic model that
-validates the `params:` of every check naming it, when the rule set is loaded; its docstring
-is its documentation (`safecomm indicators --primitives`, docs/primitives.md). A primitive
-never crashes on absent evidence: absent means "not shown" (value None or False).
+A primitive is a small function `f(index, **params) -> Measure`, registered with
+`@primitive(unit=..., reads=...)`. It reads the evidence through the `Index` (records as the
+rules read them: kinds, terms, audiences inferred once per assessment). Its keyword parameters
+become a pydantic model that validates the `params:` of every check naming it, when the rule
+set is loaded; its docstring is its documentation (`safecomm indicators --primitives`,
+docs/primitives.md). A primitive never crashes on absent evidence: absent means "not shown"
+(value None or 0), or "cannot be told on paper" (`unknown`) when the bundle never uses the
+field the question needs.
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ class Primitive:
     def summary(self) -> str:
         return self.doc.splitlines()[0] if self.doc else self.name
 
-    def __call__(self, evidence: Any, params: BaseModel) -> Measure:
-        return self.func(evidence, **params.__dict__)  # a params model's __dict__ is its fields
+    def __call__(self, index: Any, params: BaseModel) -> Measure:
+        return self.func(index, **params.__dict__)  # a params model's __dict__ is its fields
 
 
 REGISTRY: dict[str, Primitive] = {}
@@ -46,7 +49,7 @@ def primitive(unit: Unit, reads: tuple[str, ...]):
     """Register a check primitive; `reads` names the evidence fields it looks at."""
 
     def register(func: Callable[..., Measure]) -> Callable[..., Measure]:
-        hints = typing.get_type_hints(func, include_extras=True)
+        hints = typing.get_type_hints(func, include_extras=True, localns={"Index": object})  # the index is not a parameter
         fields = {}
         for name, param in list(inspect.signature(func).parameters.items())[1:]:
             default = ... if param.default is inspect.Parameter.empty else param.default

@@ -1,31 +1,76 @@
-"""Primitives over the files behind the records: whether activities left a trace that can be
-looked up (indicator 10, 档案完整、易于查询)."""
+"""Primitives over the files behind the records (indicator 10): whether the work left a trace
+that can be looked up, and whether the archive shows each side of the work."""
 
 from __future__ import annotations
 
-from ..evidence import Activity, Evidence
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
 from ..measure import Measure, ratio
-from ..terms import ActivityKind
+from ..terms import ActivityKind, DocumentKind
 from . import primitive
-from .activities import describe, matching
+from .activities import describe
 from .common import cite
 
+if TYPE_CHECKING:
+    from ..index import Index
 
-def filed(ev: Evidence, a: Activity) -> bool:
-    """The activity cites at least one attachment and every attachment it cites exists."""
-    found = [ev.attachments.get(path) for path in a.files]
+
+def filed(ix: Index, paths: list[str]) -> bool:
+    """At least one attachment is cited and every one cited exists."""
+    found = [ix.ev.attachments.get(path) for path in paths]
     return bool(found) and all(f is not None and not f.missing for f in found)
 
 
 @primitive(unit="ratio", reads=("activities.files", "community.period"))
-def activities_with_files(ev: Evidence, kind: list[ActivityKind] = [], in_period: bool = True) -> Measure:
-    """有存档附件的活动所占比例：所列类别的活动（默认评估期内）中，files 至少有一个且所列附件都存在的比例。"""
-    found = matching(ev, kind, in_period=in_period)
+def activities_with_files(ix: Index, kind: list[ActivityKind] = [], in_period: bool = True) -> Measure:
+    """有存档附件的活动所占比例：所列种类的活动（默认评估期内）中，至少附有一个附件且所列附件都存在的比例。"""
+    found = ix.activities(kind, in_period=in_period)
     what = describe(kind, in_period=in_period)
     if not found:
         return Measure(None, f"未见{what}")
-    lacking = [a.id for a in found if not filed(ev, a)]
-    detail = f"{len(found) - len(lacking)}/{len(found)} 次{what}有可查的存档附件"
+    lacking = [f.id for f in found if not filed(ix, f.view.record.files)]
+    detail = f"{len(found) - len(lacking)}/{len(found)} 次{what}有可查的存档材料"
     if lacking:
-        detail += f"，缺附件或附件不存在：{cite(lacking)}"
-    return Measure(ratio(len(found) - len(lacking), len(found)), detail, [a.id for a in found])
+        detail += f"，缺照片、签到表等存档材料：{cite(lacking)}"
+    return Measure(ratio(len(found) - len(lacking), len(found)), detail, [f.id for f in found])
+
+
+class Aspect(BaseModel):
+    """Which filed records show one side of the work: documents of these kinds (on these terms),
+    activities of these kinds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document_kinds: list[DocumentKind] = []
+    terms: list[str] = []
+    activity_kinds: list[ActivityKind] = []
+
+
+@primitive(unit="count", reads=("documents.file", "activities.files", "documents.kind", "activities.kind"))
+def archive_aspects(ix: Index, aspects: dict[str, Aspect]) -> Measure:
+    """档案反映的方面数：每个方面（如 创建过程、安全管理）有至少一份存有原件的相应文件或活动记录即算反映；
+    标题或主题提到该方面名称（词条）的存档文件也算。看的是存了什么，不是档案叫什么。"""
+    shown: dict[str, list[str]] = {}
+    for name, aspect in aspects.items():
+        found = ix.documents(aspect.document_kinds, aspect.terms) if aspect.document_kinds or aspect.terms else []
+        if name in ix.words:
+            found += [f for f in ix.documents(terms=[name]) if name in f.view.terms]
+        if aspect.activity_kinds:
+            found += ix.activities(aspect.activity_kinds, in_period=False)
+        ids = [f.id for f in found if filed(ix, files(f.view.record))]
+        if ids:
+            shown[name] = ids
+    missing = [name for name in aspects if name not in shown]
+    detail = f"存档材料反映 {len(shown)}/{len(aspects)} 个方面"
+    if shown:
+        detail += "：" + "；".join(f"{name} {cite(ids)}" for name, ids in shown.items())
+    if missing:
+        detail += f"；未见：{'、'.join(missing)}"
+    return Measure(len(shown), detail, [i for ids in shown.values() for i in ids])
+
+
+def files(record) -> list[str]:
+    """The attachments a document or an activity cites."""
+    return list(getattr(record, "files", None) or ([record.file] if getattr(record, "file", None) else []))

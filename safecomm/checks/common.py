@@ -1,4 +1,4 @@
-"""Small helpers the primitives share: picking records and naming them in a detail line."""
+"""Small helpers the primitives share: naming records in a detail line, and the calendar."""
 
 from __future__ import annotations
 
@@ -19,16 +19,20 @@ def cite(ids: Iterable[str]) -> str:
     return head if len(ordered) <= SHOWN else f"{head} 等{len(ordered)}条"
 
 
+def cite_found(found: Iterable) -> str:
+    """`D-005（“检查”）、D-017`: the records a query matched, each with how it matched when that
+    was read rather than written (at most six, then 等N条)."""
+    ordered = sorted({f.id: f for f in found}.values(), key=lambda f: natural_key(f.id))
+    if not ordered:
+        return "无"
+    head = "、".join(f"{f.id}（{f.how}）" if f.how else f.id for f in ordered[:SHOWN])
+    return head if len(ordered) <= SHOWN else f"{head} 等{len(ordered)}条"
+
+
 def seen(ids: Iterable[str]) -> str:
     """`（已见 A-1、A-2）` or nothing when there is nothing to cite."""
     ids = list(ids)
     return f"（已见 {cite(ids)}）" if ids else ""
-
-
-def mentions(keywords: Iterable[str], *texts: str | None) -> bool:
-    """True when any keyword occurs in any of the texts (topics and titles are free text)."""
-    keywords = list(keywords)
-    return any(k in t for k in keywords for t in texts if t)
 
 
 def quarter(day: date) -> tuple[int, int]:
@@ -50,3 +54,8 @@ def quarter_name(yq: tuple[int, int]) -> str:
 
 def words(values: Iterable[object]) -> str:
     return "、".join(str(v) for v in values) or "任意"
+
+
+def either(values: Iterable[object]) -> str:
+    """`计划或方案`"""
+    return "或".join(str(v) for v in values)

@@ -1,68 +1,74 @@
-"""Primitives over `documents`: rules, plans, contingency plans, records, archives, reports."""
+"""Primitives over `documents`: rules, plans, contingency plans, records, reports.
+
+A document counts for a check when it is of one of the kinds asked for (as read: a 通知 that
+issues a 制度 is a 制度) and either declares the item being graded (`items`) or names one of
+the check's vocabulary terms in its title or topics.
+"""
 
 from __future__ import annotations
 
-from ..evidence import Document, Evidence
-from ..measure import Measure
+from typing import TYPE_CHECKING
+
+from ..measure import Measure, ratio
 from ..terms import DocumentKind
 from . import primitive
-from .common import cite, mentions, words
+from .common import cite, cite_found, either
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 
-def matching(ev: Evidence, kind: list[DocumentKind], topics: list[str], in_period: bool) -> list[Document]:
-    """Documents of any of the kinds (all kinds when empty) whose topics or title mention any of
-    the topic keywords (any topic when empty), issued within the period if asked."""
-    return [
-        d for d in ev.documents
-        if (not kind or d.kind in kind)
-        and (not topics or mentions(topics, d.title, *d.topics))
-        and (not in_period or d.issued in ev.period)
-    ]
-
-
-def _what(kind: list[DocumentKind], topics: list[str], in_period: bool) -> str:
+def what(kind: list[DocumentKind], terms: list[str], in_period: bool, and_terms: list[str] = ()) -> str:
+    """`评估期内印发的关于检查的计划或方案文件`"""
     scope = "评估期内印发的" if in_period else ""
-    about = f"关于{words(topics)}的" if topics else ""
-    return f"{scope}{about}{words(k.value for k in kind) if kind else ''}文件"
+    about = (f"关于{either(terms)}的" if terms else "") + (f"涉及{either(and_terms)}的" if and_terms else "")
+    return f"{scope}{about}{either(k.value for k in kind) if kind else ''}文件"
 
 
-@primitive(unit="count", reads=("documents.kind", "documents.topics", "documents.title", "documents.issued"))
-def documents(ev: Evidence, kind: list[DocumentKind] = [], topics: list[str] = [], in_period: bool = False) -> Measure:
-    """文件数量：kind 为所列类别之一、主题或标题提到所列关键词之一的文件（可限评估期内印发）。"""
-    found = matching(ev, kind, topics, in_period)
-    what = _what(kind, topics, in_period)
+@primitive(unit="count", reads=("documents.kind", "documents.title", "documents.topics", "documents.items", "documents.issued"))
+def documents(
+    ix: Index, kind: list[DocumentKind] = [], terms: list[str] = [], and_terms: list[str] = [], in_period: bool = False,
+) -> Measure:
+    """文件数量：种类为所列之一（通知、纪要等按标题中的种类词推断），且声明支持本条目（items）或标题、主题中
+    有所列词条之一（and_terms 给出时还须有其中之一）；可只计评估期内印发的。"""
+    found = ix.documents(kind, terms, and_terms, in_period)
+    about = what(kind, terms, in_period, and_terms)
     if not found:
-        return Measure(0, f"未见{what}")
-    return Measure(len(found), f"{what} {len(found)} 份：{cite(d.id for d in found)}", [d.id for d in found])
+        near = ix.near_documents(kind, terms, in_period)
+        return Measure(0, f"未见{about}", hint="；".join(near[:3]) or None)
+    return Measure(len(found), f"{about} {len(found)} 份：{cite_found(found)}", [f.id for f in found])
 
 
-@primitive(unit="count", reads=("documents.kind", "documents.topics", "documents.title"))
-def document_topics(ev: Evidence, topics: list[str], kind: list[DocumentKind] = []) -> Measure:
-    """所列主题中有文件覆盖的个数：每个主题至少有一份（所列类别的）文件在主题或标题中提到它。"""
-    covered, ids = [], []
-    for topic in topics:
-        found = matching(ev, kind, [topic], False)
-        if found:
-            covered.append(topic)
-            ids += [d.id for d in found]
-    missing = [t for t in topics if t not in covered]
-    detail = f"{len(covered)}/{len(topics)} 个主题有{words(k.value for k in kind) if kind else ''}文件"
+@primitive(unit="count", reads=("documents.kind", "documents.title", "documents.topics"))
+def document_terms(ix: Index, terms: list[str], kind: list[DocumentKind] = []) -> Measure:
+    """所列词条中有文件覆盖的个数：每个词条至少有一份（所列种类的）文件在标题或主题中提到它。一份汇编可覆盖多个词条。"""
+    of_kind = ix.documents(kind)
+    covered = {t: [f for f in of_kind if t in f.view.terms] for t in terms}
+    hit = [t for t in terms if covered[t]]
+    missing = [t for t in terms if not covered[t]]
+    detail = f"{len(hit)}/{len(terms)} 个方面有{either(k.value for k in kind) if kind else ''}文件"
+    if hit:
+        detail += "：" + "；".join(f"{t} {cite(f.id for f in covered[t])}" for t in hit)
     if missing:
-        detail += f"，缺少：{'、'.join(missing)}"
-    return Measure(len(covered), detail, ids)
+        detail += f"；未见：{'、'.join(missing)}"
+    return Measure(len(hit), detail, [f.id for t in hit for f in covered[t]], seen=bool(of_kind))
 
 
 @primitive(unit="ratio", reads=("documents.file",))
-def documents_with_file(ev: Evidence, kind: list[DocumentKind] = []) -> Measure:
-    """有附件且附件存在的文件所占比例（可见证性）：所列类别的文件中，file 已给出且文件确实存在的比例。"""
-    docs = [d for d in ev.documents if not kind or d.kind in kind]
-    if not docs:
-        return Measure(None, f"未见{words(k.value for k in kind) if kind else ''}文件")
-    ok = [d for d in docs if d.file and d.file in ev.attachments and not ev.attachments[d.file].missing]
-    lacking = [d.id for d in docs if d not in ok]
-    from ..measure import ratio
-
-    detail = f"{len(ok)}/{len(docs)} 份文件有可查的附件"
+def documents_with_file(ix: Index, kind: list[DocumentKind] = [], terms: list[str] = []) -> Measure:
+    """有可查原件的文件所占比例（可见证、可追溯）：所列种类（和词条）的文件中，附件已给出且确实存在的比例。"""
+    found = ix.documents(kind, terms)
+    about = what(kind, terms, False)
+    if not found:
+        return Measure(None, f"未见{about}")
+    lacking = [f.id for f in found if not _filed(ix, f.view.record.file)]
+    detail = f"{len(found) - len(lacking)}/{len(found)} 份{about}有可查的原件"
     if lacking:
-        detail += f"，缺附件：{cite(lacking)}"
-    return Measure(ratio(len(ok), len(docs)), detail, [d.id for d in docs])
+        detail += f"，缺原件：{cite(lacking)}"
+    return Measure(ratio(len(found) - len(lacking), len(found)), detail, [f.id for f in found])
+
+
+def _filed(ix: Index, path: str | None) -> bool:
+    found = ix.ev.attachments.get(path) if path else None
+    return found is not None and not found.missing
+

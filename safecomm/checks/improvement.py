@@ -1,20 +1,45 @@
-"""Primitives for continual improvement (indicator 12): goals that look beyond the period assessed."""
+"""Primitives for review and continual improvement (indicator 12): the yearly review, and goals
+that look beyond the period assessed."""
 
 from __future__ import annotations
 
-from ..evidence import Evidence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
 from ..measure import Measure
-from ..terms import Horizon
+from ..terms import ActivityKind, DocumentKind, Horizon
 from . import primitive
-from .common import cite, words
+from .common import cite, cite_found, either
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 
 @primitive(unit="count", reads=("goals.due", "goals.horizon", "community.period"))
-def goals_beyond_period(ev: Evidence, horizon: list[Horizon] = []) -> Measure:
-    """评估期之后到期的目标数：goals 中 due 晚于评估期末、horizon 为所列之一（不限时为全部）的目标。"""
-    end = ev.period.end
-    found = [g for g in ev.goals if (not horizon or g.horizon in horizon) and g.due is not None and g.due > end]
-    what = f"{end.isoformat()} 之后到期的{words(h.value for h in horizon) if horizon else ''}目标"
+def goals_beyond_period(ix: Index, horizon: list[Horizon] = []) -> Measure:
+    """评估期之后到期的目标数：期限晚于评估期末、期限类别为所列之一（不限时为全部）的目标。"""
+    end = ix.period.end
+    found = [g for g in ix.ev.goals if (not horizon or g.horizon in horizon) and g.due is not None and g.due > end]
+    what = f"{end.isoformat()} 之后到期的{either(h.value for h in horizon) if horizon else ''}目标"
     if not found:
-        return Measure(0, f"未见{what}（goals.due）")
+        return Measure(0, f"未见{what}", seen=bool(ix.ev.goals))
     return Measure(len(found), f"{what} {len(found)} 个：{cite(g.id for g in found)}", [g.id for g in found])
+
+
+@primitive(unit="count", reads=("activities.kind", "activities.date", "documents.kind", "documents.issued", "documents.title"))
+def reviews(ix: Index, terms: list[str], report_kinds: list[DocumentKind] = [],
+            grace_days: int = Field(0, ge=0, le=366)) -> Measure:
+    """评估期内的整体评审次数：评审活动（标题为评审的会议也算）的次数；没有登记评审活动时，按关于所列词条的
+    评审报告计——报告常在评审之后印发，评估期结束后 grace_days 天内印发的也算。"""
+    acts = ix.activities([ActivityKind.REVIEW])
+    start, end = ix.period.start, ix.period.end + timedelta(days=grace_days)
+    docs = [f for f in ix.documents(report_kinds, terms) if f.view.record.issued and start <= f.view.record.issued <= end]
+    ids = [f.id for f in acts + docs]
+    if acts:
+        tail = f"；评审报告 {cite_found(docs)}" if docs else ""
+        return Measure(len(acts), f"评估期内整体评审 {len(acts)} 次：{cite_found(acts)}{tail}", ids)
+    if docs:
+        return Measure(len(docs), f"评估期内有评审报告 {len(docs)} 份：{cite_found(docs)}", ids)
+    return Measure(0, "评估期内未见整体评审（评审活动或评审报告）")

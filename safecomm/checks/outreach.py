@@ -1,26 +1,33 @@
-"""Primitives over what reaches people and units: publicity, feedback, responsibility
-agreements (安全责任书), special equipment and workforce training."""
+"""Primitives over what reaches people and units: publicity, public feedback, responsibility
+agreements (安全责任书), special equipment and workforce training. These are single sections of
+the bundle: a section never written cannot be judged on paper (`unknown`), one written as zero
+is a gap."""
 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from ..evidence import Evidence
 from ..measure import Measure, format_percent, ratio
 from . import primitive
 
+if TYPE_CHECKING:
+    from ..index import Index
+
 
 @primitive(unit="count", reads=("publicity.boards", "publicity.channels"))
-def publicity(ev: Evidence, field: Literal["boards", "channels"]) -> Measure:
-    """宣传阵地：boards 为固定宣传栏、橱窗、安全提示牌的数量，channels 为不同传播渠道的个数。"""
+def publicity(ix: Index, field: Literal["boards", "channels"]) -> Measure:
+    """宣传阵地：boards 为固定宣传栏、橱窗、安全提示牌的数量，channels 为不同传播渠道的个数。未填写时无从判断。"""
+    written = field in ix.ev.publicity.model_fields_set
     if field == "boards":
-        n = ev.publicity.boards
-        return Measure(n, f"固定宣传栏、橱窗、提示牌 {n} 处" if n else "未登记固定宣传栏、橱窗、提示牌（publicity.boards）")
-    channels = sorted(set(ev.publicity.channels))
+        n = ix.ev.publicity.boards
+        if n:
+            return Measure(n, f"固定宣传栏、橱窗、提示牌 {n} 处", seen=True)
+        return Measure(0, "未登记固定宣传栏、橱窗、提示牌", unknown=not written)
+    channels = sorted(set(ix.ev.publicity.channels))
     if not channels:
-        return Measure(0, "未登记传播安全知识的渠道（publicity.channels）")
-    return Measure(len(channels), f"传播渠道 {len(channels)} 种：{'、'.join(channels)}")
+        return Measure(0, "未登记传播安全知识的媒体渠道", unknown=not written)
+    return Measure(len(channels), f"传播渠道 {len(channels)} 种：{'、'.join(channels)}", seen=True)
 
 
 # (section, part, whole, what the part is, what the whole is)
@@ -32,35 +39,45 @@ COVERAGE = {
 
 
 @primitive(unit="ratio", reads=("agreements", "workforce_training"))
-def coverage(ev: Evidence, of: Literal["agreements", "special_equipment", "workforce_training"]) -> Measure:
+def coverage(ix: Index, of: Literal["agreements", "special_equipment", "workforce_training"]) -> Measure:
     """单位覆盖率：agreements 签订责任书的单位 / 应签订的单位；special_equipment 登记建档的特种设备 / 特种设备总数
-    （总数写明为 0 时视为全部登记）；workforce_training 开展从业人员培训的单位 / 应培训的单位。未填写为无数据。"""
+    （总数写明为 0 时视为全部登记）；workforce_training 开展从业人员培训的单位 / 应培训的单位。未填写时无从判断。"""
     section, part_field, whole_field, done, whole_word = COVERAGE[of]
-    record = ev
+    record = ix.ev
     for name in section.split("."):
         record = getattr(record, name) if record is not None else None
     if record is None:
-        return Measure(None, f"未填写{whole_word}数和{done}数（{section}）")
+        return Measure(None, f"未登记{whole_word}数和{done}数", unknown=True)
     part, whole = getattr(record, part_field), getattr(record, whole_field)
     if whole == 0:
         if of == "special_equipment":
-            return Measure(Fraction(1), "辖区特种设备 0 台，无需登记建档")
-        return Measure(None, f"{whole_word}数为 0（{section}.{whole_field}）")
+            return Measure(Fraction(1), "辖区特种设备 0 台，无需登记建档", seen=True)
+        return Measure(None, f"{whole_word}数登记为 0", seen=True)
     share = ratio(part, whole)
-    return Measure(share, f"{whole_word} {whole} 个中 {part} 个已{done}（{format_percent(share)}）")
+    return Measure(share, f"{whole_word} {whole} 个中 {part} 个已{done}（{format_percent(share)}）", seen=True)
 
 
 @primitive(unit="ratio", reads=("feedback",))
-def feedback_rate(ev: Evidence, of: Literal["handled", "satisfied"]) -> Measure:
-    """公众意见的处理：handled 为已处理 / 收到的意见，satisfied 为对处理满意 / 已处理的意见。"""
-    fb = ev.feedback
+def feedback_rate(ix: Index, of: Literal["handled", "satisfied"]) -> Measure:
+    """公众意见的处理：handled 为已处理 / 收到的意见，satisfied 为对处理满意 / 已处理的意见。未填写时无从判断。"""
+    fb = ix.ev.feedback
     if fb is None:
-        return Measure(None, "未登记公众意见和建议的收集与处理情况（feedback）")
+        return Measure(None, "未登记公众意见和建议的收集与处理情况", unknown=True)
     part, whole, words = (
         (fb.handled, fb.received, "收到意见 {w} 条，已处理 {p} 条") if of == "handled"
         else (fb.satisfied, fb.handled, "已处理意见 {w} 条，对处理满意 {p} 条")
     )
     share = ratio(part, whole)
     if share is None:
-        return Measure(None, words.format(w=whole, p=part))
-    return Measure(share, f"{words.format(w=whole, p=part)}（{format_percent(share)}）")
+        return Measure(None, words.format(w=whole, p=part), seen=bool(fb.received))
+    return Measure(share, f"{words.format(w=whole, p=part)}（{format_percent(share)}）", seen=True)
+
+
+@primitive(unit="count", reads=("feedback",))
+def public_feedback(ix: Index, field: Literal["received", "handled", "satisfied"] = "received") -> Measure:
+    """群众意见数：收到（received）、已处理（handled）或对处理满意（satisfied）的条数。未填写时无从判断。"""
+    label = {"received": "收到群众意见", "handled": "已处理群众意见", "satisfied": "群众对处理满意"}[field]
+    if ix.ev.feedback is None:
+        return Measure(0, "未登记群众意见和建议", unknown=True)
+    n = getattr(ix.ev.feedback, field)
+    return Measure(n, f"{label} {n} 条", seen=bool(n))

@@ -1,58 +1,65 @@
-"""Primitives over `hazards` and `injuries`: finding and controlling hazards, monitoring and
-reporting accidents and injuries (indicators 3, 7, 8, 9)."""
+"""Primitives over `hazards` and `injuries`: finding and controlling hazards, monitoring,
+reporting and recording accidents and injuries (indicators 3, 7, 8, 9)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from ..evidence import Evidence, Hazard, InjuryYear
+from pydantic import Field
+
+from ..evidence import Hazard, InjuryYear
 from ..measure import Measure, ratio
-from ..terms import HazardLevel
+from ..terms import DocumentKind, HazardLevel
 from . import primitive
-from .common import cite, mentions, words
+from .common import cite, either
+
+if TYPE_CHECKING:
+    from ..index import Index
+
+KEY_LEVELS = (HazardLevel.SERIOUS, HazardLevel.MAJOR)
 
 
-def _hazards(ev: Evidence, level: list[HazardLevel], in_period: bool) -> list[Hazard]:
-    return [h for h in ev.hazards if (not level or h.level in level) and (not in_period or h.found in ev.period)]
+def _hazards(ix: Index, level: list[HazardLevel], in_period: bool) -> list[Hazard]:
+    return [h for h in ix.ev.hazards if (not level or h.level in level) and (not in_period or h.found in ix.period)]
 
 
 def _hazard_words(level: list[HazardLevel], in_period: bool) -> str:
     scope = "评估期内发现的" if in_period else ""
-    return f"{scope}{words(lv.value for lv in level) + '级' if level else ''}隐患/危险源"
+    return f"{scope}{either(lv.value for lv in level) + '级' if level else ''}隐患和危险源"
 
 
 @primitive(unit="count", reads=("hazards.level", "hazards.found", "hazards.controlled", "hazards.high_risk_environment"))
 def hazards(
-    ev: Evidence,
+    ix: Index,
     level: list[HazardLevel] = [],
     in_period: bool = False,
     controlled: bool | None = None,
-    high_risk_environment: bool = False,
+    key: bool = False,
 ) -> Measure:
-    """隐患/危险源记录数：level 为所列之一（不限时为全部），可只计评估期内发现的、
-    已控制（controlled: true）或未控制（controlled: false）的、属高风险环境的。"""
-    found = _hazards(ev, level, in_period)
+    """隐患和危险源记录数：等级为所列之一（不限时为全部），可只计评估期内发现的、已控制（controlled: true）或
+    未控制（false）的，或需要重点控制的（key：较大、重大等级或属高风险环境）。"""
+    found = _hazards(ix, level, in_period)
     if controlled is not None:
         found = [h for h in found if h.controlled is controlled]
-    if high_risk_environment:
-        found = [h for h in found if h.high_risk_environment]
+    if key:
+        found = [h for h in found if h.level in KEY_LEVELS or h.high_risk_environment]
     what = _hazard_words(level, in_period)
     if controlled is not None:
         what = ("已控制的" if controlled else "未控制的") + what
-    if high_risk_environment:
-        what = "高风险环境中的" + what
+    if key:
+        what = "需要重点控制的" + what
     if not found:
-        return Measure(0, f"未见{what}")
+        return Measure(0, f"未见{what}", seen=bool(ix.ev.hazards) and controlled is None)
     return Measure(len(found), f"{what} {len(found)} 处：{cite(h.id for h in found)}", [h.id for h in found])
 
 
 @primitive(unit="ratio", reads=("hazards.level", "hazards.controlled"))
-def hazards_controlled(ev: Evidence, level: list[HazardLevel] = []) -> Measure:
-    """已落实控制措施的隐患所占比例：level 为所列之一的 hazards 中 controlled 为真的比例（没有这类记录时无数据）。"""
-    found = _hazards(ev, level, False)
+def hazards_controlled(ix: Index, level: list[HazardLevel] = []) -> Measure:
+    """已落实控制措施的隐患所占比例：等级为所列之一的隐患中已控制的比例（没有这类记录时无数据）。"""
+    found = _hazards(ix, level, False)
     what = _hazard_words(level, False)
     if not found:
-        return Measure(None, f"未见{what}记录（hazards）")
+        return Measure(None, f"未见{what}记录")
     open_ = [h.id for h in found if not h.controlled]
     detail = f"{len(found) - len(open_)}/{len(found)} 处{what}已控制"
     if open_:
@@ -60,21 +67,28 @@ def hazards_controlled(ev: Evidence, level: list[HazardLevel] = []) -> Measure:
     return Measure(ratio(len(found) - len(open_), len(found)), detail, [h.id for h in found])
 
 
-@primitive(unit="count", reads=("hazards.method", "hazards.category", "hazards.place"))
-def hazard_variety(ev: Evidence, field: Literal["method", "category", "place"], in_period: bool = False) -> Measure:
-    """隐患记录的多样性：field（method 辨识方式 / category 类别 / place 地点）不同取值的个数。"""
-    found = _hazards(ev, [], in_period)
-    label = {"method": "辨识方式", "category": "类别", "place": "地点"}[field]
+@primitive(unit="count", reads=("hazards.method", "hazards.activity", "hazards.found"))
+def hazard_methods(ix: Index, in_period: bool = False) -> Measure:
+    """辨识和排查隐患的不同方式数：隐患写明的方式，未写时按发现它的检查推断（所指的检查，或发现当天的检查）。
+    隐患都看不出方式时无从判断（需现场核实）。"""
+    found = _hazards(ix, [], in_period)
     if not found:
-        return Measure(0, f"未见{_hazard_words([], in_period)}记录（hazards）")
-    values = sorted({getattr(h, field) for h in found if getattr(h, field)})
-    listed = "、".join(values) or f"未注明（{field}）"
-    return Measure(len(values), f"隐患记录涉及 {len(values)} 种{label}：{listed}", [h.id for h in found])
+        return Measure(0, f"未见{_hazard_words([], in_period)}记录")
+    read = {h.id: ix.hazard_method(h) for h in found}
+    methods = sorted({m[0] for m in read.values() if m})
+    ids = [h.id for h in found]
+    if not methods:
+        return Measure(None, f"隐患记录 {cite(ids)} 都看不出辨识方式", ids, unknown=True)
+    inferred = [f"{hid} {m[1]}" for hid, m in read.items() if m and m[1]]
+    detail = f"隐患辨识用了 {len(methods)} 种方式：{'、'.join(methods)}"
+    if inferred:
+        detail += f"（按所在检查推断：{cite(inferred)}）"
+    return Measure(len(methods), detail, ids)
 
 
-def _years(ev: Evidence) -> list[InjuryYear]:
+def _years(ix: Index) -> list[InjuryYear]:
     """Injury years up to the end of the period, oldest first."""
-    return sorted((y for y in ev.injuries.years if y.year <= ev.period.end.year), key=lambda y: y.year)
+    return sorted((y for y in ix.ev.injuries.years if y.year <= ix.period.end.year), key=lambda y: y.year)
 
 
 def _series(years: list[InjuryYear]) -> str:
@@ -82,67 +96,105 @@ def _series(years: list[InjuryYear]) -> str:
 
 
 @primitive(unit="count", reads=("injuries.sources",))
-def injury_sources(ev: Evidence) -> Measure:
-    """事故与伤害数据来源个数：injuries.sources 中不同来源的个数。"""
-    sources = sorted(set(ev.injuries.sources))
+def injury_sources(ix: Index) -> Measure:
+    """事故与伤害数据来源个数：登记的不同来源（卫生服务中心、医院、派出所、交警、消防……）的个数。"""
+    sources = sorted(set(ix.ev.injuries.sources))
     if not sources:
-        return Measure(0, "未写明事故与伤害数据来源（injuries.sources）")
-    return Measure(len(sources), f"数据来源 {len(sources)} 个：{'、'.join(sources)}")
+        return Measure(0, "未登记事故与伤害数据来源")
+    return Measure(len(sources), f"数据来源 {len(sources)} 个：{'、'.join(sources)}", seen=True)
 
 
 @primitive(unit="count", reads=("injuries.years", "community.period"))
-def injury_years(ev: Evidence) -> Measure:
-    """有事故与伤害总数的年份数：injuries.years 中不晚于评估期末所在年份的年度个数。"""
-    years = _years(ev)
+def injury_years(ix: Index) -> Measure:
+    """有事故与伤害总数的年份数：不晚于评估期末所在年份的年度个数。"""
+    years = _years(ix)
     if not years:
-        return Measure(0, "未见逐年事故与伤害数据（injuries.years）")
-    return Measure(len(years), f"{len(years)} 个年度的数据：{_series(years)}")
+        return Measure(0, "未见逐年的事故与伤害数据")
+    return Measure(len(years), f"{len(years)} 个年度的数据：{_series(years)}", seen=True)
 
 
-@primitive(unit="count", reads=("injuries.years", "community.period"))
-def injury_trend(ev: Evidence) -> Measure:
-    """事故与伤害总数连续下降的年数：从最近一年往前数，逐年（相邻年份）下降的次数；不足两年时无数据。"""
-    years = _years(ev)
-    if len(years) < 2:
-        return Measure(None, f"不足两个年度的数据，看不出趋势{'：' + _series(years) if years else ''}")
-    falls = 0
-    for earlier, later in zip(reversed(years[:-1]), reversed(years)):
-        if later.year != earlier.year + 1 or later.total >= earlier.total:
-            break
-        falls += 1
-    detail = f"{_series(years)}：" + (f"最近连续 {falls} 年下降" if falls else f"{years[-1].year}年未比上一年下降")
-    gaps = [str(y) for y in range(years[0].year, years[-1].year) if y not in {x.year for x in years}]
-    if gaps:
-        detail += f"（缺 {'、'.join(gaps)} 年数据）"
-    return Measure(falls, detail)
+@primitive(unit="bool", reads=("injuries.years", "community.period"))
+def injury_trend(ix: Index, years: int = Field(3, ge=2, le=10), tolerance: float = Field(0.05, ge=0, le=0.5)) -> Measure:
+    """事故与伤害逐年好转：最近 years 个年度连续有数据，最近一年低于其中最早一年，且没有哪一年比上一年
+    上升超过 tolerance（如 5%，容许个别年份的小幅波动）。"""
+    data = _years(ix)
+    recent = data[-years:]
+    if len(recent) < years or recent[-1].year - recent[0].year != years - 1:
+        shown = f"：{_series(data)}" if data else ""
+        return Measure(False, f"没有连续 {years} 个年度的数据，看不出趋势{shown}", seen=bool(data))
+    rises = [(a, b) for a, b in zip(recent, recent[1:]) if b.total > a.total * (1 + tolerance)]
+    falling = recent[-1].total < recent[0].total
+    detail = f"{_series(recent)}：" + ("总体下降" if falling else "未下降")
+    if rises:
+        detail += "；" + "、".join(f"{b.year}年比上年上升 {b.total - a.total}" for a, b in rises)
+    return Measure(falling and not rises, detail, seen=True)
 
 
 @primitive(unit="count", reads=("injuries.years.by_cause", "community.period"))
-def injury_causes(ev: Evidence) -> Measure:
-    """最近一年按原因分类的事故与伤害类别数：不晚于评估期末的最近一年 by_cause 中的原因个数。"""
-    years = _years(ev)
+def injury_causes(ix: Index) -> Measure:
+    """最近一年按原因分列的事故与伤害类别数（不晚于评估期末的最近一年）。各年都没有按原因分列时无从判断
+    （原因分析可能写在报告里：需核实）。"""
+    years = _years(ix)
     if not years:
-        return Measure(0, "未见逐年事故与伤害数据（injuries.years）")
+        return Measure(0, "未见逐年的事故与伤害数据")
     latest = years[-1]
     if not latest.by_cause:
-        return Measure(0, f"{latest.year}年的数据没有按原因分类（by_cause）")
+        unknown = not any(y.by_cause for y in years)
+        return Measure(0 if not unknown else None, f"{latest.year}年的数据没有按原因分列", seen=True, unknown=unknown)
     causes = "、".join(f"{cause} {n}" for cause, n in sorted(latest.by_cause.items()))
-    return Measure(len(latest.by_cause), f"{latest.year}年按 {len(latest.by_cause)} 类原因统计：{causes}")
+    return Measure(len(latest.by_cause), f"{latest.year}年按 {len(latest.by_cause)} 类原因统计：{causes}", seen=True)
 
 
-@primitive(unit="count", reads=("injuries.reports_to",))
-def injury_reports(ev: Evidence, authorities: dict[str, list[str]]) -> Measure:
-    """报告去向覆盖的方面数：authorities 每个方面（如 交通安全）列出主管部门的关键词（如 交警、交通），
-    injuries.reports_to 中的每个部门只算作它提到关键词的第一个方面（“公安局交警大队”列在交通安全之下，
-    就不再算社会治安），有部门算作该方面即覆盖。"""
-    reports_to = ev.injuries.reports_to
-    if not reports_to:
-        return Measure(0, "未写明事故与伤害报告的主管部门（injuries.reports_to）")
-    aspect = [next((name for name, keys in authorities.items() if mentions(keys, r)), None) for r in reports_to]
-    covered = [name for name in authorities if name in aspect]
-    missing = [name for name in authorities if name not in covered]
-    detail = f"报告 {'、'.join(sorted(reports_to))}，覆盖 {len(covered)}/{len(authorities)} 个方面"
+@primitive(unit="count", reads=("injuries.reports_to", "documents.title", "documents.topics"))
+def reporting_aspects(ix: Index, aspects: dict[str, list[str]], terms: list[str]) -> Measure:
+    """事故与伤害报告覆盖的方面数：aspects 的每个方面（如 交通安全）列出代表它的词条（如 交警、交通）；
+    登记的报告主管部门，或关于所列词条（如 事故报告）的制度文件的标题和主题，提到其词条即覆盖该方面
+    （一个部门只算它提到的第一个方面）。有报告制度却看不出报告去向时无从判断（需核实）。"""
+    covered: dict[str, list[str]] = {}
+    for dept in ix.ev.injuries.reports_to:
+        found = ix.find(dept)
+        name = next((n for n, keys in aspects.items() if any(k in found for k in keys)), None)
+        if name:
+            covered.setdefault(name, []).append(dept)
+    rules = ix.documents((), terms)
+    for f in rules:
+        for name, keys in aspects.items():
+            if any(k in f.view.terms for k in keys):
+                covered.setdefault(name, []).append(f.id)
+    ids = [f.id for f in rules]
+    if not covered:
+        if rules:
+            return Measure(None, f"报告制度 {cite(ids)} 看不出向哪些主管部门报告", ids, unknown=True)
+        return Measure(0, "未见事故与伤害报告的制度和去向", seen=bool(ix.ev.injuries.reports_to))
+    missing = [n for n in aspects if n not in covered]
+    detail = f"事故与伤害报告覆盖 {len(covered)}/{len(aspects)} 个方面：" + "；".join(
+        f"{n}（{'、'.join(covered[n][:3])}）" for n in aspects if n in covered)
     if missing:
-        detail += f"，未见报告去向：{'、'.join(missing)}"
-    return Measure(len(covered), detail)
+        detail += f"；未见：{'、'.join(missing)}"
+    return Measure(len(covered), detail, ids, seen=True)
 
+
+@primitive(unit="count", reads=("documents.title", "documents.topics", "injuries.years.by_cause"))
+def record_areas(ix: Index, areas: list[str], terms: list[str], kind: list[DocumentKind] = []) -> Measure:
+    """事故与伤害记录覆盖的方面数（如 生产、交通、消防、社会治安、家居）：关于所列词条（如 伤害记录）的
+    文件在标题或主题中提到的方面，加上逐年数据按原因分列时各原因对应的方面。不数与记录无关的文件。"""
+    docs = ix.documents(kind, terms)
+    covered: dict[str, str] = {}
+    for f in docs:
+        for area in areas:
+            if area in f.view.terms:
+                covered.setdefault(area, f.id)
+    for year in ix.ev.injuries.years:
+        for cause in year.by_cause:
+            for area in areas:
+                if area in ix.find(cause):
+                    covered.setdefault(area, f"{year.year}年数据")
+    seen = bool(docs) or any(y.by_cause for y in ix.ev.injuries.years)
+    if not seen:
+        return Measure(0, "未见事故与伤害记录的制度、台账或分原因数据")
+    missing = [a for a in areas if a not in covered]
+    detail = f"事故与伤害记录覆盖 {len(covered)}/{len(areas)} 个方面" + (
+        "：" + "；".join(f"{a}（{covered[a]}）" for a in areas if a in covered) if covered else "")
+    if missing:
+        detail += f"；未见：{'、'.join(missing)}"
+    return Measure(len(covered), detail, [f.id for f in docs], seen=True)

@@ -41,6 +41,8 @@ def render(result: Assessment, color: bool = False) -> str:
         paint(f"{c.title}（{c.name}）", bold=True),
         f"评估期 {result.period.start} 至 {result.period.end} · 规则集 {result.scheme.id} {result.scheme.version}",
     ]
+    if result.sample:
+        lines += [paint(w, fg="red", bold=True) for w in result.warnings if w.startswith("示例")]
     if result.review and result.review.stale:
         lines.append(paint(STALE, fg="red", bold=True))
     lines += review_lines(result) + [""]
@@ -55,6 +57,9 @@ def render(result: Assessment, color: bool = False) -> str:
             lines.append(f"  {item.id:<5} {grade} — {item.reason}{mark}")
             for advice in item.advice:
                 lines.append(paint(f"          → {advice}", dim=True))
+            for check in item.checks:
+                if check.hint and not check.passed:
+                    lines.append(paint(f"          ? {check.hint}", dim=True))
         lines.append("")
     if result.thresholds:
         lines.append(paint("阈值", bold=True))
@@ -69,6 +74,8 @@ def render(result: Assessment, color: bool = False) -> str:
     for reason in result.verdict.reasons:
         lines.append(f"  · {reason}")
     lines.append(paint(f"  （{result.verdict.policy}）", dim=True))
+    if result.grading:
+        lines.append(paint(f"  （{result.grading}）", dim=True))
     for warning in result.warnings:
         lines.append(paint(f"警告：{warning}", fg="yellow"))
     return "\n".join(lines) + "\n"

@@ -1,0 +1,315 @@
+"""The evidence as the rules read it, worked out once per assessment.
+
+What a record is comes first from what the clerk wrote (kind, scope, audience, domains,
+organizer, items), then from its links (the inspection a hazard or a rectification points
+to), then from its title through the rule set's vocabulary: two clerks who describe the
+same work in their own words are read the same way. Each inference keeps the word that
+caused it, so a detail line can say why a record counted.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .evidence import Activity, Document, Evidence, Hazard, Member, Project, Rectification
+from .measure import natural_key
+from .terms import (
+    ActivityKind,
+    Audience,
+    DocumentKind,
+    Domain,
+    InspectionScope,
+    MemberCategory,
+    OrganizationKind,
+    RectificationKind,
+)
+
+if TYPE_CHECKING:
+    from .scheme import Scheme
+
+TARGET_KINDS = ("vulnerable_groups", "high_risk_groups", "high_risk_environments")
+TARGET_WORDS = {"vulnerable_groups": "脆弱群体", "high_risk_groups": "高危人群", "high_risk_environments": "高风险环境"}
+PLAN_KINDS = frozenset({DocumentKind.SCHEME, DocumentKind.PLAN})
+SCOPE_METHOD = {InspectionScope.COMPREHENSIVE: "综合检查", InspectionScope.SPECIAL: "专项检查", InspectionScope.ROUTINE: "日常巡查"}
+
+
+@dataclass(frozen=True)
+class Doc:
+    record: Document
+    kinds: frozenset[DocumentKind]
+    terms: Mapping[str, str]  # term → the word of it found in the title or a topic
+    items: frozenset[str]
+    how_kind: str | None  # "标题含“制度”" when a general kind was read as another
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+@dataclass(frozen=True)
+class Act:
+    record: Activity
+    kinds: frozenset[ActivityKind]
+    scope: InspectionScope | None
+    audience: frozenset[Audience]
+    domains: frozenset[Domain]
+    organizers: frozenset[OrganizationKind]
+    terms: Mapping[str, str]
+    items: frozenset[str]
+    inferred: tuple[str, ...]  # what was read from the title rather than written
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+@dataclass(frozen=True)
+class Found:
+    """A record a query matched, and how, when it was not plainly written: `声明支持 8.2`, `“巡查”`."""
+
+    view: Doc | Act
+    how: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.view.id
+
+
+class Index:
+    """Built once per assessment; `at(item)` gives the view used while grading one item (declared
+    `items` match the item being graded)."""
+
+    def __init__(self, evidence: Evidence, scheme: Scheme):
+        self.ev = evidence
+        self.scheme = scheme
+        self.words = scheme.words
+        self.period = evidence.period
+        self.item: str | None = None
+        self._audience_terms = {a for a in Audience if a.value in self.words}
+        self._domain_terms = [d for d in Domain if d.value in self.words]
+        self._org_terms = [k for k in OrganizationKind if k.value in self.words]
+        # In id order: what a query returns, and its detail line, must not depend on file order.
+        self.docs = sorted((self._doc(d) for d in evidence.documents), key=lambda d: natural_key(d.id))
+        self.doc_by_id = {d.id: d for d in self.docs}
+        org_kind = {o.id: o.kind for o in evidence.organizations}
+        org_names = [(o.name, o.kind) for o in evidence.organizations if o.name]
+        self.acts = sorted((self._act(a, org_kind, org_names) for a in evidence.activities), key=lambda a: natural_key(a.id))
+        self.act_by_id = {a.id: a for a in self.acts}
+
+    def at(self, item_id: str) -> Index:
+        view = copy.copy(self)
+        view.item = item_id
+        return view
+
+    def find(self, *texts: str | None) -> dict[str, str]:
+        """Term → word, over several texts (first text first)."""
+        found: dict[str, str] = {}
+        for text in texts:
+            if text:
+                for term, word in self.words.find(text).items():
+                    found.setdefault(term, word)
+        return found
+
+    # -- records as read -------------------------------------------------------------------
+
+    def _doc(self, d: Document) -> Doc:
+        title = self.words.find(d.title)
+        kinds, how = {d.kind}, None
+        for other in self.scheme.kinds.documents.get(d.kind, []):
+            if other.value in title:
+                kinds.add(other)
+                how = how or f"标题含“{title[other.value]}”，按{other.value}计"
+        return Doc(d, frozenset(kinds), self.find(d.title, *d.topics), frozenset(d.items), how)
+
+    def _act(self, a: Activity, org_kind: dict, org_names: list) -> Act:
+        title = self.words.find(a.title)
+        inferred: list[str] = []
+        kinds = {a.kind}
+        for other in self.scheme.kinds.activities.get(a.kind, []):
+            if other.value in title:
+                kinds.add(other)
+                inferred.append(f"标题含“{title[other.value]}”，按{other.value}计")
+        scope = a.scope
+        if scope is None and ActivityKind.INSPECTION in kinds:
+            for candidate, term in self.scheme.scopes.items():
+                if term in title:
+                    scope = candidate
+                    inferred.append(f"标题含“{title[term]}”，按{candidate.value}检查计")
+                    break
+        audience = frozenset(a.audience)
+        if not audience:
+            named = frozenset(g for g in self._audience_terms if g.value in title)
+            if named:
+                audience = named
+                inferred.append(f"标题含“{title[next(iter(sorted(named))).value]}”，对象按{'、'.join(sorted(g.value for g in named))}计")
+            elif self.scheme.audience.default is not None:
+                audience = frozenset({self.scheme.audience.default})
+        domains = set(a.domains) | {d for d in self._domain_terms if d.value in title}
+        organizers = {org_kind[a.organizer]} if a.organizer in org_kind else set()
+        organizers |= {kind for name, kind in org_names if name in a.title}
+        organizers |= {k for k in self._org_terms if k.value in title}
+        return Act(a, frozenset(kinds), scope, audience, frozenset(domains), frozenset(organizers),
+                   title, frozenset(a.items), tuple(inferred))
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def documents(
+        self,
+        kind: Iterable[DocumentKind] = (),
+        terms: Iterable[str] = (),
+        and_terms: Iterable[str] = (),
+        in_period: bool = False,
+    ) -> list[Found]:
+        """Documents of any of the kinds (as read) that declare the item being graded, or whose
+        title or topics name any of `terms` (and any of `and_terms`); issued in the period if asked."""
+        kind, terms, and_terms = frozenset(kind), tuple(terms), tuple(and_terms)
+        out = []
+        for d in self.docs:
+            if kind and not d.kinds & kind:
+                continue
+            if in_period and d.record.issued not in self.period:
+                continue
+            if self.item in d.items:
+                out.append(Found(d, f"声明支持 {self.item}"))
+                continue
+            hit = _hit(d.terms, terms)
+            if terms and hit is None or and_terms and _hit(d.terms, and_terms) is None:
+                continue
+            how = f"“{hit}”" if hit else None
+            if d.how_kind and kind and d.record.kind not in kind:
+                how = f"{how}，{d.how_kind}" if how else d.how_kind
+            out.append(Found(d, how))
+        return out
+
+    def near_documents(self, kind: Iterable[DocumentKind], terms: Iterable[str], in_period: bool) -> list[str]:
+        """Why documents that nearly count do not: on the terms but of another kind, or of the
+        kind and on the terms but issued outside the period. Words for whoever fills the evidence."""
+        wanted = "或".join(k.value for k in kind)
+        kind, terms = frozenset(kind), tuple(terms)
+        notes = []
+        for d in self.docs:
+            hit = _hit(d.terms, terms) if terms else None
+            on_topic = hit is not None or self.item in d.items
+            if not on_topic:
+                continue
+            if kind and not d.kinds & kind:
+                about = f"（标题含“{hit}”）" if hit else ""
+                notes.append(f"{d.id} 是{d.record.kind.value}{about}：若它就是所需的{wanted}，可把 kind 改为 {wanted.split('或')[0]}"
+                             f"，或在它的 items 中写 {self.item}")
+            elif in_period and d.record.issued not in self.period:
+                when = d.record.issued.isoformat() if d.record.issued else "未写 issued"
+                notes.append(f"{d.id} 印发日期 {when} 不在评估期内")
+        return notes
+
+    def activities(
+        self,
+        kind: Iterable[ActivityKind] = (),
+        scope: Iterable[InspectionScope] = (),
+        audience: Iterable[Audience] = (),
+        domains: Iterable[Domain] = (),
+        organizer: Iterable[OrganizationKind] = (),
+        terms: Iterable[str] = (),
+        in_period: bool = True,
+    ) -> list[Found]:
+        """Activities of any of the kinds (as read), in the period by default, that declare the item
+        being graded or pass every other filter given (an empty filter passes everything)."""
+        kind, scope, domains, organizer = frozenset(kind), frozenset(scope), frozenset(domains), frozenset(organizer)
+        wanted = self.scheme.audience.within(list(audience)) if audience else frozenset()
+        terms = tuple(terms)
+        out = []
+        for a in self.acts:
+            if kind and not a.kinds & kind:
+                continue
+            if in_period and a.record.date not in self.period:
+                continue
+            if self.item in a.items:
+                out.append(Found(a, f"声明支持 {self.item}"))
+                continue
+            if (scope and a.scope not in scope) or (wanted and not a.audience & wanted) \
+                    or (domains and not a.domains & domains) or (organizer and not a.organizers & organizer):
+                continue
+            hit = _hit(a.terms, terms)
+            if terms and hit is None:
+                continue
+            notes = list(a.inferred) + ([f"“{hit}”"] if hit else [])
+            out.append(Found(a, "，".join(notes) or None))
+        return out
+
+    # -- facts read through links ------------------------------------------------------------
+
+    def rectification_kind(self, r: Rectification) -> tuple[RectificationKind, str | None]:
+        """Written, else 整改 when it follows an inspection, else what its text says (举一反三 → 预防,
+        an accident's cause → 纠正), else 整改."""
+        if r.kind is not None:
+            return r.kind, None
+        if r.activity:
+            return RectificationKind.RECTIFY, None
+        text = self.words.find(r.issue)
+        for kind in (RectificationKind.PREVENTIVE, RectificationKind.CORRECTIVE):
+            term = f"{kind.value}措施"
+            if term in text:
+                return kind, f"“{text[term]}”"
+        return RectificationKind.RECTIFY, None
+
+    def hazard_method(self, h: Hazard) -> tuple[str, str | None] | None:
+        """How a hazard was found: written, else from the inspection it points to, else from an
+        inspection held the day it was found."""
+        if h.method:
+            return h.method, None
+        source = self.act_by_id.get(h.activity) if h.activity else None
+        if source is None and h.found is not None:
+            source = next((a for a in self.acts if ActivityKind.INSPECTION in a.kinds and a.record.date == h.found), None)
+        if source is None:
+            return None
+        method = SCOPE_METHOD.get(source.scope, source.record.kind.value)
+        return method, f"见 {source.id}"
+
+    def sector(self, m: Member) -> str | None:
+        if m.sector:
+            return m.sector
+        found = self.find(m.unit, m.title)
+        return next((sector for sector, term in self.scheme.sectors.items() if term in found), None)
+
+    def category(self, m: Member) -> MemberCategory | None:
+        if m.category:
+            return m.category
+        found = self.find(m.unit, m.title)
+        return next((c for c in MemberCategory if c.value in found), None)
+
+    def targets(self, p: Project) -> dict[str, list[str]]:
+        """Whom a project aims at: as written, else read from its name."""
+        named = self.find(p.name)
+        out = {}
+        for kind in TARGET_KINDS:
+            written = getattr(p.targets, kind)
+            term = TARGET_WORDS[kind]
+            out[kind] = list(written) if written else ([named[term]] if term in named else [])
+        return out
+
+    def plan(self, p: Project) -> Doc | None:
+        """The project's 实施方案: the document its `plan` names, else a plan whose title names the project."""
+        if p.plan in self.doc_by_id:
+            return self.doc_by_id[p.plan]
+        name = p.name.removesuffix("项目")
+        return next((d for d in self.docs if d.kinds & PLAN_KINDS and name and name in d.record.title), None)
+
+    def key_projects(self) -> tuple[list[Project], bool]:
+        """The projects marked key; when none is marked, all of them (and say so)."""
+        running = [p for p in self.ev.projects if self.running(p)]
+        key = [p for p in running if p.key]
+        return (key, False) if key else (running, bool(running))
+
+    def running(self, p: Project) -> bool:
+        """The project runs during the period (a missing start or end leaves that side open)."""
+        return (p.start is None or p.start <= self.period.end) and (p.end is None or p.end >= self.period.start)
+
+
+def _hit(found: Mapping[str, str], terms: tuple[str, ...]) -> str | None:
+    """The word that matched the first of `terms` present, or None."""
+    for term in terms:
+        if term in found:
+            return found[term]
+    return None

@@ -1,0 +1,77 @@
+"""The rule set's controlled vocabulary: named terms, each with the words that say it.
+
+Rules name terms, never words; the words are data a province can extend. Chinese has no
+spaces, so a term is found wherever one of its words occurs in a title or topic, including
+inside a longer word (消防救援大队 says 消防). Where that would be wrong, the term names the
+longer words it must not be read inside: 定期检查 is `not_in: [不定期]`, so 不定期检查 is
+never a 定期检查.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Term(BaseModel):
+    """A term written as a mapping: its words, and the longer words it is not to be found inside."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    words: list[str] = Field([], description="说法相同的词（词条名本身总是其中之一）")
+    not_in: list[str] = Field([], description="在这些较长的词里出现时不算，如 定期 在 不定期 里")
+
+
+class Vocabulary:
+    """Term name → its words (the name itself is always one of them)."""
+
+    def __init__(self, terms: dict[str, list[str] | Term]):
+        owners: dict[str, set[str]] = {}
+        self._hides: dict[str, set[str]] = {}  # a longer word → the terms it hides inside it
+        self.terms: dict[str, list[str]] = {}
+        for name, spec in terms.items():
+            words, not_in = (spec, []) if isinstance(spec, list) else (spec.words, spec.not_in)
+            self.terms[name] = sorted({name, *words}, key=lambda w: (-len(w), w))
+            for word in self.terms[name]:
+                owners.setdefault(word, set()).add(name)
+            for longer in not_in:
+                self._hides.setdefault(longer, set()).add(name)
+                owners.setdefault(longer, set())
+        self._owners = owners
+        ordered = sorted(owners, key=lambda w: (-len(w), w))
+        # A lookahead finds the longest word starting at every place, overlapping ones included.
+        self._pattern = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))") if ordered else None
+        self.find = lru_cache(maxsize=8192)(self._find)
+        self._inside = lru_cache(maxsize=None)(self._terms_inside)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.terms
+
+    def words(self, name: str) -> list[str]:
+        return self.terms.get(name, [name])
+
+    def _find(self, text: str) -> dict[str, str]:
+        """Term → the word of it found in `text` (do not modify: the result is shared)."""
+        found: dict[str, str] = {}
+        if self._pattern is None or not text:
+            return found
+        spans = [(m.start(), m.start() + len(m.group(1))) for m in self._pattern.finditer(text)]
+        for start, end in spans:
+            if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
+                continue  # inside a longer word, whose reading below already covers it
+            for term, word in self._inside(text[start:end]).items():
+                found.setdefault(term, word)
+        return found
+
+    def _terms_inside(self, word: str) -> dict[str, str]:
+        """Every term said by `word` or by a word inside it, unless hidden by a longer word around it."""
+        inner = [(i, j, word[i:j]) for i in range(len(word)) for j in range(len(word), i, -1) if word[i:j] in self._owners]
+        hiding = [(i, j, self._hides[w]) for i, j, w in inner if w in self._hides]
+        out: dict[str, str] = {}
+        for i, j, w in inner:
+            for term in sorted(self._owners[w]):
+                if not any(hi <= i and j <= hj and (hi, hj) != (i, j) and term in terms for hi, hj, terms in hiding):
+                    out.setdefault(term, w)
+        return out
