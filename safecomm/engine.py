@@ -33,10 +33,12 @@ TAGS = {"A": "A", "defect": "严重缺陷", "related": "B"}
 def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
     real, left_out = sample.split(evidence)
     index = Index(real, scheme)
-    own = {
-        f"{item.id}/{check.id}": evaluate_check(index.at(item.id), check)
-        for _, item in scheme.items() for check in item.checks if check.primitive
-    }
+    own = {}
+    for _, item in scheme.items():
+        view = index.at(item.id)
+        for check in item.checks:
+            if check.primitive:
+                own[f"{item.id}/{check.id}"] = evaluate_check(view, check)
     items = [evaluate_item(indicator.id, item, own) for indicator, item in scheme.items()]
     thresholds = [
         _threshold(item.id, check, own[f"{item.id}/{check.id}"])

@@ -66,16 +66,13 @@ class Act:
         return self.record.id
 
 
-@dataclass(frozen=True)
 class Found:
     """A record a query matched, and how, when it was not plainly written: `声明支持 8.2`, `“巡查”`."""
 
-    view: Doc | Act
-    how: str | None = None
+    __slots__ = ("view", "how", "id")
 
-    @property
-    def id(self) -> str:
-        return self.view.id
+    def __init__(self, view: Doc | Act, how: str | None = None):
+        self.view, self.how, self.id = view, how, view.record.id
 
 
 class Index:
@@ -88,9 +85,10 @@ class Index:
         self.words = scheme.words
         self.period = evidence.period
         self.item: str | None = None
-        self._audience_terms = {a for a in Audience if a.value in self.words}
-        self._domain_terms = [d for d in Domain if d.value in self.words]
-        self._org_terms = [k for k in OrganizationKind if k.value in self.words]
+        # (member, its word) pairs: reading an enum's value is slow, and these are read per record.
+        self._audience_terms = [(a, a.value) for a in Audience if a.value in self.words]
+        self._domain_terms = [(d, d.value) for d in Domain if d.value in self.words]
+        self._org_terms = [(k, k.value) for k in OrganizationKind if k.value in self.words]
         # In id order: what a query returns, and its detail line, must not depend on file order.
         self.docs = sorted((self._doc(d) for d in evidence.documents), key=lambda d: natural_key(d.id))
         self.doc_by_id = {d.id: d for d in self.docs}
@@ -141,16 +139,16 @@ class Index:
                     break
         audience = frozenset(a.audience)
         if not audience:
-            named = frozenset(g for g in self._audience_terms if g.value in title)
+            named = frozenset(g for g, word in self._audience_terms if word in title)
             if named:
                 audience = named
                 inferred.append(f"标题含“{title[next(iter(sorted(named))).value]}”，对象按{'、'.join(sorted(g.value for g in named))}计")
             elif self.scheme.audience.default is not None:
                 audience = frozenset({self.scheme.audience.default})
-        domains = set(a.domains) | {d for d in self._domain_terms if d.value in title}
+        domains = set(a.domains) | {d for d, word in self._domain_terms if word in title}
         organizers = {org_kind[a.organizer]} if a.organizer in org_kind else set()
         organizers |= {kind for name, kind in org_names if name in a.title}
-        organizers |= {k for k in self._org_terms if k.value in title}
+        organizers |= {k for k, word in self._org_terms if word in title}
         return Act(a, frozenset(kinds), scope, audience, frozenset(domains), frozenset(organizers),
                    title, frozenset(a.items), tuple(inferred))
 
