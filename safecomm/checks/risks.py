@@ -184,8 +184,8 @@ def record_areas(ix: Index, areas: list[str], terms: list[str], kind: list[Docum
         for area in areas:
             if area in f.view.terms:
                 covered.setdefault(area, f.id)
-    for year in ix.ev.injuries.years:
-        for cause in year.by_cause:
+    for year in sorted(ix.ev.injuries.years, key=lambda y: y.year):  # not file order: the detail names a year
+        for cause in sorted(year.by_cause):
             for area in areas:
                 if area in ix.find(cause):
                     covered.setdefault(area, f"{year.year}年数据")
