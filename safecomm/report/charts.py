@@ -107,14 +107,20 @@ def _dashes(start: tuple[float, float], end: tuple[float, float], on: float = 6,
         at = stop + off
 
 
-def cjk_font() -> tuple[str, int] | None:
-    """The file and collection index of Noto Sans CJK SC, as fontconfig finds it (None if absent)."""
-    if not shutil.which("fc-match"):
-        return None
-    found = subprocess.run(["fc-match", "--format=%{file}\n%{index}\n%{family}", "Noto Sans CJK SC:lang=zh-cn"],
-                           capture_output=True, text=True, check=False).stdout.split("\n")
-    if len(found) < 3 or "CJK" not in found[2]:
-        return None
+def png_font(sans_file: str | None = None) -> tuple[str, int]:
+    """The font file (and collection index) PNG charts are drawn in: the user's `--font-sans`
+    file, else Noto Sans CJK SC as fontconfig finds it (the face the SVG charts name)."""
+    if sans_file:
+        return str(sans_file), 0
+    found = []
+    if shutil.which("fc-match"):
+        found = subprocess.run(["fc-match", "--format=%{file}\n%{index}\n%{family}", "Noto Sans CJK SC:lang=zh-cn"],
+                               capture_output=True, text=True, check=False).stdout.split("\n")
+    if len(found) < 3 or "Noto Sans CJK" not in found[2]:
+        from ..loading import InputError, Problem
+
+        raise InputError([Problem("图表", 0, 0, "", "找不到中文字体 Noto Sans CJK SC（图表文字用它）：请运行 setup.sh "
+                                  "安装 fonts-noto-cjk，或用 --font-sans 指定字体文件")])
     return found[0], int(found[1] or 0)
 
 

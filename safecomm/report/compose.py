@@ -14,7 +14,7 @@ from fractions import Fraction
 from ..assessment import Assessment, IndexEntry, ItemResult
 from ..checks.common import cite
 from ..measure import format_percent
-from . import charts
+from . import PARTS, charts
 from .text import STATUS
 
 
@@ -83,8 +83,6 @@ class Chart:
     note: str = ""
 
 
-# The parts of the 申报表, in print order (`--only` picks some of them).
-PARTS = ("申报表", "自评表", "差距", "图表", "证据索引")
 SAMPLE = "示例：证据中仍有模板的示例数据，本文件仅供演示，不能用于申报"
 # Fixed sentences of the printed pages, shared by the HTML/PDF template and the Word 申报表.
 NARRATIVE_NOTE = "（本栏未由申报单位填写，以上据自评结果生成，请审阅修改。）"
