@@ -185,6 +185,52 @@ def _fonts(title: Path | None, serif: Path | None, sans: Path | None):
 
 @main.command()
 @click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件（如 工作报告.docx）")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md"]),
+              help="docx（Word，默认）或 md（Markdown，不给 -o 时打印出来）；不给时按 -o 的扩展名")
+@scheme_option
+@click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="审核表：按审核后的等级写报告")
+@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表")
+@with_font_options
+@handles_input_errors
+def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str, review_path: Path | None,
+           allow_stale: bool, font_title: Path | None, font_serif: Path | None, font_sans: Path | None) -> None:
+    """由 EVIDENCE 起草安全社区建设工作报告：社区概况，按指标和条目写开展的工作，缺少的内容标为【待补充】。"""
+    from .engine import assess as run
+    from .loading import load_evidence
+    from .report import workreport
+
+    fmt = fmt or ("md" if output and output.suffix.lower() == ".md" else "docx")
+    if fmt == "docx" and not output:
+        raise InputError([Problem("-o", 0, 0, "-o", "Word 文件须用 -o 指定输出路径，如 -o 工作报告.docx；要在终端查看请用 --format md")])
+    fonts = _fonts(font_title, font_serif, font_sans)
+    inputs = _inputs(evidence, scheme_ref, review_path, fonts.files())
+    _check_outputs(inputs, output)
+    scheme = schemes.load_scheme(scheme_ref)
+    ev = load_evidence(evidence)
+    result = run(ev, scheme)
+    if review_path:
+        from .review import apply_review, load_review
+
+        result = apply_review(result, load_review(review_path), scheme, allow_stale)
+    draft = workreport.compose(ev, result, scheme)
+    if fmt == "md":
+        from .report import workreport_md
+
+        data = workreport_md.render(draft)
+        if not output:
+            click.echo(data, nl=False)
+            return
+    else:
+        from .report import charts, word, workreport_docx
+
+        data = workreport_docx.render(draft, word.word_fonts(fonts.title, fonts.serif, fonts.sans), charts.png_font(fonts.sans))
+    write(output, data)
+    click.echo(f"已生成工作报告草稿 {output}（【待补充】处须由申报单位补写）", err=True)
+
+
+@main.command()
+@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
 @handles_input_errors
 def validate(evidence: Path) -> None:
     """只检查 EVIDENCE 的格式与引用，列出全部问题（文件:行:列 字段 说明）。"""

@@ -76,6 +76,7 @@ class IndexRow:
 
 @dataclass
 class Chart:
+    key: str  # injuries, grades, participation, education: how other papers pick a chart
     number: int
     title: str
     drawing: charts.Drawing | None
@@ -246,17 +247,17 @@ def chart_list(result: Assessment, font_family: str) -> list[Chart]:
     if f.participation_veto is not None:
         lines.append((f.participation_veto, f"否决线 {percent(f.participation_veto)}", charts.VETO))
     return [
-        Chart(1, "事故与伤害人次（逐年）", charts.bars(
+        Chart("injuries", 1, "事故与伤害人次（逐年）", charts.bars(
             [(f"{y}年", n) for y, n in f.injuries], unit="人次", font=font_family,
         ) if f.injuries else None, "未登记逐年的事故与伤害人次"),
-        Chart(2, "各指标的条目等级", charts.stacked(
+        Chart("grades", 2, "各指标的条目等级", charts.stacked(
             [(f"{ind.id} {ind.title}", ind.counts) for ind in result.indicators], font=font_family,
         ) if result.indicators else None, "规则集中没有指标"),
-        Chart(3, "重点项目相关人群参与度", charts.ratios(
+        Chart("participation", 3, "重点项目相关人群参与度", charts.ratios(
             [(f"{pid} {name}", rate, percent(rate)) for pid, name, rate in f.participation], lines=lines, font=font_family,
         ) if f.participation else None, "没有确定重点事故与伤害预防项目",
             note="" if lines else "规则集未设参与度要求线"),
-        Chart(4, "面向居民的安全教育（每季度次数）", charts.bars(
+        Chart("education", 4, "面向居民的安全教育（每季度次数）", charts.bars(
             [(q, n) for q, n in f.education_per_quarter], unit="次", font=font_family,
             line=(1, "每季度一次"),
         ) if f.education_per_quarter else None, "评估期内没有季度"),

@@ -153,12 +153,12 @@ def _styles(doc: Document, fonts: WordFonts, body_pt: float) -> None:
     lang = defaults.find(qn("w:lang"))
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
-    spec = {  # style: (font, size, bold, centred)
+    spec = {  # style: (font, size, bold, centred); headings after GB/T 9704: 一、黑体, （一）then bold 仿宋
         "Normal": (fonts.serif, body_pt, False, False),
         "Title": (fonts.title, 22, False, True),
-        "Heading 1": (fonts.sans, 16, False, False),
-        "Heading 2": (fonts.serif, 16, True, False),
-        "Heading 3": (fonts.serif, body_pt, True, False),
+        "Heading 1": (fonts.sans, 18, False, True),
+        "Heading 2": (fonts.sans, 16, False, False),
+        "Heading 3": (fonts.serif, 16, True, False),
         "Caption": (fonts.sans, 10.5, False, True),
     }
     for name, (font, size, bold, centred) in spec.items():
@@ -227,15 +227,21 @@ def add_run(paragraph, text: str, size: float | None = None, bold: bool = False,
 
 
 def _style_font(paragraph) -> str:
-    """The font of the paragraph's style (each style here names one font for all scripts)."""
-    style = paragraph.style
-    while style is not None:
-        rpr = style.element.rPr
-        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
-        if fonts is not None and fonts.get(qn("w:eastAsia")):
-            return fonts.get(qn("w:eastAsia"))
-        style = style.base_style
-    return WordFonts().serif
+    """The font of the paragraph's style (each style here names one font for all scripts), read
+    once per style and document: python-docx's `paragraph.style` scans every style each time."""
+    main = paragraph.part.package.main_document_part
+    known = main.__dict__.setdefault("_safecomm_style_fonts", {})
+    sid = paragraph._p.style or "Normal"
+    if sid not in known:
+        styles = main.styles.element
+        style, known[sid] = styles.get_by_id(sid), WordFonts().serif
+        while style is not None:
+            fonts = style.rPr.find(qn("w:rFonts")) if style.rPr is not None else None
+            if fonts is not None and fonts.get(qn("w:eastAsia")):
+                known[sid] = fonts.get(qn("w:eastAsia"))
+                break
+            style = styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
+    return known[sid]
 
 
 def para(container, text: str = "", style: str | None = None, size: float | None = None, bold: bool = False,
