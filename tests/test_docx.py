@@ -150,7 +150,7 @@ def test_the_scan_finds_field_names():
 
 
 @pytest.mark.xfail(strict=True, reason="until the rule set's plain advice and reasons land (issue 7): "
-                   "today plain_advice and some reasons still hold field names")
+                   "passes on main's new rule set; remove this mark at the merge")
 @pytest.mark.parametrize("fixture", ["ready", "rectify", "veto"])
 def test_no_field_name_on_any_stamped_page(fixture):
     result = assess(load_evidence(ROOT / "fixtures" / fixture / "evidence.yaml"), load_scheme())
