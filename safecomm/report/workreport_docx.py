@@ -37,6 +37,10 @@ def render(draft: Draft, fonts: WordFonts, chart_font: tuple[str, int]) -> bytes
 
 
 def _widths(table: Table) -> list[float]:
-    """Column widths in mm over the text block, by the longest text of each column (bounded)."""
-    weights = [max(min(max(len(r[i]) for r in table.rows), 24), len(h)) + 2 for i, h in enumerate(table.header)]
+    """Column widths in mm over the text block, by the widest text of each column (bounded; a
+    Chinese character is twice as wide as a digit), never narrower than the column's heading."""
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    weights = [max(min(max(width(r[i]) for r in table.rows), 28), width(h)) + 5 for i, h in enumerate(table.header)]
     return [word.TEXT_WIDTH_MM * wgt / sum(weights) for wgt in weights]
