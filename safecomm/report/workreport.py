@@ -99,11 +99,11 @@ class Writer:
         self.charts = {c.key: c for c in chart_list(result, font_family="")}
 
     def _reads(self) -> dict[str, set[str]]:
-        """Item id → the top-level evidence sections its checks read."""
+        """Item id → the evidence fields its checks read (`injuries.sources`, `budget.planned`…)."""
         out: dict[str, set[str]] = {}
         for path, items in self.scheme.reads().items():
             for item in items:
-                out.setdefault(item, set()).add(path.split(".")[0])
+                out.setdefault(item, set()).add(path)
         return out
 
     def add(self, *blocks) -> None:
@@ -249,8 +249,10 @@ def section(w: Writer, item: ItemResult, n: int, charts_here: list[str]) -> None
     for kind, describe in DESCRIBE.items():
         if kind in by_kind:
             describe(w, by_kind[kind])
-    for name in sorted(w.reads.get(item.id, set()) & set(FACTS)):
-        FACTS[name](w, item)
+    fields = w.reads.get(item.id, set())
+    for name, describe_fact in FACTS.items():
+        if any(f == name or f.startswith(name + ".") for f in fields):
+            describe_fact(w)
     for name in charts_here:
         chart(w, name)
     if len(w.blocks) == before:
@@ -418,7 +420,7 @@ DESCRIBE = {
 # -- facts without ids, for the items that read them --------------------------------------------
 
 
-def budget(w: Writer, item: ItemResult) -> None:
+def budget(w: Writer) -> None:
     for line in sorted(w.ev.budget, key=lambda b: b.year):
         text = f"{line.year}年安排安全社区工作经费{num(line.planned)}元"
         if line.spent is not None:
@@ -428,7 +430,7 @@ def budget(w: Writer, item: ItemResult) -> None:
         w.add(Para(text + "。"))
 
 
-def agreements(w: Writer, item: ItemResult) -> None:
+def agreements(w: Writer) -> None:
     a = w.ev.agreements
     if a:
         text = f"辖区应签订安全责任书的单位{a.units}家，已签订{a.signed}家"
@@ -437,7 +439,7 @@ def agreements(w: Writer, item: ItemResult) -> None:
         w.add(Para(text + "。"))
 
 
-def publicity(w: Writer, item: ItemResult) -> None:
+def publicity(w: Writer) -> None:
     p = w.ev.publicity
     if p.boards:
         w.add(Para(f"设置固定安全宣传栏、橱窗和安全提示牌{p.boards}处。"))
@@ -445,25 +447,30 @@ def publicity(w: Writer, item: ItemResult) -> None:
         w.add(Para(f"通过{'、'.join(p.channels)}等{len(p.channels)}种渠道传播安全知识。"))
 
 
-def workforce(w: Writer, item: ItemResult) -> None:
+def workforce(w: Writer) -> None:
     t = w.ev.workforce_training
     if t:
         w.add(Para(f"辖区应开展从业人员安全培训的单位{t.units}家，已开展{t.trained}家。"))
 
 
-def feedback(w: Writer, item: ItemResult) -> None:
+def feedback(w: Writer) -> None:
     f = w.ev.feedback
     if f:
         w.add(Para(f"收到公众意见和建议{f.received}条，已处理并反馈{f.handled}条，提出人对处理满意{f.satisfied}条。"))
 
 
-def injuries(w: Writer, item: ItemResult) -> None:
-    inj = w.ev.injuries
-    if inj.sources:
-        w.add(Para(f"事故与伤害数据来源：{'、'.join(inj.sources)}。"))
-    if inj.reports_to:
-        w.add(Para(f"事故与伤害按要求报告{'、'.join(inj.reports_to)}。"))
-    years = sorted(inj.years, key=lambda y: y.year)
+def injury_sources(w: Writer) -> None:
+    if w.ev.injuries.sources:
+        w.add(Para(f"事故与伤害数据来源：{'、'.join(w.ev.injuries.sources)}。"))
+
+
+def injury_reports(w: Writer) -> None:
+    if w.ev.injuries.reports_to:
+        w.add(Para(f"事故与伤害按要求报告{'、'.join(w.ev.injuries.reports_to)}。"))
+
+
+def injury_years(w: Writer) -> None:
+    years = sorted(w.ev.injuries.years, key=lambda y: y.year)
     if years:
         causes = list(dict.fromkeys(k for y in years for k in y.by_cause))
         w.table("逐年事故与伤害人次及原因", ["年份", "合计"] + causes, [
@@ -471,8 +478,11 @@ def injuries(w: Writer, item: ItemResult) -> None:
         ])
 
 
-FACTS = {"budget": budget, "agreements": agreements, "publicity": publicity, "workforce_training": workforce,
-         "feedback": feedback, "injuries": injuries}
+FACTS = {  # evidence field (or section) → what to say where an item reads it
+    "budget": budget, "agreements": agreements, "publicity": publicity, "workforce_training": workforce,
+    "feedback": feedback, "injuries.sources": injury_sources, "injuries.reports_to": injury_reports,
+    "injuries.years": injury_years,
+}
 
 
 def chart(w: Writer, name: str) -> None:
