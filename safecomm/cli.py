@@ -11,6 +11,7 @@ import click
 
 from . import scheme as schemes
 from .loading import InputError, Problem
+from .report import PARTS
 
 EXIT_INPUT = 2
 
@@ -47,32 +48,59 @@ def main() -> None:
     """安全社区创建自评：按评定指标评估证据，给出等级、理由和申报表。"""
 
 
+font_options = [
+    click.option("--font-title", type=click.Path(dir_okay=False, path_type=Path), help="标题字体文件（如 方正小标宋），用于 PDF/HTML；Word 中写入其字体名称"),
+    click.option("--font-serif", type=click.Path(dir_okay=False, path_type=Path), help="正文字体文件（如 仿宋_GB2312），用于 PDF/HTML；Word 中写入其字体名称"),
+    click.option("--font-sans", type=click.Path(dir_okay=False, path_type=Path), help="表头与图表字体文件（如 黑体），用于 PDF/HTML；Word 中写入其字体名称"),
+]
+
+
+def with_font_options(func):
+    for option in reversed(font_options):
+        func = option(func)
+    return func
+
+
 @main.command()
 @click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
 @scheme_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", show_default=True)
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="另将申报表写成 PDF 文件")
-@click.option("--font-title", type=click.Path(dir_okay=False, path_type=Path), help="标题字体文件（如 方正小标宋），用于 PDF/HTML")
-@click.option("--font-serif", type=click.Path(dir_okay=False, path_type=Path), help="正文字体文件（如 仿宋_GB2312），用于 PDF/HTML")
-@click.option("--font-sans", type=click.Path(dir_okay=False, path_type=Path), help="表头与图表字体文件（如 黑体），用于 PDF/HTML")
+@click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path), help="另将申报表写成可编辑的 Word 文件（.docx）")
+@click.option("--docx-template", type=click.Path(dir_okay=False, path_type=Path), help="用本省的 Word 模板生成 --docx（占位符见 docs/papers.md）")
+@click.option("--only", "only", multiple=True, type=click.Choice(PARTS),
+              help="只输出申报表的这一部分（可重复），用于 --pdf、--docx 和 --format html")
+@with_font_options
 @click.option("--strict", is_flag=True, help="结论不是“可以申报”时以退出码 1 结束")
 @click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="审核表（safecomm review start 生成并填写）")
 @click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表（报告会注明）")
 @handles_input_errors
 def assess(
     evidence: Path, scheme_ref: str, fmt: str, strict: bool, review_path: Path | None, allow_stale: bool,
-    pdf_path: Path | None, font_title: Path | None, font_serif: Path | None, font_sans: Path | None,
+    pdf_path: Path | None, docx_path: Path | None, docx_template: Path | None, only: tuple[str, ...],
+    font_title: Path | None, font_serif: Path | None, font_sans: Path | None,
 ) -> None:
     """评估 EVIDENCE（证据 YAML），按指标列出每个条目的等级、理由和提升建议。"""
     from .engine import assess as run
     from .loading import load_evidence
 
+    _check_papers(fmt, pdf_path, docx_path, docx_template, only)
+    fonts = _fonts(font_title, font_serif, font_sans) if fmt == "html" or pdf_path or docx_path else None
+    inputs = _inputs(evidence, scheme_ref, review_path, docx_template, fonts.files() if fonts else [])
+    _check_outputs(inputs, pdf_path, docx_path)
     scheme = schemes.load_scheme(scheme_ref)
     result = run(load_evidence(evidence, scheme), scheme)
     if review_path:
         from .review import apply_review, load_review
 
         result = apply_review(result, load_review(review_path), scheme, allow_stale)
+    papers = {}  # made before anything is printed: a bad template stops the run with nothing written
+    if pdf_path:
+        from .report import pdf  # WeasyPrint is imported only when a PDF is asked for
+
+        papers[pdf_path] = pdf.render(result, evidence.resolve().parent, fonts, only or PARTS)
+    if docx_path:
+        papers[docx_path] = _docx(result, docx_template, only, fonts)
     if fmt == "json":
         click.echo(result.to_json(), nl=False)
     elif fmt == "md":
@@ -82,19 +110,66 @@ def assess(
     elif fmt == "html":
         from .report import html
 
-        click.echo(html.render(result, _fonts(font_title, font_serif, font_sans)), nl=False)
+        click.echo(html.render(result, fonts, only or PARTS), nl=False)
     else:
         from .report import text
 
         click.echo(text.render(result, color=sys.stdout.isatty()), nl=False)
-    if pdf_path:
-        from .output import write_atomic
-        from .report import pdf  # WeasyPrint is imported only when a PDF is asked for
-
-        write_atomic(pdf_path, pdf.render(result, evidence.resolve().parent, _fonts(font_title, font_serif, font_sans)))
-        click.echo(f"已生成申报表 {pdf_path}", err=True)
+    for target, data in papers.items():
+        write(target, data)
+        click.echo(f"已生成申报表 {target}", err=True)
     if strict and not result.verdict.ready:
         sys.exit(1)
+
+
+def _check_papers(fmt: str, pdf_path: Path | None, docx_path: Path | None, template: Path | None, only: tuple[str, ...]) -> None:
+    """Options that only mean something beside another one."""
+    problems = []
+    if only and not (pdf_path or docx_path or fmt == "html"):
+        problems.append(Problem("--only", 0, 0, "--only", "--only 选择申报表的部分，只用于 --pdf、--docx 或 --format html"))
+    if template and not docx_path:
+        problems.append(Problem("--docx-template", 0, 0, "--docx-template", "--docx-template 须与 --docx 一起使用：--docx 给出输出文件"))
+    if template and only:
+        problems.append(Problem("--docx-template", 0, 0, "--only", "用 Word 模板时，模板本身决定输出哪些内容，不能再用 --only"))
+    if problems:
+        raise InputError(problems)
+
+
+def _docx(result, template: Path | None, only: tuple[str, ...], fonts) -> bytes:
+    """The Word 申报表: filled into the user's template, or laid out by us."""
+    if template:
+        from .report import docx_template
+
+        return docx_template.render(result, template)
+    from .report import charts, docx, word
+
+    parts = only or docx.PARTS
+    chart_font = charts.png_font(fonts.sans) if "图表" in parts else None
+    return docx.render(result, word.word_fonts(fonts.title, fonts.serif, fonts.sans), parts, chart_font)
+
+
+def _inputs(evidence: Path, scheme_ref: str, *more) -> list[Path]:
+    """Every file a command reads, in one place: no output may be written over one of them."""
+    found = [evidence] + ([Path(scheme_ref)] if Path(scheme_ref).is_file() else [])
+    for item in more:
+        found += [Path(p) for p in (item if isinstance(item, list) else [item]) if p]
+    return found
+
+
+def _check_outputs(inputs: list[Path], *targets: Path | None) -> None:
+    """Before any work: no output may be written over a file the run reads."""
+    read = {p.resolve() for p in inputs}
+    problems = [Problem(str(t), 0, 0, "", "这是本次读取的输入文件，不能用输出覆盖它：请换一个输出文件名")
+                for t in targets if t and t.resolve() in read]
+    if problems:
+        raise InputError(problems)
+
+
+def write(target: Path, data: bytes | str) -> None:
+    """The one way `assess` and `report` write a file (atomically)."""
+    from .output import write_atomic
+
+    write_atomic(target, data)
 
 
 def _fonts(title: Path | None, serif: Path | None, sans: Path | None):
@@ -109,6 +184,52 @@ def _fonts(title: Path | None, serif: Path | None, sans: Path | None):
     if problems:
         raise InputError(problems)
     return Fonts(title=title, serif=serif, sans=sans)
+
+
+@main.command()
+@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件（如 工作报告.docx）")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md"]),
+              help="docx（Word，默认）或 md（Markdown，不给 -o 时打印出来）；不给时按 -o 的扩展名")
+@scheme_option
+@click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="审核表：按审核后的等级写报告")
+@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表")
+@with_font_options
+@handles_input_errors
+def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str, review_path: Path | None,
+           allow_stale: bool, font_title: Path | None, font_serif: Path | None, font_sans: Path | None) -> None:
+    """由 EVIDENCE 起草安全社区建设工作报告：社区概况，按指标和条目写开展的工作，缺少的内容标为【待补充】。"""
+    from .engine import assess as run
+    from .loading import load_evidence
+    from .report import workreport
+
+    fmt = fmt or ("md" if output and output.suffix.lower() == ".md" else "docx")
+    if fmt == "docx" and not output:
+        raise InputError([Problem("-o", 0, 0, "-o", "Word 文件须用 -o 指定输出路径，如 -o 工作报告.docx；要在终端查看请用 --format md")])
+    fonts = _fonts(font_title, font_serif, font_sans)
+    inputs = _inputs(evidence, scheme_ref, review_path, fonts.files())
+    _check_outputs(inputs, output)
+    scheme = schemes.load_scheme(scheme_ref)
+    ev = load_evidence(evidence, scheme)
+    result = run(ev, scheme)
+    if review_path:
+        from .review import apply_review, load_review
+
+        result = apply_review(result, load_review(review_path), scheme, allow_stale)
+    draft = workreport.compose(ev, result, scheme)
+    if fmt == "md":
+        from .report import workreport_md
+
+        data = workreport_md.render(draft)
+        if not output:
+            click.echo(data, nl=False)
+            return
+    else:
+        from .report import charts, word, workreport_docx
+
+        data = workreport_docx.render(draft, word.word_fonts(fonts.title, fonts.serif, fonts.sans), charts.png_font(fonts.sans))
+    write(output, data)
+    click.echo(f"已生成工作报告草稿 {output}（【待补充】处须由申报单位补写）", err=True)
 
 
 @main.command()
@@ -240,9 +361,7 @@ def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bo
 @click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), help="为每份申报生成申报表 PDF，放在此文件夹")
 @click.option("--jobs", type=click.IntRange(min=1), help="并行的进程数（默认：CPU 核数）")
 @click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表")
-@click.option("--font-title", type=click.Path(dir_okay=False, path_type=Path), help="标题字体文件，用于 PDF/HTML（同 assess）")
-@click.option("--font-serif", type=click.Path(dir_okay=False, path_type=Path), help="正文字体文件，用于 PDF/HTML（同 assess）")
-@click.option("--font-sans", type=click.Path(dir_okay=False, path_type=Path), help="表头与图表字体文件，用于 PDF/HTML（同 assess）")
+@with_font_options
 @handles_input_errors
 def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path | None, json_out: Path | None,
           pdf_dir: Path | None, jobs: int | None, allow_stale: bool,

@@ -189,6 +189,6 @@ def test_charts_without_data_say_what_is_missing(tmp_path):
     }, allow_unicode=True), encoding="utf-8")
     page = html.render(assess(load_evidence(path), load_scheme()))
     assert page.count("<svg ") == 2  # grades per indicator, and education per quarter (all zero)
-    assert "无数据：证据中未填写逐年伤害人次（injuries.years）" in page
-    assert "无数据：证据中没有重点项目（projects 中 key: true）" in page
-    assert "证据中没有文件（documents），也没有带附件的活动。" in page
+    assert "无数据：未登记逐年的事故与伤害人次" in page
+    assert "无数据：没有确定重点事故与伤害预防项目" in page
+    assert "没有登记文件，也没有带附件的活动。" in page

@@ -14,10 +14,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 from weasyprint import HTML
 
 from safecomm import assess, load_evidence, load_scheme
+from safecomm.cli import main
 from safecomm.report import pdf
 from safecomm.report.html import ASSETS, Fonts
 from test_html import FORM_FIELDS, READY, flat, write_bundle
@@ -149,3 +151,17 @@ def test_rendering_reaches_no_server(tmp_path):
     finally:
         server.shutdown()
     assert hits == []
+
+
+def test_only_one_part_and_sample_data_marked_on_every_page(ready):
+    sample = ready.model_copy(update={"sample": True})
+    reader = PdfReader(io.BytesIO(pdf.render(sample, READY.parent, parts=("自评表",))))
+    pages = [flat(p.extract_text()) for p in reader.pages]
+    assert len(pages) > 1 and all("示例" in p for p in pages)
+    assert "安全社区评定指标自评表" in pages[0] and not any("创建安全社区申报表" in p or "证据索引" in p for p in pages)
+
+
+def test_cli_pdf_only(tmp_path):
+    out = CliRunner().invoke(main, ["assess", str(READY), "--format", "json", "--pdf", str(tmp_path / "a.pdf"), "--only", "申报表"])
+    assert out.exit_code == 0, out.output
+    assert len(PdfReader(tmp_path / "a.pdf").pages) == 1

@@ -34,8 +34,8 @@ def render(rows: list[Row], links: dict[str, str]) -> str:
         rows=[(summary(row), links.get(row.application.label), row.error) for row in rows],
         total=len(rows),
         failed=sum(1 for row in rows if row.error),
-        verdict_chart=charts.bars([(v, verdicts[v]) for v in order], "份", SANS) if results else None,
-        grade_chart=charts.stacked(list(indicators.items()), SANS) if indicators else None,
+        verdict_chart=charts.bars([(v, verdicts[v]) for v in order], "份", SANS).svg if results else None,
+        grade_chart=charts.stacked(list(indicators.items()), SANS).svg if indicators else None,
     )
 
 

@@ -1,7 +1,8 @@
 """What the 申报表 says, worked out from the Assessment: the template only lays it out.
 
-Every sentence and number the HTML/PDF prints is made here (or is a field of the assessment),
-so the template holds no logic beyond loops, and the same words appear in HTML and PDF.
+Every sentence and number the HTML/PDF and the Word 申报表 print is made here (or is a field of
+the assessment), so templates hold no logic beyond loops, and the same words appear in every
+format. These are stamped pages: advice is the plain voice (`plain_advice`), never field names.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fractions import Fraction
 from ..assessment import Assessment, IndexEntry, ItemResult
 from ..checks.common import cite
 from ..measure import format_percent
-from . import charts
+from . import PARTS, charts
 from .text import STATUS
 
 
@@ -75,11 +76,20 @@ class IndexRow:
 
 @dataclass
 class Chart:
+    key: str  # injuries, grades, participation, education: how other papers pick a chart
     number: int
     title: str
-    svg: str | None
+    drawing: charts.Drawing | None
     empty: str
     note: str = ""
+
+
+SAMPLE = "示例：证据中仍有模板的示例数据，本文件仅供演示，不能用于申报"
+# Fixed sentences of the printed pages, shared by the HTML/PDF template and the Word 申报表.
+NARRATIVE_NOTE = "（本栏未由申报单位填写，以上据自评结果生成，请审阅修改。）"
+GAPS_INTRO = "未达到 A 级的条目（否决项在前，其余按指标顺序）；等级为审核后的等级。"
+NO_GAPS = "全部条目达到 A 级，无差距。"
+NO_INDEX = "没有登记文件，也没有带附件的活动。"
 
 
 @dataclass
@@ -87,9 +97,11 @@ class Report:
     """Everything the template prints, in the order it prints it."""
 
     result: Assessment
+    parts: tuple[str, ...]
+    sample: str | None
     title: str
     narrative: list[str]
-    narrative_composed: bool
+    narrative_note: str | None
     remarks: str
     county_date: str | None
     reviewer_line: str | None
@@ -105,15 +117,18 @@ class Report:
     created: str
 
 
-def compose(result: Assessment, font_family: str = "sans-serif") -> Report:
+def compose(result: Assessment, font_family: str = "sans-serif", parts: tuple[str, ...] = PARTS) -> Report:
+    """The printed words; `parts` (a subset of PARTS) are kept in print order, the rest left out."""
     c = result.community
     review = result.review
     show_review = review is not None or any(i.override for i in result.items)
     return Report(
         result=result,
+        parts=tuple(p for p in PARTS if p in parts),
+        sample=SAMPLE if result.sample else None,
         title=f"{c.title}申报表",
         narrative=[p for p in (c.summary or "").splitlines() if p.strip()] or narrative(result),
-        narrative_composed=not (c.summary or "").strip(),
+        narrative_note=None if (c.summary or "").strip() else NARRATIVE_NOTE,
         remarks=form_remarks(result),
         county_date=cn_date(review.date) if review else None,
         reviewer_line=_reviewer_line(result),
@@ -129,7 +144,7 @@ def compose(result: Assessment, font_family: str = "sans-serif") -> Report:
         ],
         counts="，".join(f"{g} 级 {n} 项" for g, n in result.counts.items()),
         gaps=gaps(result),
-        charts=chart_list(result, font_family),
+        charts=chart_list(result, font_family) if "图表" in parts else [],
         index=[_index_row(e) for e in result.evidence_index],
         footer=(
             f"规则集 {result.scheme.id} {result.scheme.version} · 证据摘要 SHA-256 {result.evidence_digest}"
@@ -219,7 +234,7 @@ def gaps(result: Assessment) -> list[Gap]:
         override = review_words(i) if i.override else None
         out.append(Gap(
             id=i.id, grade=i.final_grade, vetoed=i.vetoed, reason=i.reason,
-            advice=list(i.advice), confirm=i.confirm if i.needs_review else None, override=override,
+            advice=list(i.plain_advice), confirm=i.confirm if i.needs_review else None, override=override,
         ))
     return out
 
@@ -232,17 +247,17 @@ def chart_list(result: Assessment, font_family: str) -> list[Chart]:
     if f.participation_veto is not None:
         lines.append((f.participation_veto, f"否决线 {percent(f.participation_veto)}", charts.VETO))
     return [
-        Chart(1, "事故与伤害人次（逐年）", charts.bars(
+        Chart("injuries", 1, "事故与伤害人次（逐年）", charts.bars(
             [(f"{y}年", n) for y, n in f.injuries], unit="人次", font=font_family,
-        ) if f.injuries else None, "证据中未填写逐年伤害人次（injuries.years）"),
-        Chart(2, "各指标的条目等级", charts.stacked(
+        ) if f.injuries else None, "未登记逐年的事故与伤害人次"),
+        Chart("grades", 2, "各指标的条目等级", charts.stacked(
             [(f"{ind.id} {ind.title}", ind.counts) for ind in result.indicators], font=font_family,
         ) if result.indicators else None, "规则集中没有指标"),
-        Chart(3, "重点项目相关人群参与度", charts.ratios(
+        Chart("participation", 3, "重点项目相关人群参与度", charts.ratios(
             [(f"{pid} {name}", rate, percent(rate)) for pid, name, rate in f.participation], lines=lines, font=font_family,
-        ) if f.participation else None, "证据中没有重点项目（projects 中 key: true）",
+        ) if f.participation else None, "没有确定重点事故与伤害预防项目",
             note="" if lines else "规则集未设参与度要求线"),
-        Chart(4, "面向居民的安全教育（每季度次数）", charts.bars(
+        Chart("education", 4, "面向居民的安全教育（每季度次数）", charts.bars(
             [(q, n) for q, n in f.education_per_quarter], unit="次", font=font_family,
             line=(1, "每季度一次"),
         ) if f.education_per_quarter else None, "评估期内没有季度"),

@@ -15,7 +15,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..assessment import Assessment
-from .compose import compose
+from . import compose as words
+from .compose import PARTS, compose
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 SERIF = '"Noto Serif CJK SC", serif'
@@ -63,11 +64,13 @@ TEMPLATES = Environment(  # shared by every HTML renderer: autoescaped, strict
 )
 
 
-def render(result: Assessment, fonts: Fonts = Fonts()) -> str:
+def render(result: Assessment, fonts: Fonts = Fonts(), parts: tuple[str, ...] = PARTS) -> str:
+    """The page with the chosen `parts` of the 申报表 (all by default)."""
     stacks = fonts.stacks()
     css = (ASSETS / "form.css").read_text(encoding="utf-8")
     return TEMPLATES.get_template("form.html").render(
-        r=compose(result, font_family=SANS),  # SVG text takes one family only: the one with SC glyph forms
+        r=compose(result, font_family=SANS, parts=parts),  # SVG text takes one family only: the one with SC glyph forms
+        GAPS_INTRO=words.GAPS_INTRO, NO_GAPS=words.NO_GAPS, NO_INDEX=words.NO_INDEX,
         css=Markup(css),
         fonts=stacks,
         font_faces=Markup(fonts.faces()),
