@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .checks import REGISTRY
-from .scheme import Check, Scheme, _terms_named
+from .fidelity import fields_read, terms_read, unknown_when
+from .scheme import Check, Scheme
 
 LEVELS = {"A": "A", "defect": "严重缺陷", "related": "相关"}
 
@@ -86,10 +87,12 @@ def item_text(scheme: Scheme, item_id: str) -> str:
             lines.append(f"      依据：{check.why}")
         if check.record:
             lines.append(f"      登记：{check.record}")
-        for field in REGISTRY[check.primitive].reads if check.primitive else ():
+        if unknown_when(check):
+            lines.append(f"      {unknown_when(check)}：需现场核实，不因此为 C")
+        for field in fields_read(check):
             if field not in reads:
                 reads.append(field)
-        terms += [t for t in _terms_named(check.params) if t not in terms]
+        terms += [t for t in terms_read(check) if t not in terms]
     thresholds = [c for c in item.checks if c.threshold]
     if thresholds:
         lines += ["", "阈值："]
@@ -139,5 +142,17 @@ def primitives_markdown() -> str:
     return "\n".join(out)
 
 
+def main(argv: list[str]) -> str:
+    """`python -m safecomm.explain` → docs/primitives.md; `python -m safecomm.explain fidelity` → docs/fidelity.md."""
+    if argv[:1] == ["fidelity"]:
+        from .fidelity import fidelity_markdown
+        from .scheme import load_scheme
+
+        return fidelity_markdown(load_scheme(argv[1] if len(argv) > 1 else "national-2009"))
+    return primitives_markdown()
+
+
 if __name__ == "__main__":
-    print(primitives_markdown())
+    import sys
+
+    print(main(sys.argv[1:]))

@@ -237,3 +237,58 @@ def test_fixtures_readme_states_the_current_results(bundle, scheme):
     counts = result.counts
     assert f"A {counts['A']}、B {counts['B']}、C {counts['C']}" in row, row
     assert result.verdict.verdict in row, row
+
+
+# -- generated docs ------------------------------------------------------------------------------
+
+def test_primitives_doc_is_in_step_with_the_registry():
+    """docs/primitives.md is `python -m safecomm.explain > docs/primitives.md`: regenerate it after changing a primitive."""
+    from safecomm.explain import primitives_markdown
+
+    text = (FIXTURES.parent / "docs" / "primitives.md").read_text(encoding="utf-8")
+    assert text == primitives_markdown() + "\n", "请重新生成：python -m safecomm.explain > docs/primitives.md"
+
+
+def test_fidelity_doc_is_in_step_with_the_rule_set(scheme):
+    """docs/fidelity.md is `python -m safecomm.explain fidelity > docs/fidelity.md`: regenerate it after
+    changing the rule set (a why, a target, a confirm) or the way a check reads the evidence."""
+    from safecomm.fidelity import fidelity_markdown
+
+    text = (FIXTURES.parent / "docs" / "fidelity.md").read_text(encoding="utf-8")
+    assert text == fidelity_markdown(scheme) + "\n", "请重新生成：python -m safecomm.explain fidelity > docs/fidelity.md"
+    for _indicator, item in scheme.items():
+        assert f'<a id="item-{item.id}"></a>{item.id}' in text and item.text in text
+
+
+def test_every_chosen_number_says_why(scheme):
+    """A number the table does not give (a target other than "at least one", a tolerance) is the
+    project's choice: the rule set defends it in `why`, which docs/fidelity.md prints."""
+    from safecomm.fidelity import chosen_number
+
+    for _indicator, item in scheme.items():
+        for check in item.checks:
+            if chosen_number(check) or check.threshold:
+                assert check.why, f"{item.id}/{check.id} 的数 {chosen_number(check) or check.threshold} 没有写 why"
+
+
+def test_the_docs_say_when_a_primitive_cannot_be_told_on_paper():
+    """docs/fidelity.md lists the checks that may ask for on-site confirmation from the words
+    无从判断 in their primitive's documentation: exactly the primitives whose code can say so."""
+    import inspect
+
+    from safecomm.fidelity import can_be_unknown
+
+    for name, primitive in REGISTRY.items():
+        says = can_be_unknown(primitive) is not None
+        does = "unknown=" in inspect.getsource(primitive.func)
+        assert says == does, f"{name}：文档{'说' if says else '没说'}“无从判断”，代码{'会' if does else '不会'}给出 unknown"
+
+
+def test_fields_a_check_reads_are_among_those_its_primitive_declares(scheme):
+    from safecomm.fidelity import fields_read
+
+    declared = scheme.reads()
+    for _indicator, item in scheme.items():
+        for check in item.checks:
+            for field in fields_read(check):
+                assert item.id in declared.get(field, []), (item.id, check.id, field)
