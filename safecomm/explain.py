@@ -155,4 +155,10 @@ def main(argv: list[str]) -> str:
 if __name__ == "__main__":
     import sys
 
-    print(main(sys.argv[1:]))
+    from .loading import InputError
+
+    try:
+        print(main(sys.argv[1:]))
+    except InputError as exc:
+        print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
+        sys.exit(2)
