@@ -107,7 +107,8 @@ def test_init_writes_a_template_that_validates(tmp_path):
     checked = runner.invoke(main, ["validate", str(target / "evidence.yaml")])
     assert checked.exit_code == 0, checked.output
     assert "格式正确" in checked.output
-    assert "警告" not in checked.output
+    # The untouched template is sample data, and validate says so until the clerk replaces it.
+    assert "警告：示例数据" in checked.output
 
 
 def test_template_is_assessable(tmp_path):
@@ -191,29 +192,42 @@ def test_document_attachments_are_the_documents_they_stand_for(bundle):
 
 
 def test_evidence_doc_says_which_items_read_each_section(scheme):
-    """The table 每个条目读哪些证据 in docs/evidence.md names every item whose checks read a section."""
+    """The table 每个条目读哪些证据 in docs/evidence.md names, per section, exactly the items whose
+    checks read a field of it (with their parameters: 3.3 reads agreements, not workforce_training)."""
+    from safecomm.fidelity import fields_read
+
     text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
     table = text[text.index("## 每个条目读哪些证据"):]
-    rows = {m.group(1): set(re.findall(r"\d+\.\d+", m.group(2))) for m in re.finditer(r"^\| `(\w+)` \| (.*) \|$", table, re.M)}
+    rows = {m.group(1): re.findall(r"\d+\.\d+", m.group(2)) for m in re.finditer(r"^\| `(\w+)` \| (.*) \|$", table, re.M)}
+    expected: dict[str, list[str]] = {}
     for _indicator, item in scheme.items():
         for check in item.checks:
-            # A primitive declares every field it may read (coverage reads agreements or
-            # workforce_training, by its `of`): the item must be listed under at least one.
-            sections = {f.split(".")[0] for f in REGISTRY[check.primitive].reads} - {"community"}
-            listed = {s for s in sections if item.id in rows.get(s, set())}
-            assert not sections or listed, f"docs/evidence.md 中 {'/'.join(sorted(sections))} 一行缺少 {item.id}"
+            for section in {f.split(".")[0] for f in fields_read(check)} - {"community"}:
+                if item.id not in expected.setdefault(section, []):
+                    expected[section].append(item.id)
+    assert rows == expected
+
+
+def test_evidence_doc_says_what_happens_to_every_field_the_rules_read(scheme):
+    """Every field a rule reads is in the contract: docs/evidence.md says what happens when it is left out."""
+    text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
+    table = text[text.index("## 规则读取的字段：不写时怎样"):text.index("## 每个条目读哪些证据")]
+    listed = {f for line in table.splitlines() if line.startswith("| `") for f in re.findall(r"`([\w.]+)`", line.split(" | ")[0])}
+    missing = sorted(set(scheme.reads()) - listed)
+    assert not missing, f"docs/evidence.md 的字段表缺少：{missing}"
 
 
 def test_evidence_doc_lists_the_documents_each_item_looks_for(scheme):
-    """The table of documents in docs/evidence.md names, per item, every kind and keyword its checks look for."""
+    """The table of documents in docs/evidence.md names, per item, every kind and term its document checks look for."""
+    from safecomm.fidelity import terms_read
+
     text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| (\d+\.\d+) \| (.*) \|$", text, re.M))
     for _indicator, item in scheme.items():
         for check in item.checks:
-            if check.primitive in ("documents", "document_topics"):
-                params = check.bound_params
+            if check.primitive in ("documents", "document_terms"):
                 assert item.id in rows, f"docs/evidence.md 的文件表缺少 {item.id}"
-                for word in [k.value for k in params.kind] + list(params.topics):
+                for word in [k.value for k in check.bound_params.kind] + terms_read(check):
                     assert word in rows[item.id], f"docs/evidence.md 的文件表 {item.id} 一行缺少「{word}」"
 
 
