@@ -111,6 +111,13 @@ def fields_read(check: Check) -> list[str]:
     return [f for f in REGISTRY[name].reads if f not in unused]
 
 
+def as_written(scheme: Scheme, term: str) -> list[str]:
+    """A term's words in the rule set's order, its name first (just the name when the rule set lacks it)."""
+    spec = scheme.vocabulary.get(term, [])
+    words = spec if isinstance(spec, list) else spec.words
+    return [term] + [w for w in words if w != term]
+
+
 def _anchor(term: str) -> str:
     return f"[{term}](#词条-{term})"
 
@@ -424,9 +431,8 @@ def _vocabulary(scheme: Scheme) -> list[str]:
            "或它参与的推断。", "",
            "| 词条 | 说法 | 不算 | 用于 |", "|---|---|---|---|"]
     for name, spec in scheme.vocabulary.items():
-        words = spec if isinstance(spec, list) else spec.words
         not_in = [] if isinstance(spec, list) else spec.not_in
-        shown = [name] + [w for w in words if w != name]
+        shown = as_written(scheme, name)
         use = ([f"条目 {'、'.join(used[name])}"] if name in used else []) + roles.get(name, [])
         out.append(f"| <a id=\"词条-{name}\"></a>{name} | {'、'.join(shown)} | {'、'.join(not_in) or '—'} | "
                    f"{'；'.join(use) or '（未被规则使用）'} |")

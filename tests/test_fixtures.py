@@ -306,3 +306,34 @@ def test_fields_a_check_reads_are_among_those_its_primitive_declares(scheme):
         for check in item.checks:
             for field in fields_read(check):
                 assert item.id in declared.get(field, []), (item.id, check.id, field)
+
+
+def test_template_names_the_words_the_rules_read(scheme):
+    """The template's word lists are generated from the rule set (`python -m safecomm.explain template`)."""
+    from safecomm.explain import document_terms, template_with_terms
+
+    text = (resources.files("safecomm") / "templates" / "evidence.yaml").read_text(encoding="utf-8")
+    assert template_with_terms(text, scheme) == text, "请重新生成模板中的词条：python -m safecomm.explain template"
+    for term in document_terms(scheme):
+        assert f"#     {term}〔" in text, f"模板没有列出词条 {term}"
+    assert 'items: ["' in text
+
+
+def test_evidence_schema_suggests_the_rule_sets_words(scheme):
+    """`safecomm schema evidence` offers the terms documents are looked for by as examples for topics,
+    and the item ids for items, without changing the model's fields or types."""
+    from safecomm.evidence import Evidence
+    from safecomm.explain import document_terms
+
+    result = CliRunner().invoke(main, ["schema", "evidence"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)
+    plain = Evidence.model_json_schema()
+    assert schema["required"] == plain["required"] and set(schema["$defs"]) == set(plain["$defs"])
+    for name, model in plain["$defs"].items():
+        assert set(schema["$defs"][name].get("properties", {})) == set(model.get("properties", {})), name
+    defs = schema["$defs"]
+    assert defs["Document"]["properties"]["topics"]["items"]["examples"] == list(document_terms(scheme))
+    ids = [item.id for _, item in scheme.items()]
+    for model in ("Document", "Activity"):
+        assert defs[model]["properties"]["items"]["items"]["examples"] == ids
