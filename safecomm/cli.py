@@ -291,14 +291,20 @@ def explain(item: str, scheme_ref: str) -> None:
 
 @main.command()
 @click.argument("what", type=click.Choice(["evidence", "scheme", "review", "assessment"]))
-def schema(what: str) -> None:
-    """输出 JSON Schema（供编辑器校验和提示）。"""
+@scheme_option
+@handles_input_errors
+def schema(what: str, scheme_ref: str) -> None:
+    """输出 JSON Schema（供编辑器校验和提示）；证据的 Schema 附有规则集认得的词（topics、items 等的 examples）。"""
     from .assessment import Assessment
-    from .evidence import Evidence
     from .review import Review
     from .scheme import Scheme
 
-    model = {"evidence": Evidence, "scheme": Scheme, "review": Review, "assessment": Assessment}[what]
+    if what == "evidence":
+        from .explain import evidence_schema
+
+        click.echo(json.dumps(evidence_schema(schemes.load_scheme(scheme_ref)), ensure_ascii=False, indent=2))
+        return
+    model = {"scheme": Scheme, "review": Review, "assessment": Assessment}[what]
     click.echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from .checks import REGISTRY
-from .scheme import Check, Scheme, _terms_named
+from .fidelity import as_written, fields_read, terms_read, unknown_when
+from .scheme import Check, Scheme
 
 LEVELS = {"A": "A", "defect": "严重缺陷", "related": "相关"}
 
@@ -86,10 +89,12 @@ def item_text(scheme: Scheme, item_id: str) -> str:
             lines.append(f"      依据：{check.why}")
         if check.record:
             lines.append(f"      登记：{check.record}")
-        for field in REGISTRY[check.primitive].reads if check.primitive else ():
+        if unknown_when(check):
+            lines.append(f"      {unknown_when(check)}：需现场核实，不因此为 C")
+        for field in fields_read(check):
             if field not in reads:
                 reads.append(field)
-        terms += [t for t in _terms_named(check.params) if t not in terms]
+        terms += [t for t in terms_read(check) if t not in terms]
     thresholds = [c for c in item.checks if c.threshold]
     if thresholds:
         lines += ["", "阈值："]
@@ -100,7 +105,7 @@ def item_text(scheme: Scheme, item_id: str) -> str:
         lines += ["", f"需现场核实：{item.confirm}"]
     if terms:
         lines += ["", "词条（标题或主题中出现其中任一个词即是；也可在记录的 items 中写本条目编号）："]
-        lines += [f"  {t}：{'、'.join(scheme.words.words(t))}" for t in terms]
+        lines += [f"  {t}：{'、'.join(as_written(scheme, t))}" for t in terms]
     lines += ["", f"读取的证据字段：{'、'.join(reads)}", ""]
     return "\n".join(lines)
 
@@ -139,5 +144,157 @@ def primitives_markdown() -> str:
     return "\n".join(out)
 
 
+# -- suggestions for whoever fills the evidence: the JSON Schema and the template -------------------
+
+def document_terms(scheme: Scheme) -> dict[str, list[str]]:
+    """Term → the items whose checks look for it in document titles and topics, in table order."""
+    found: dict[str, list[str]] = {}
+    for _, item in scheme.items():
+        for check in item.checks:
+            if any(f.startswith("documents.") for f in fields_read(check)):
+                for term in terms_read(check):
+                    ids = found.setdefault(term, [])
+                    if item.id not in ids:
+                        ids.append(item.id)
+    return found
+
+
+def evidence_schema(scheme: Scheme) -> dict:
+    """The evidence model's JSON Schema with the rule set's words as suggestions: `examples` for
+    topics (the terms documents are looked for by), items (the item ids), sector, and the words a
+    title, a scope or a rectification's issue is read by. The model stays the single truth: only
+    descriptions and examples are added."""
+    from .evidence import Evidence
+
+    schema = Evidence.model_json_schema()
+    defs = schema["$defs"]
+    terms = document_terms(scheme)
+    ids = [item.id for _, item in scheme.items()]
+
+    def add(model: str, field: str, description: str | None = None, examples: list | None = None, inner: bool = False):
+        spec = defs[model]["properties"][field]
+        target = spec["items"] if inner else spec
+        if description:
+            target["description"] = f"{target['description']}。{description}" if target.get("description") else description
+        if examples:
+            target["examples"] = examples
+
+    add("Document", "title", "种类词（如 制度：" + "、".join(as_written(scheme, "制度")[:6]) + "……）和主题词条都从标题中认：通知、其他写成"
+        "“关于印发……制度的通知”也算制度")
+    add("Document", "topics", "规则按词条找文件：写文件管的方面，标题或 topics 中出现词条的任一说法即可（同义词见 safecomm explain 条目）",
+        list(terms), inner=True)
+    for model in ("Document", "Activity"):
+        add(model, "items", None, ids, inner=True)
+    add("Activity", "title", "活动没写的种类、检查类型、对象、领域、组织者，都按标题中的词条推断（如 居民议事会 → 议事，"
+        "日常巡查 → 日常检查，老年人 → 对象）")
+    add("Activity", "scope", "不写时按标题定：" + "；".join(
+        f"{scope.value}：{'、'.join(as_written(scheme, term)[:5])}" for scope, term in scheme.scopes.items()))
+    add("Activity", "audience", "不写时按标题中的对象词推断" + (f"，都看不出时按{scheme.audience.default.value}计" if scheme.audience.default else ""))
+    add("Member", "sector", "不写时按单位名称推断（" + "；".join(
+        f"{sector}：{'、'.join(as_written(scheme, term)[1:4])}" for sector, term in list(scheme.sectors.items())[:6]) + "……）",
+        list(scheme.sectors))
+    add("Rectification", "issue", "不写 kind 也不指向检查时，按这里的文字推断类别：预防（" + "、".join(as_written(scheme, "预防措施")[:5])
+        + "）、纠正（" + "、".join(as_written(scheme, "纠正措施")[:5]) + "）")
+    add("InjuryYear", "by_cause", "原因名称自由填写，如 " + "、".join(["交通", "跌倒", "生产", "火灾", "治安", "家居"]),
+        [{"交通": 30, "跌倒": 27, "生产": 6, "火灾": 2, "治安": 9, "家居": 21}])
+    add("Injuries", "reports_to", "写部门名称：名称中的词决定它属于生产安全、交通安全、消防安全、社会治安中的哪一方面",
+        ["区应急管理局", "公安交警大队", "消防救援大队", "派出所"], inner=True)
+    add("Hazard", "method", None, ["日常巡查", "专项排查", "综合检查", "居民报告", "专家评估"])
+    return schema
+
+
+TEMPLATE_BLOCK = re.compile(r"^# 〔(?P<name>\S+) 由规则集生成.*?〕\n(?:#.*\n)*?# 〔(?P=name) 完〕\n", re.M)
+
+
+def _columns(text: str) -> int:
+    """Display width: a Chinese character takes two columns."""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+
+
+def _wrapped(head: str, words: list[str], width: int = 100) -> list[str]:
+    """`#     检查：检查 巡查 排查 …`, wrapped under the head within `width` columns."""
+    lines, line, fresh = [], f"#   {head}：", True
+    for word in words:
+        if not fresh and _columns(line) + 1 + _columns(word) > width:
+            lines.append(line)
+            line, fresh = "#" + " " * (_columns(f"#   {head}：") - 1), True
+        line += word if fresh else f" {word}"
+        fresh = False
+    return lines + [line]
+
+
+def template_block(scheme: Scheme, name: str) -> list[str]:
+    """The lines of one generated block of the template's comments (without its marker lines)."""
+    words = scheme.words
+    out: list[str] = []
+    if name == "文件词条":
+        out.append("#   标题中的种类词（写成 通知、其他 的文件，标题有这些词时也算该种类）：")
+        for kind in ("制度", "计划", "方案", "预案", "报告", "记录"):
+            out += _wrapped(f"  {kind}", as_written(scheme, kind))
+        out.append("#   各条目找的主题〔条目〕（标题或 topics 中出现任一个词即可）：")
+        for term, ids in document_terms(scheme).items():
+            out += _wrapped(f"  {term}〔{'、'.join(ids)}〕", as_written(scheme, term))
+    elif name == "活动词条":
+        for general, kinds in scheme.kinds.activities.items():
+            out.append(f"#   写成 {general.value} 的活动，标题有下列词时也算该种类：")
+            for kind in kinds:
+                out += _wrapped(f"  {kind.value}", as_written(scheme, kind.value))
+        out.append("#   检查没写 scope 时，按标题定类型（依次看）：")
+        for scope, term in scheme.scopes.items():
+            out += _wrapped(f"  {scope.value}", as_written(scheme, term))
+        out.append("#   没写 audience 时，按标题中的对象词定对象"
+                   + (f"（都看不出时按{scheme.audience.default.value}计）" if scheme.audience.default else "") + "：")
+        from .terms import Audience, OrganizationKind
+
+        for a in Audience:
+            if a.value in words:
+                out += _wrapped(f"  {a.value}", as_written(scheme, a.value))
+        out.append("#   没写 organizer 时，标题有下列词即按该类组织开展的活动计（2.3）：")
+        for o in OrganizationKind:
+            if o.value in words and o.value != "领导机构":
+                out += _wrapped(f"  {o.value}", as_written(scheme, o.value))
+    elif name == "整改词条":
+        out += _wrapped("  预防", as_written(scheme, "预防措施"))
+        out += _wrapped("  纠正", as_written(scheme, "纠正措施"))
+    else:
+        raise KeyError(name)
+    return out
+
+
+def template_with_terms(text: str, scheme: Scheme) -> str:
+    """The template with every generated block rewritten from the rule set."""
+    def fill(match: re.Match) -> str:
+        first, last = match.group(0).splitlines()[0], match.group(0).splitlines()[-1]
+        return "\n".join([first, *template_block(scheme, match.group("name")), last]) + "\n"
+
+    return TEMPLATE_BLOCK.sub(fill, text)
+
+
+def main(argv: list[str]) -> str:
+    """`python -m safecomm.explain` → docs/primitives.md; `… fidelity` → docs/fidelity.md; `… template` → the
+evidence template with its word lists refreshed from the rule set (safecomm/templates/evidence.yaml)."""
+    if argv[:1] == ["template"]:
+        from importlib import resources
+
+        from .scheme import load_scheme
+
+        text = (resources.files("safecomm") / "templates" / "evidence.yaml").read_text(encoding="utf-8")
+        return template_with_terms(text, load_scheme(argv[1] if len(argv) > 1 else "national-2009")).removesuffix("\n")
+    if argv[:1] == ["fidelity"]:
+        from .fidelity import fidelity_markdown
+        from .scheme import load_scheme
+
+        return fidelity_markdown(load_scheme(argv[1] if len(argv) > 1 else "national-2009"))
+    return primitives_markdown()
+
+
 if __name__ == "__main__":
-    print(primitives_markdown())
+    import sys
+
+    from .loading import InputError
+
+    try:
+        print(main(sys.argv[1:]))
+    except InputError as exc:
+        print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
+        sys.exit(2)

@@ -107,7 +107,8 @@ def test_init_writes_a_template_that_validates(tmp_path):
     checked = runner.invoke(main, ["validate", str(target / "evidence.yaml")])
     assert checked.exit_code == 0, checked.output
     assert "格式正确" in checked.output
-    assert "警告" not in checked.output
+    # The untouched template is sample data, and validate says so until the clerk replaces it.
+    assert "警告：示例数据" in checked.output
 
 
 def test_template_is_assessable(tmp_path):
@@ -191,29 +192,42 @@ def test_document_attachments_are_the_documents_they_stand_for(bundle):
 
 
 def test_evidence_doc_says_which_items_read_each_section(scheme):
-    """The table 每个条目读哪些证据 in docs/evidence.md names every item whose checks read a section."""
+    """The table 每个条目读哪些证据 in docs/evidence.md names, per section, exactly the items whose
+    checks read a field of it (with their parameters: 3.3 reads agreements, not workforce_training)."""
+    from safecomm.fidelity import fields_read
+
     text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
     table = text[text.index("## 每个条目读哪些证据"):]
-    rows = {m.group(1): set(re.findall(r"\d+\.\d+", m.group(2))) for m in re.finditer(r"^\| `(\w+)` \| (.*) \|$", table, re.M)}
+    rows = {m.group(1): re.findall(r"\d+\.\d+", m.group(2)) for m in re.finditer(r"^\| `(\w+)` \| (.*) \|$", table, re.M)}
+    expected: dict[str, list[str]] = {}
     for _indicator, item in scheme.items():
         for check in item.checks:
-            # A primitive declares every field it may read (coverage reads agreements or
-            # workforce_training, by its `of`): the item must be listed under at least one.
-            sections = {f.split(".")[0] for f in REGISTRY[check.primitive].reads} - {"community"}
-            listed = {s for s in sections if item.id in rows.get(s, set())}
-            assert not sections or listed, f"docs/evidence.md 中 {'/'.join(sorted(sections))} 一行缺少 {item.id}"
+            for section in {f.split(".")[0] for f in fields_read(check)} - {"community"}:
+                if item.id not in expected.setdefault(section, []):
+                    expected[section].append(item.id)
+    assert rows == expected
+
+
+def test_evidence_doc_says_what_happens_to_every_field_the_rules_read(scheme):
+    """Every field a rule reads is in the contract: docs/evidence.md says what happens when it is left out."""
+    text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
+    table = text[text.index("## 规则读取的字段：不写时怎样"):text.index("## 每个条目读哪些证据")]
+    listed = {f for line in table.splitlines() if line.startswith("| `") for f in re.findall(r"`([\w.]+)`", line.split(" | ")[0])}
+    missing = sorted(set(scheme.reads()) - listed)
+    assert not missing, f"docs/evidence.md 的字段表缺少：{missing}"
 
 
 def test_evidence_doc_lists_the_documents_each_item_looks_for(scheme):
-    """The table of documents in docs/evidence.md names, per item, every kind and keyword its checks look for."""
+    """The table of documents in docs/evidence.md names, per item, every kind and term its document checks look for."""
+    from safecomm.fidelity import terms_read
+
     text = (FIXTURES.parent / "docs" / "evidence.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| (\d+\.\d+) \| (.*) \|$", text, re.M))
     for _indicator, item in scheme.items():
         for check in item.checks:
-            if check.primitive in ("documents", "document_topics"):
-                params = check.bound_params
+            if check.primitive in ("documents", "document_terms"):
                 assert item.id in rows, f"docs/evidence.md 的文件表缺少 {item.id}"
-                for word in [k.value for k in params.kind] + list(params.topics):
+                for word in [k.value for k in check.bound_params.kind] + terms_read(check):
                     assert word in rows[item.id], f"docs/evidence.md 的文件表 {item.id} 一行缺少「{word}」"
 
 
@@ -237,3 +251,89 @@ def test_fixtures_readme_states_the_current_results(bundle, scheme):
     counts = result.counts
     assert f"A {counts['A']}、B {counts['B']}、C {counts['C']}" in row, row
     assert result.verdict.verdict in row, row
+
+
+# -- generated docs ------------------------------------------------------------------------------
+
+def test_primitives_doc_is_in_step_with_the_registry():
+    """docs/primitives.md is `python -m safecomm.explain > docs/primitives.md`: regenerate it after changing a primitive."""
+    from safecomm.explain import primitives_markdown
+
+    text = (FIXTURES.parent / "docs" / "primitives.md").read_text(encoding="utf-8")
+    assert text == primitives_markdown() + "\n", "请重新生成：python -m safecomm.explain > docs/primitives.md"
+
+
+def test_fidelity_doc_is_in_step_with_the_rule_set(scheme):
+    """docs/fidelity.md is `python -m safecomm.explain fidelity > docs/fidelity.md`: regenerate it after
+    changing the rule set (a why, a target, a confirm) or the way a check reads the evidence."""
+    from safecomm.fidelity import fidelity_markdown
+
+    text = (FIXTURES.parent / "docs" / "fidelity.md").read_text(encoding="utf-8")
+    assert text == fidelity_markdown(scheme) + "\n", "请重新生成：python -m safecomm.explain fidelity > docs/fidelity.md"
+    for _indicator, item in scheme.items():
+        assert f'<a id="item-{item.id}"></a>{item.id}' in text and item.text in text
+
+
+def test_every_chosen_number_says_why(scheme):
+    """A number the table does not give (a target other than "at least one", a tolerance) is the
+    project's choice: the rule set defends it in `why`, which docs/fidelity.md prints."""
+    from safecomm.fidelity import chosen_number
+
+    for _indicator, item in scheme.items():
+        for check in item.checks:
+            if chosen_number(check) or check.threshold:
+                assert check.why, f"{item.id}/{check.id} 的数 {chosen_number(check) or check.threshold} 没有写 why"
+
+
+def test_the_docs_say_when_a_primitive_cannot_be_told_on_paper():
+    """docs/fidelity.md lists the checks that may ask for on-site confirmation from the words
+    无从判断 in their primitive's documentation: exactly the primitives whose code can say so."""
+    import inspect
+
+    from safecomm.fidelity import can_be_unknown
+
+    for name, primitive in REGISTRY.items():
+        says = can_be_unknown(primitive) is not None
+        does = "unknown=" in inspect.getsource(primitive.func)
+        assert says == does, f"{name}：文档{'说' if says else '没说'}“无从判断”，代码{'会' if does else '不会'}给出 unknown"
+
+
+def test_fields_a_check_reads_are_among_those_its_primitive_declares(scheme):
+    from safecomm.fidelity import fields_read
+
+    declared = scheme.reads()
+    for _indicator, item in scheme.items():
+        for check in item.checks:
+            for field in fields_read(check):
+                assert item.id in declared.get(field, []), (item.id, check.id, field)
+
+
+def test_template_names_the_words_the_rules_read(scheme):
+    """The template's word lists are generated from the rule set (`python -m safecomm.explain template`)."""
+    from safecomm.explain import document_terms, template_with_terms
+
+    text = (resources.files("safecomm") / "templates" / "evidence.yaml").read_text(encoding="utf-8")
+    assert template_with_terms(text, scheme) == text, "请重新生成模板中的词条：python -m safecomm.explain template"
+    for term in document_terms(scheme):
+        assert f"#     {term}〔" in text, f"模板没有列出词条 {term}"
+    assert 'items: ["' in text
+
+
+def test_evidence_schema_suggests_the_rule_sets_words(scheme):
+    """`safecomm schema evidence` offers the terms documents are looked for by as examples for topics,
+    and the item ids for items, without changing the model's fields or types."""
+    from safecomm.evidence import Evidence
+    from safecomm.explain import document_terms
+
+    result = CliRunner().invoke(main, ["schema", "evidence"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)
+    plain = Evidence.model_json_schema()
+    assert schema["required"] == plain["required"] and set(schema["$defs"]) == set(plain["$defs"])
+    for name, model in plain["$defs"].items():
+        assert set(schema["$defs"][name].get("properties", {})) == set(model.get("properties", {})), name
+    defs = schema["$defs"]
+    assert defs["Document"]["properties"]["topics"]["items"]["examples"] == list(document_terms(scheme))
+    ids = [item.id for _, item in scheme.items()]
+    for model in ("Document", "Activity"):
+        assert defs[model]["properties"]["items"]["items"]["examples"] == ids
