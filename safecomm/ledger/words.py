@@ -56,18 +56,18 @@ def note(column: Column, name: str, table: Table | None = None) -> str:
     return "\n".join(lines)
 
 
-def items_reading(path: tuple[str, ...], scheme: Scheme) -> list[str]:
-    """The items of `scheme` whose checks read the records at `path` (or anything inside them)."""
-    dotted = ".".join(path)
+def items_reading(scheme: Scheme, *paths: tuple[str, ...]) -> list[str]:
+    """The items of `scheme` whose checks read the records at `paths` (or anything inside them)."""
     wanted: set[str] = set()
-    for field, items in scheme.reads().items():
-        if field == dotted or field.startswith(dotted + ".") or dotted.startswith(field + "."):
-            wanted.update(items)
+    for dotted in (".".join(path) for path in paths):
+        for field, items in scheme.reads().items():
+            if field == dotted or field.startswith(dotted + ".") or dotted.startswith(field + "."):
+                wanted.update(items)
     return [item.id for _, item in scheme.items() if item.id in wanted]
 
 
-def used_by(path: tuple[str, ...], scheme: Scheme) -> str:
-    items = items_reading(path, scheme)
+def used_by(scheme: Scheme, *paths: tuple[str, ...]) -> str:
+    items = items_reading(scheme, *paths)
     return f"本表用于条目 {LIST_SEPARATOR.join(items)}" if items else "本表不直接用于评定条目"
 
 
@@ -76,12 +76,12 @@ def reference(scheme: Scheme) -> str:
     lay = layout()
     out = [f"### {FORM}\n", "每个值一行：B 列填写，C 列是对应的字段。\n"]
     for section in lay.sections:
-        out.append(f"**{section.label}**（`{'.'.join(section.path)}`，{used_by(section.path, scheme)[2:]}）\n")
+        out.append(f"**{section.label}**（`{'.'.join(section.path)}`，{used_by(scheme, section.path)[2:]}）\n")
         out += _rows([(row.label, section.name(row), row, None) for row in section.rows])
     for table in lay.tables:
         parent = f"；每行在第一列写所属{table.parent.label}的编号（`{table.link}`）" if table.parent else ""
         out.append(f"### {table.label}\n")
-        out.append(f"`{table.dotted}`：一行一条记录{parent}。{used_by(table.path, scheme)}。\n")
+        out.append(f"`{table.dotted}`：一行一条记录{parent}。{used_by(scheme, table.path)}。\n")
         out += _rows([(c.label, table.full_name(c), c, table) for c in table.columns])
     return "\n".join(out)
 

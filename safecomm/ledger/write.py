@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ..evidence import Evidence
 from ..loading import InputError, Problem, field_path
 from ..scheme import Scheme
 from . import cells
@@ -40,16 +41,33 @@ _HEADER = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FIELD = Font(color="808080", size=9)
 _SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-_SAMPLE_FILL = PatternFill("solid", fgColor="D9D9D9")
+_MARK_FILL = PatternFill("solid", fgColor="D9D9D9")
 _FORMATS = {DATE: "yyyy-mm-dd", INT: "0", NUMBER: "General", BOOL: "@", CHOICE: "@", LIST: "@", ITEMS: "@", FILES: "@"}
 _WIDTHS = {DATE: 12, INT: 10, NUMBER: 10, BOOL: 8, ITEMS: 12, FILES: 30}
 SAMPLE_NOTE = "灰色底的行是示例（与 safecomm init 生成的 evidence.yaml 相同）：请改写成本社区的实际内容，或整行删除。"
+PROPOSAL_NOTE = "灰色底的行是 safecomm scan 根据未被引用的附件的文件名和所在文件夹拟出的：请核对、补全后复制到台账中。"
 
 
-def ledger_bytes(data: dict, scheme: Scheme, sample: bool = False, label: str = "") -> bytes:
+def plain(evidence: Evidence) -> dict:
+    """The bundle as plain data, with only what was written (a default is not filled in)."""
+    return evidence.model_dump(mode="json", exclude_none=True, exclude_unset=True)
+
+
+def template(scheme: Scheme) -> bytes:
+    """The workbook `safecomm init --xlsx` writes: the YAML template's records, marked as samples."""
+    from importlib import resources
+
+    from ..loading import load_evidence
+
+    with resources.as_file(resources.files("safecomm") / "templates" / "evidence.yaml") as path:
+        return ledger_bytes(plain(load_evidence(path)), scheme, mark=SAMPLE_NOTE)
+
+
+def ledger_bytes(data: dict, scheme: Scheme, mark: str = "", label: str = "", filled_only: bool = False) -> bytes:
     """The workbook for `data` (plain data of a bundle), with drop-downs for the items of `scheme`.
 
-    `sample` marks every record as a sample to be replaced. Raises InputError (naming `label`)
+    `mark` greys every record and says why in each sheet's note (samples, proposed rows);
+    `filled_only` leaves out the sheets that would be empty. Raises InputError (naming `label`)
     when a value would not read back the same from its cell.
     """
     problems = [Problem(label, 0, 0, field_path(loc), message) for loc, message in _lossy(data)]
@@ -59,11 +77,14 @@ def ledger_bytes(data: dict, scheme: Scheme, sample: bool = False, label: str = 
     guide = wb.active
     guide.title = GUIDE
     choices = _choices(wb, scheme)
-    _form(wb.create_sheet(FORM), data, scheme, choices, sample)
-    for table in layout().tables:
-        _table(wb.create_sheet(table.label), table, data, scheme, choices, sample)
+    lay = layout()
+    if not filled_only or any(_get(data, row.path) is not None for row in lay.form_rows.values()):
+        _form(wb.create_sheet(FORM), data, scheme, choices, mark)
+    for table in lay.tables:
+        if not filled_only or next(rows(table, data), None):
+            _table(wb.create_sheet(table.label), table, data, scheme, choices, mark)
     wb.move_sheet(CHOICES, len(wb.sheetnames))
-    _guide(guide, scheme, sample)
+    _guide(guide, scheme, mark)
     for ws in wb.worksheets:
         _printable(ws)
     wb.properties.creator = wb.properties.lastModifiedBy = "safecomm"
@@ -146,7 +167,7 @@ def _validation(column: Column, choices: dict[str, str], sqref: str) -> DataVali
     return dv
 
 
-def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], sample: bool) -> None:
+def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], mark: str) -> None:
     """Single values, one a row: label, value, field name, how to fill it."""
     for col, text in enumerate(("项目", "填写", "字段", "说明"), start=1):
         cell = ws.cell(2, col, text)
@@ -156,13 +177,13 @@ def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], sa
         for col in range(1, 5):
             ws.cell(r, col).fill = _SECTION_FILL
         ws.cell(r, 1, section.label).font = _HEADER
-        ws.cell(r, 4, used_by(section.path, scheme).replace("本表", "本节"))
+        ws.cell(r, 4, used_by(scheme, section.path).replace("本表", "本节"))
         r += 1
         for row in section.rows:
             name = section.name(row)
             ws.cell(r, 1, row.label + (" *" if row.required else ""))
             value = _get(data, row.path)
-            _put(ws.cell(r, 2), value, row, sample)
+            _put(ws.cell(r, 2), value, row, mark)
             ws.cell(r, 3, name).font = _FIELD
             ws.cell(r, 4, "；".join(p for p in (row.info.description if row.info.description != row.label else None,
                                                  hint(row)) if p))
@@ -172,11 +193,11 @@ def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], sa
             r += 1
     for letter, width in zip("ABCD", (22, 40, 38, 70)):
         ws.column_dimensions[letter].width = width
-    _title(ws, f"{FORM}：每项一行，在 B 列填写；C 列是对应的字段名，请勿修改。" + (SAMPLE_NOTE if sample else ""))
+    _title(ws, f"{FORM}：每项一行，在 B 列填写；C 列是对应的字段名，请勿修改。{mark}")
     ws.freeze_panes = "A3"
 
 
-def _table(ws: Worksheet, table: Table, data: dict, scheme: Scheme, choices: dict[str, str], sample: bool) -> None:
+def _table(ws: Worksheet, table: Table, data: dict, scheme: Scheme, choices: dict[str, str], mark: str) -> None:
     """One record a row, under a note, the Chinese headers and the field names."""
     columns: list[tuple[str, str, Column | None]] = []  # (field name, header, column)
     if table.parent:
@@ -198,13 +219,10 @@ def _table(ws: Worksheet, table: Table, data: dict, scheme: Scheme, choices: dic
                 ws.add_data_validation(dv)
         values = [parent if column is None else _get(record, column.path) for _, parent, record in found]
         for r, value in enumerate(values, start=FIRST_ROW):
-            if column is None:
-                _put(ws.cell(r, col), value, None, sample)
-            else:
-                _put(ws.cell(r, col), value, column, sample)
+            _put(ws.cell(r, col), value, column, mark)
         ws.column_dimensions[letter].width = _width(header, kind, values, column)
-    _title(ws, f"{table.label}（{table.dotted}）：一行一条记录，带 * 的列必填；{used_by(table.path, scheme)}。"
-               "鼠标移到列名上可看说明。" + (SAMPLE_NOTE if sample else ""))
+    _title(ws, f"{table.label}（{table.dotted}）：一行一条记录，带 * 的列必填；{used_by(scheme, table.path)}。"
+               f"鼠标移到列名上可看说明。{mark}")
     ws.freeze_panes = f"{'B' if columns[0][0] in ('id', table.link) else 'A'}{FIRST_ROW}"
 
 
@@ -219,7 +237,7 @@ def _title(ws: Worksheet, text: str) -> None:
     ws.row_dimensions[1].height = 16 * -(-_display(text) * 1.1 // width)
 
 
-def _put(cell, value: Any, column: Column | None, sample: bool) -> None:
+def _put(cell, value: Any, column: Column | None, mark: str) -> None:
     kind = column.kind if column else "text"
     if value is not None:
         cell.value = cells.write(value, column) if column else value
@@ -228,8 +246,8 @@ def _put(cell, value: Any, column: Column | None, sample: bool) -> None:
         if kind == FILES or (isinstance(cell.value, str) and "\n" in cell.value):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     cell.number_format = _FORMATS.get(kind, "@")
-    if sample:
-        cell.fill = _SAMPLE_FILL
+    if mark:
+        cell.fill = _MARK_FILL
 
 
 def _width(header: str, kind: str, values: list, column: Column | None) -> float:
@@ -245,7 +263,7 @@ def _display(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _guide(ws: Worksheet, scheme: Scheme, sample: bool) -> None:
+def _guide(ws: Worksheet, scheme: Scheme, mark: str) -> None:
     lines = [
         "安全社区创建工作台账 · 填写说明",
         "",
@@ -265,8 +283,8 @@ def _guide(ws: Worksheet, scheme: Scheme, sample: bool) -> None:
         "7. 附件放在台账所在文件夹的 attachments 子文件夹中，在“附件”列写 attachments/文件名。",
         "8. 基本情况 表中每项一行，在 B 列填写。",
     ]
-    if sample:
-        lines += ["", "9. " + SAMPLE_NOTE]
+    if mark:
+        lines += ["", "9. " + mark]
     lines += ["", "各工作表："]
     for r, line in enumerate(lines, start=1):
         ws.cell(r, 1, line)
@@ -275,13 +293,13 @@ def _guide(ws: Worksheet, scheme: Scheme, sample: bool) -> None:
     for col, text in enumerate(("工作表", "内容", "用于条目"), start=1):
         cell = ws.cell(r, col, text)
         cell.font, cell.fill = _HEADER, _HEADER_FILL
-    entries = [(FORM, "社区基本情况及各项单一数据", ("community",))]
-    entries += [(t.label, t.dotted, t.path) for t in layout().tables]
-    for name, what, path in entries:
+    entries = [(FORM, "社区基本情况及各项单一数据", [s.path for s in layout().sections])]
+    entries += [(t.label, t.dotted, [t.path]) for t in layout().tables]
+    for name, what, paths in entries:
         r += 1
         ws.cell(r, 1, name)
         ws.cell(r, 2, what)
-        ws.cell(r, 3, used_by(path, scheme).removeprefix("本表用于条目 "))
+        ws.cell(r, 3, used_by(scheme, *paths).removeprefix("本表用于条目 "))
     for letter, width in zip("ABC", (18, 40, 90)):
         ws.column_dimensions[letter].width = width
 
