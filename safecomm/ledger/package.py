@@ -22,6 +22,8 @@ MAX_FILE = 20 * 1024 * 1024  # bytes on disk
 MAX_PARTS = 1000
 MAX_INFLATED = 64 * 1024 * 1024  # all parts together, inflated
 
+MACROS = "这是启用宏的工作簿（.xlsm）：safecomm 不读取含宏的文件，请在 Excel/WPS 中另存为“Excel 工作簿（.xlsx）”"
+
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
@@ -60,7 +62,7 @@ def check(raw: bytes, label: str) -> dict[str, list[tuple[int, int]]]:
         if any(info.flag_bits & 0x1 for info in infos):
             raise refuse(label, "工作簿已加密，safecomm 无法读取：请取消密码后另存为 .xlsx")
         if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise refuse(label, "这是启用宏的工作簿（.xlsm）：safecomm 不读取含宏的文件，请在 Excel/WPS 中另存为“Excel 工作簿（.xlsx）”")
+            raise refuse(label, MACROS)
         parts = _inflate(raw, infos, label)
     sheets = [name for name in parts if _SHEET_PART.match(name) and _FORMULA.search(parts[name])]
     if not sheets:

@@ -26,7 +26,7 @@ import python_calamine
 from ..loading import InputError, Problem, column_letters, field_path
 from . import cells
 from .layout import FORM, Column, Table, layout
-from .package import MAX_FILE, check, refuse
+from .package import MACROS, MAX_FILE, check, refuse
 from .write import CHOICES, GUIDE
 
 HEADER_SEARCH = 6  # the field-name row is row 3 in what we write; a clerk may have added or removed a row above it
@@ -77,9 +77,8 @@ def read_ledger(path: str | Path, label: str | None = None) -> Ledger:
     """Read a 台账 workbook; raise InputError when it cannot be opened as one."""
     label = label or str(path)
     raw = _read(Path(path), label)
-    if Path(path).suffix.lower() in (".xlsm", ".xls", ".et"):
-        kind = "启用宏的工作簿（.xlsm）" if Path(path).suffix.lower() == ".xlsm" else "旧版格式的工作簿"
-        raise refuse(label, f"这是{kind}：请在 Excel/WPS 中另存为“Excel 工作簿（.xlsx）”")
+    if Path(path).suffix.lower() == ".xlsm":
+        raise refuse(label, MACROS)
     formulas = check(raw, label)
     try:
         workbook = python_calamine.load_workbook(io.BytesIO(raw))
@@ -109,9 +108,10 @@ def read_ledger(path: str | Path, label: str | None = None) -> Ledger:
             records[table] = _read_table(ledger, table, records, *sheets[table.label])
     fields = {place: loc for loc, place in ledger.places.items()}
     for name, found in formulas.items():
+        part = tables[name].path if name in tables else ()
         for row, column in found:
             ledger.at((name, row, column), "单元格中是公式，但文件没有保存计算结果：请在 Excel/WPS 中打开台账并保存一次，或把公式改为数值",
-                      fields.get((name, row, column), ()))
+                      fields.get((name, row, column), part))
     return ledger
 
 
