@@ -138,16 +138,13 @@ def _integer(value: Any) -> Any:
 
 
 def _number(value: Any) -> Any:
+    """A float as the cell holds it (even -0.0: the model keeps its sign, so the digest does)."""
     if isinstance(value, str):
         try:
             number = float(value)
         except ValueError:
             return value
-        if math.isfinite(number):
-            return int(number) if number.is_integer() and _INTEGER.match(value) else number
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return number if math.isfinite(number) else value
     return as_text(value) if isinstance(value, (date, time, timedelta)) else value
 
 

@@ -243,6 +243,10 @@ def _put(cell, value: Any, column: Column | None, mark: str) -> None:
         cell.value = cells.write(value, column) if column else value
         if isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"  # text, not a formula
+        elif isinstance(cell.value, float):
+            # openpyxl writes a number with 16 significant digits, and some floats need 17 to
+            # come back the same: the float's shortest exact form is written instead.
+            cell.value, cell.data_type = repr(cell.value), "n"
         if kind == FILES or (isinstance(cell.value, str) and "\n" in cell.value):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     cell.number_format = _FORMATS.get(kind, "@")

@@ -8,6 +8,7 @@ text of several lines as a `|-` block, one paragraph a line.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
@@ -65,8 +66,8 @@ def dump(data: dict, scheme: Scheme, heading: list[str]) -> str:
 
 def _tidy(value: Any) -> Any:
     """`131` rather than the model's `131.0`: the same number, as a clerk writes it."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float) and value.is_integer() and math.copysign(1, value) > 0:
+        return int(value)  # (not -0.0, which would lose its sign)
     if isinstance(value, dict):
         return {k: _tidy(v) for k, v in value.items()}
     if isinstance(value, list):
