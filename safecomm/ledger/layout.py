@@ -29,7 +29,9 @@ from ..evidence import Evidence, ItemId
 from ..evidence import Path as FilePath
 from ..terms import Term
 
-FORM = "基本情况"
+FORM = "基本情况"  # the sheet of single values
+GUIDE = "填写说明"  # the instructions, first
+CHOICES = "取值"  # the hidden sheet of drop-down values, last
 
 # What a cell holds.
 TEXT, INT, NUMBER, DATE, BOOL, CHOICE, LIST, ITEMS, FILES, MAPPING = (

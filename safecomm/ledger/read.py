@@ -23,11 +23,10 @@ from typing import Any
 
 import python_calamine
 
-from ..loading import InputError, Problem, column_letters, field_path
+from ..loading import Problem, column_letters, field_path
 from . import cells
-from .layout import FORM, Column, Table, layout
+from .layout import CHOICES, FORM, GUIDE, Column, Table, layout
 from .package import MACROS, MAX_FILE, check, refuse
-from .write import CHOICES, GUIDE
 
 HEADER_SEARCH = 6  # the field-name row is row 3 in what we write; a clerk may have added or removed a row above it
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..evidence import REFERENCES
 from ..scheme import Scheme
 from .cells import LIST_SEPARATOR
-from .layout import BOOL, CHOICE, DATE, FILES, FORM, INT, ITEMS, LIST, MAPPING, NUMBER, Column, Table, layout
+from .layout import BOOL, DATE, FILES, FORM, INT, ITEMS, LIST, MAPPING, NUMBER, Column, Table, layout
 
 _FORMATS = {
     INT: "整数",

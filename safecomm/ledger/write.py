@@ -14,7 +14,8 @@ import unicodedata
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -28,11 +29,9 @@ from ..evidence import Evidence
 from ..loading import InputError, Problem, field_path
 from ..scheme import Scheme
 from . import cells
-from .layout import BOOL, CHOICE, DATE, FILES, FORM, INT, ITEMS, LIST, NUMBER, Column, Table, layout, terms
+from .layout import BOOL, CHOICE, CHOICES, DATE, FILES, FORM, GUIDE, INT, ITEMS, LIST, NUMBER, Column, Table, layout, terms
 from .words import hint, note, used_by
 
-GUIDE = "填写说明"
-CHOICES = "取值"
 FIRST_ROW = 4  # row 1: what the sheet is for; row 2: Chinese headers; row 3: field names
 FIXED_TIME = datetime(2024, 1, 1)
 
