@@ -42,6 +42,8 @@ _FIELD = Font(color="808080", size=9)
 _SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
 _MARK_FILL = PatternFill("solid", fgColor="D9D9D9")
 _FORMATS = {DATE: "yyyy-mm-dd", INT: "0", NUMBER: "General", BOOL: "@", CHOICE: "@", LIST: "@", ITEMS: "@", FILES: "@"}
+_LINE = 15  # points a line of text needs
+_FORM_VALUE = 40  # width of the form's value column
 _WIDTHS = {DATE: 12, INT: 10, NUMBER: 10, BOOL: 8, ITEMS: 12, FILES: 30}
 SAMPLE_NOTE = "灰色底的行是示例（与 safecomm init 生成的 evidence.yaml 相同）：请改写成本社区的实际内容，或整行删除。"
 PROPOSAL_NOTE = "灰色底的行是 safecomm scan 根据未被引用的附件的文件名和所在文件夹拟出的：请核对、补全后复制到台账中。"
@@ -182,7 +184,13 @@ def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], ma
             name = section.name(row)
             ws.cell(r, 1, row.label + (" *" if row.required else ""))
             value = _get(data, row.path)
-            _put(ws.cell(r, 2), value, row, mark)
+            cell = ws.cell(r, 2)
+            _put(cell, value, row, mark)
+            if isinstance(cell.value, str) and _display(cell.value) > _FORM_VALUE:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            _fit(cell, _FORM_VALUE)
+            for col in (1, 3, 4):
+                ws.cell(r, col).alignment = Alignment(vertical="top")
             ws.cell(r, 3, name).font = _FIELD
             ws.cell(r, 4, "；".join(p for p in (row.info.description if row.info.description != row.label else None,
                                                  hint(row)) if p))
@@ -190,7 +198,7 @@ def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], ma
             if dv:
                 ws.add_data_validation(dv)
             r += 1
-    for letter, width in zip("ABCD", (22, 40, 38, 70)):
+    for letter, width in zip("ABCD", (22, _FORM_VALUE, 38, 70)):
         ws.column_dimensions[letter].width = width
     _title(ws, f"{FORM}：每项一行，在 B 列填写；C 列是对应的字段名，请勿修改。{mark}")
     ws.freeze_panes = "A3"
@@ -219,7 +227,9 @@ def _table(ws: Worksheet, table: Table, data: dict, scheme: Scheme, choices: dic
         values = [parent if column is None else _get(record, column.path) for _, parent, record in found]
         for r, value in enumerate(values, start=FIRST_ROW):
             _put(ws.cell(r, col), value, column, mark)
-        ws.column_dimensions[letter].width = _width(header, kind, values, column)
+        ws.column_dimensions[letter].width = width = _width(header, kind, values, column)
+        for r in range(FIRST_ROW, FIRST_ROW + len(values)):
+            _fit(ws.cell(r, col), width)
     _title(ws, f"{table.label}（{table.dotted}）：一行一条记录，带 * 的列必填；{used_by(scheme, table.path)}。"
                f"鼠标移到列名上可看说明。{mark}")
     ws.freeze_panes = f"{'B' if columns[0][0] in ('id', table.link) else 'A'}{FIRST_ROW}"
@@ -233,7 +243,7 @@ def _title(ws: Worksheet, text: str) -> None:
     if last > 1:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     width = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(1, last + 1))
-    ws.row_dimensions[1].height = 16 * -(-_display(text) * 1.1 // width)
+    ws.row_dimensions[1].height = (_LINE + 1) * -(-_display(text) * 1.1 // width)
 
 
 def _put(cell, value: Any, column: Column | None, mark: str) -> None:
@@ -246,11 +256,20 @@ def _put(cell, value: Any, column: Column | None, mark: str) -> None:
             # openpyxl writes a number with 16 significant digits, and some floats need 17 to
             # come back the same: the float's shortest exact form is written instead.
             cell.value, cell.data_type = repr(cell.value), "n"
-        if kind == FILES or (isinstance(cell.value, str) and "\n" in cell.value):
+        if isinstance(cell.value, str) and "\n" in cell.value:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     cell.number_format = _FORMATS.get(kind, "@")
     if mark:
         cell.fill = _MARK_FILL
+
+
+def _fit(cell, width: float) -> None:
+    """A row tall enough for the wrapped lines of `cell` (neither Excel nor LibreOffice sizes it on opening)."""
+    if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+        return
+    lines = sum(max(1, -(-_display(part) // int(width))) for part in cell.value.split("\n"))
+    dimension = cell.parent.row_dimensions[cell.row]
+    dimension.height = max(dimension.height or 0, _LINE * lines)
 
 
 def _width(header: str, kind: str, values: list, column: Column | None) -> float:
