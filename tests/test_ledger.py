@@ -308,3 +308,15 @@ def test_read_ledger_maps_fields_to_cells(base):
     assert ledger.where(("organizations", 0, "members", 1, "sector")) == ("机构成员", 5, 5)
     assert ledger.where(("community", "period", "start")) == (FORM, 13, 2)
     assert ledger.name(("documents", 1, "id")) == "documents[1].id（文件!A5）"
+
+
+def test_docs_column_reference_is_the_one_the_model_gives(scheme):
+    """docs/ledger.md carries the column reference between its markers; regenerate it with
+    `safecomm.ledger.words.reference(load_scheme())` when the model changes."""
+    from safecomm.ledger.words import reference
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "ledger.md").read_text(encoding="utf-8")
+    shown = text.split("<!-- 列说明开始 -->\n", 1)[1].split("<!-- 列说明结束 -->", 1)[0]
+    assert shown == reference(scheme)
+    for table in layout().tables:
+        assert f"### {table.label}\n" in shown

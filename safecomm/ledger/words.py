@@ -74,7 +74,8 @@ def used_by(scheme: Scheme, *paths: tuple[str, ...]) -> str:
 def reference(scheme: Scheme) -> str:
     """The column reference of docs/ledger.md, as Markdown: every sheet, every column."""
     lay = layout()
-    out = [f"### {FORM}\n", "每个值一行：B 列填写，C 列是对应的字段。\n"]
+    out = [f"### {FORM}\n", "每个值一行：B 列填写，C 列是对应的字段。“必填”指填写这一节（一条记录）时必须填写；"
+           "社区基本情况一节必须填写。\n"]
     for section in lay.sections:
         out.append(f"**{section.label}**（`{'.'.join(section.path)}`，{used_by(scheme, section.path)[2:]}）\n")
         out += _rows([(row.label, section.name(row), row, None) for row in section.rows])
