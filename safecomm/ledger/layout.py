@@ -122,15 +122,15 @@ def layout(model: type[BaseModel] = Evidence) -> Layout:
     tables: list[Table] = []
     loose: list[Column] = []
     for name, info in model.model_fields.items():
-        shape = _shape(info.annotation)
-        if shape == "records":
-            tables += _tables(_record_model(info.annotation), (name,), _label(info, name))
-        elif shape == "record":
-            rows, inner = _flatten(_bare(info.annotation), (name,), tables_too=True)
+        form = shape(info.annotation)
+        if form == "records":
+            tables += _tables(record_model(info.annotation), (name,), _label(info, name))
+        elif form == "record":
+            rows, inner = _flatten(bare(info.annotation), (name,), tables_too=True)
             if rows:
                 sections.append(Section((name,), _label(info, name), tuple(rows)))
             tables += inner
-        elif shape != "constant":
+        elif form != "constant":
             loose.append(_column((name,), info))
     if loose:
         sections.insert(0, Section((), "证据包", tuple(loose)))
@@ -141,19 +141,19 @@ def _tables(model: type[BaseModel], path: tuple[str, ...], label: str, parent: T
     columns: list[Column] = []
     children: list[tuple[str, FieldInfo]] = []
     for name, info in model.model_fields.items():
-        shape = _shape(info.annotation)
-        if shape == "records":
+        form = shape(info.annotation)
+        if form == "records":
             children.append((name, info))
-        elif shape == "record":
-            columns += _flatten(_bare(info.annotation), (name,), tables_too=False)[0]
-        elif shape != "constant":
+        elif form == "record":
+            columns += _flatten(bare(info.annotation), (name,), tables_too=False)[0]
+        elif form != "constant":
             columns.append(_column((name,), info))
     table = Table(path, label, tuple(columns), parent)
     if children and "id" not in model.model_fields:
         raise TypeError(f"{model.__name__}: records nested in its records need an `id` to name their parent")
     found = [table]
     for name, info in children:
-        found += _tables(_record_model(info.annotation), path + (name,), _label(info, name), table)
+        found += _tables(record_model(info.annotation), path + (name,), _label(info, name), table)
     return found
 
 
@@ -163,16 +163,16 @@ def _flatten(model: type[BaseModel], path: tuple[str, ...], tables_too: bool) ->
     columns: list[Column] = []
     tables: list[Table] = []
     for name, info in model.model_fields.items():
-        shape = _shape(info.annotation)
-        if shape == "record":
-            inner, more = _flatten(_bare(info.annotation), path + (name,), tables_too)
+        form = shape(info.annotation)
+        if form == "record":
+            inner, more = _flatten(bare(info.annotation), path + (name,), tables_too)
             columns += inner
             tables += more
-        elif shape == "records":
+        elif form == "records":
             if not tables_too:
                 raise TypeError(f"{'.'.join(path + (name,))}: a list of records inside a record inside a list is not laid out")
-            tables += _tables(_record_model(info.annotation), path + (name,), _label(info, name))
-        elif shape != "constant":
+            tables += _tables(record_model(info.annotation), path + (name,), _label(info, name))
+        elif form != "constant":
             columns.append(_column(path + (name,), info))
     return columns, tables
 
@@ -186,7 +186,7 @@ def _column(path: tuple[str, ...], info: FieldInfo) -> Column:
     return Column(path, info, kind, term)
 
 
-def _bare(annotation: Any) -> Any:
+def bare(annotation: Any) -> Any:
     """The type under `X | None` and `Annotated[X, …]`."""
     while True:
         origin = get_origin(annotation)
@@ -201,43 +201,43 @@ def _bare(annotation: Any) -> Any:
             return annotation
 
 
-def _is_model(annotation: Any) -> bool:
+def is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def _record_model(annotation: Any) -> type[BaseModel]:
-    return _bare(get_args(_bare(annotation))[0])
+def record_model(annotation: Any) -> type[BaseModel]:
+    return bare(get_args(bare(annotation))[0])
 
 
-def _shape(annotation: Any) -> str:
-    bare = _bare(annotation)
-    if get_origin(bare) is Literal:
+def shape(annotation: Any) -> str:
+    inner = bare(annotation)
+    if get_origin(inner) is Literal:
         return "constant"
-    if _is_model(bare):
+    if is_model(inner):
         return "record"
-    if get_origin(bare) is list and _is_model(_bare(get_args(bare)[0])):
+    if get_origin(inner) is list and is_model(bare(get_args(inner)[0])):
         return "records"
     return "value"
 
 
 def _cell_kind(annotation: Any) -> tuple[str, type[Term] | None]:
-    bare = _bare(annotation)
-    origin = get_origin(bare)
+    inner = bare(annotation)
+    origin = get_origin(inner)
     if origin is list:
-        (arg,) = get_args(bare)
+        (arg,) = get_args(inner)
         if arg == ItemId:
             return ITEMS, None
         if arg == FilePath:
             return FILES, None
-        inner = _bare(arg)
+        inner = bare(arg)
         return LIST, inner if isinstance(inner, type) and issubclass(inner, Term) else None
     if origin is dict:
         return MAPPING, None
-    if isinstance(bare, type):
-        if issubclass(bare, Term):
-            return CHOICE, bare
+    if isinstance(inner, type):
+        if issubclass(inner, Term):
+            return CHOICE, inner
         for kind, python in ((BOOL, bool), (INT, int), (NUMBER, float), (DATE, date)):
-            if issubclass(bare, python):
+            if issubclass(inner, python):
                 return kind, None
     return TEXT, None
 

@@ -18,7 +18,7 @@ from pydantic.fields import FieldInfo
 from ..evidence import FORMAT, Evidence
 from ..loading import _Strict
 from ..scheme import Scheme
-from .layout import _bare, _is_model, _record_model, _shape
+from .layout import bare, is_model, record_model, shape
 from .words import items_reading
 
 
@@ -79,14 +79,14 @@ def _entry(key: str, value: Any, indent: int, info: FieldInfo | None, commented:
     """`key: value` at `indent`; `commented`: with the field's title as a comment."""
     lead = " " * indent + f"{key}:"
     note = f"  # {info.title}" if commented and info and info.title else ""
-    annotation = _bare(info.annotation) if info else None
+    annotation = bare(info.annotation) if info else None
     if isinstance(value, str) and "\n" in value and _literal_ok(value):
         return [f"{lead} |-{note}"] + [" " * (indent + 2) + line for line in value.split("\n")]
     if not _nested(value):
         return [f"{lead} {_inline(value)}{note}"]
     if isinstance(value, dict):
-        return [lead + note] + _mapping(value, indent + 2, annotation if _is_model(annotation) else None, commented)
-    model = _record_model(annotation) if _shape(annotation) == "records" else None
+        return [lead + note] + _mapping(value, indent + 2, annotation if is_model(annotation) else None, commented)
+    model = record_model(annotation) if shape(annotation) == "records" else None
     lines = [lead + note]
     for i, record in enumerate(value):
         if i and _one_line(record):
