@@ -161,7 +161,7 @@ def _validation(column: Column, choices: dict[str, str], sqref: str) -> DataVali
     single = column.kind in (CHOICE, BOOL)
     dv = DataValidation(
         type="list", formula1=choices[key], allow_blank=True, showErrorMessage=single,
-        errorTitle="取值不对", error=f"{column.label}：{hint(column)}",
+        errorTitle="取值不对", error=f"{column.label}：{hint(column)}"[:225],  # Excel's limits: 225, 32, 255
         showInputMessage=not single, promptTitle=column.label[:32], prompt=hint(column)[:255],
     )
     dv.add(sqref)
