@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .assessment import Assessment
+from .ledger.scan import is_proposals
 from .loading import InputError
 from .review import sheet_path
 from .scheme import Scheme, VerdictPolicy
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .report.html import Fonts
 
 GAPS = 3
+BUNDLES = ("evidence.yaml", "台账.xlsx")  # the names of one community's bundle in its own folder
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,14 @@ class Row:
 def find(directory: Path) -> list[Application]:
     """Every application under `directory`, in path order.
 
-    An application is an `evidence.yaml` at any depth (one folder per community), or any other
-    `*.yaml`/`*.yml` directly in `directory` (bundles side by side); `*.review.yaml` files are
-    review sheets, not applications.
+    An application is an `evidence.yaml` or a `台账.xlsx` ledger at any depth (one folder per
+    community), or any other `*.yaml`/`*.yml`/`*.xlsx` directly in `directory` (bundles side by
+    side); `*.review.yaml` files are review sheets, `*.待确认.*` rows proposed by `scan`, `~$*`
+    an editor's lock files: none of them is an application.
     """
-    found = {p for p in directory.rglob("evidence.yaml") if p.is_file()}
-    found |= {p for p in directory.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml") and not _is_sheet(p)}
+    found = {p for name in BUNDLES for p in directory.rglob(name) if p.is_file()}
+    found |= {p for p in directory.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml", ".xlsx")
+              and not _is_sheet(p) and not is_proposals(p) and not p.name.startswith("~$")}
     apps = []
     for path in sorted(found):
         apps.append(Application(path, _sheet_for(path), path.relative_to(directory).as_posix()))
@@ -64,11 +68,11 @@ def _is_sheet(path: Path) -> bool:
 
 
 def _sheet_for(evidence: Path) -> Path | None:
-    """`X.review.yaml` beside `X.yaml`; for `<folder>/evidence.yaml`, also the folder's only sheet."""
+    """`X.review.yaml` beside `X.yaml`; for `<folder>/evidence.yaml` (or 台账.xlsx), also the folder's only sheet."""
     beside = sheet_path(evidence)
     if beside.is_file():
         return beside
-    if evidence.name == "evidence.yaml":
+    if evidence.name in BUNDLES:
         sheets = sorted(p for p in evidence.parent.iterdir() if _is_sheet(p))
         if len(sheets) == 1:
             return sheets[0]

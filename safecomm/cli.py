@@ -80,7 +80,7 @@ def assess(
     pdf_path: Path | None, docx_path: Path | None, docx_template: Path | None, only: tuple[str, ...],
     font_title: Path | None, font_serif: Path | None, font_sans: Path | None,
 ) -> None:
-    """评估 EVIDENCE（证据 YAML），按指标列出每个条目的等级、理由和提升建议。"""
+    """评估 EVIDENCE（证据 YAML 或台账 .xlsx），按指标列出每个条目的等级、理由和提升建议。"""
     from .engine import assess as run
     from .loading import load_evidence
 
@@ -237,7 +237,7 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
 @scheme_option
 @handles_input_errors
 def validate(evidence: Path, scheme_ref: str) -> None:
-    """只检查 EVIDENCE 的格式与引用，列出全部问题（文件:行:列 字段 说明）；另提示规则集会读、本证据从未填写的字段。"""
+    """只检查 EVIDENCE（证据 YAML 或台账 .xlsx）的格式与引用，列出全部问题（文件:行:列 或 文件:工作表!单元格，字段，说明）；另提示规则集会读、本证据从未填写的字段。"""
     from . import sample
     from .engine import warnings
     from .evidence import fields_used
@@ -310,22 +310,111 @@ def schema(what: str, scheme_ref: str) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="覆盖已有的 evidence.yaml")
-def init(directory: Path, force: bool) -> None:
-    """在 DIRECTORY 中生成带中文注释的证据模板 evidence.yaml。"""
+@click.option("--xlsx", is_flag=True, help="生成 Excel/WPS 台账 台账.xlsx（代替 evidence.yaml）")
+@scheme_option
+@click.option("--force", is_flag=True, help="覆盖已有的 evidence.yaml 或 台账.xlsx")
+@handles_input_errors
+def init(directory: Path, xlsx: bool, scheme_ref: str, force: bool) -> None:
+    """在 DIRECTORY 中生成带中文注释的证据模板 evidence.yaml，或加 --xlsx 生成台账 台账.xlsx。"""
     from importlib import resources
 
+    if xlsx:
+        from .ledger.write import template
+
+        target, data = directory / LEDGER, template(schemes.load_scheme(scheme_ref))
+    else:
+        target = directory / "evidence.yaml"
+        data = (resources.files("safecomm") / "templates" / "evidence.yaml").read_bytes()
+    _write_new(target, data, [], force, "确需覆盖请加 --force")
+    (directory / "attachments").mkdir(exist_ok=True)
+    click.echo(f"已生成 {target}：按{'表中说明' if xlsx else '注释'}填写后运行 safecomm validate {target}")
+
+
+def _write_new(target: Path, data: bytes | str, inputs: list[Path], force: bool, hint: str) -> None:
+    """The write of a command that makes a file for a person to keep: never over one of the
+    run's `inputs` (not even with --force), never over an existing file without `force`."""
     from .output import write_atomic
 
-    target = directory / "evidence.yaml"
-    template = (resources.files("safecomm") / "templates" / "evidence.yaml").read_bytes()
+    if any(target.resolve() == path.resolve() for path in inputs):
+        raise InputError([Problem(str(target), 0, 0, "", "是本次读取的输入文件，不能覆盖：请换一个文件名")])
     try:
-        write_atomic(target, template, overwrite=force)
+        write_atomic(target, data, overwrite=force)
     except FileExistsError:
-        click.echo(f"{target} 已存在，未覆盖（确需覆盖请加 --force）。", err=True)
-        sys.exit(EXIT_INPUT)
-    (directory / "attachments").mkdir(exist_ok=True)
-    click.echo(f"已生成 {target}：按注释填写后运行 safecomm validate {target}")
+        raise InputError([Problem(str(target), 0, 0, "", f"已存在，未覆盖（{hint}）")]) from None
+
+
+LEDGER = "台账.xlsx"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@scheme_option
+@click.option("--force", is_flag=True, help="覆盖已有的 TARGET")
+@handles_input_errors
+def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
+    """在证据 YAML 与台账 .xlsx 之间转换，内容不变：SOURCE 是 .yaml 则 TARGET 为 .xlsx，反之亦然。"""
+    from .loading import load_evidence
+
+    to_ledger = source.suffix.lower() in YAML_SUFFIXES
+    wanted = ".xlsx" if to_ledger else ".yaml"
+    if target.suffix.lower() not in ((".xlsx",) if to_ledger else YAML_SUFFIXES):
+        raise InputError([Problem(str(target), 0, 0, "TARGET", f"从 {source.suffix or '该文件'} 转换，目标文件的扩展名应为 {wanted}")])
+    scheme = schemes.load_scheme(scheme_ref)
+    evidence = load_evidence(source)
+    if to_ledger:
+        from .ledger.write import ledger_bytes, plain
+
+        data: bytes | str = ledger_bytes(plain(evidence), scheme, label=str(source))
+    else:
+        from .ledger.yaml_text import yaml_text
+
+        data = yaml_text(evidence, scheme, source.name)
+    inputs = [source, *(source.parent / path for path in evidence.attachments)]
+    _write_new(target, data, inputs, force, "确需覆盖请加 --force")
+    click.echo(f"已生成 {target}（{len(evidence.records())} 条带编号的记录）")
+    if evidence.attachments and source.resolve().parent != target.resolve().parent:
+        click.echo(f"注意：附件路径相对于证据文件所在的文件夹，请把附件一并放到 {target.parent} 中（如 attachments/）。", err=True)
+
+
+@main.command()
+@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="拟增行写到此文件（默认：证据文件旁的 <名称>.待确认.xlsx 或 .yaml）")
+@scheme_option
+@click.option("--force", is_flag=True, help="覆盖已有的拟增行文件")
+@handles_input_errors
+def scan(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
+    """核对 EVIDENCE 所在文件夹中的附件：未被记录引用的文件、缺失的文件，并为未引用的文件拟出待确认的行。"""
+    from .ledger import scan as archive
+    from .loading import load_evidence
+
+    scheme = schemes.load_scheme(scheme_ref)
+    bundle = load_evidence(evidence)
+    found = archive.scan(bundle, evidence, scheme)
+    click.echo(f"{evidence}：附件 {len(bundle.attachments)} 个，缺失 {len(found.missing)} 个；文件夹中未被引用的文件 {len(found.unreferenced)} 个。")
+    for ident, path in found.missing:
+        click.echo(f"  缺失  {ident}  {path}")
+    for path in found.unreferenced:
+        click.echo(f"  未引用  {path}")
+    if found.truncated:
+        click.echo(f"文件夹中的文件超过 {archive.MAX_FILES} 个，其余的未核对。", err=True)
+    if not found.proposals:
+        return
+    target = output or archive.proposals_path(evidence)
+    if target.suffix.lower() == ".xlsx":
+        from .ledger.write import PROPOSAL_NOTE, ledger_bytes
+
+        data: bytes | str = ledger_bytes(found.proposals, scheme, mark=PROPOSAL_NOTE, filled_only=True)
+    else:
+        from .ledger.yaml_text import proposals_text
+
+        data = proposals_text(found.proposals, scheme, evidence.name)
+    _write_new(target, data, [evidence, *(evidence.parent / p for p in bundle.attachments)], force,
+               "可用 -o 另给文件名，或加 --force 覆盖")
+    n = sum(len(rows) for rows in found.proposals.values())
+    click.echo(f"已为未引用的文件拟出 {n} 行，写在 {target}：请核对、补全后复制到 {evidence.name}。")
 
 
 @main.group()
@@ -372,7 +461,7 @@ def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bo
 def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path | None, json_out: Path | None,
           pdf_dir: Path | None, jobs: int | None, allow_stale: bool,
           font_title: Path | None, font_serif: Path | None, font_sans: Path | None) -> None:
-    """评估 DIRECTORY 下的全部申报（每个文件夹一个 evidence.yaml，或并排的 *.yaml），输出汇总表。
+    """评估 DIRECTORY 下的全部申报（每个文件夹一个 evidence.yaml 或 台账.xlsx，或并排的 *.yaml、*.xlsx），输出汇总表。
 
     证据旁的 *.review.yaml 审核表会一并采用。任何一份申报无法评估时退出码为 1。
     """
@@ -383,7 +472,7 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     fonts = _fonts(font_title, font_serif, font_sans) if html_out or pdf_dir else None
     apps = district.find(directory)
     if not apps:
-        raise InputError([Problem(str(directory), 0, 0, "", "文件夹中没有找到申报（evidence.yaml 或 *.yaml 证据文件）")])
+        raise InputError([Problem(str(directory), 0, 0, "", "文件夹中没有找到申报（evidence.yaml、台账.xlsx，或 *.yaml、*.xlsx 证据文件）")])
     jobs = jobs or district.default_jobs()
     with click.progressbar(length=len(apps), label="评估", file=sys.stderr) as bar:
         rows = district.assess_all(apps, scheme, allow_stale, jobs, progress=lambda row: bar.update(1))
@@ -420,7 +509,7 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
 def diff(old: Path, new: Path, scheme_ref: str, fmt: str) -> None:
     """比较两次评估：等级升降（附新旧理由）、阈值测量值的变化、结论的变化。
 
-    OLD 与 NEW 可以是评估结果 JSON（assess --format json），也可以是证据 YAML（当场评估）。
+    OLD 与 NEW 可以是评估结果 JSON（assess --format json），也可以是证据 YAML 或台账 .xlsx（当场评估）。
     """
     from . import diff as compare
 

@@ -53,7 +53,7 @@ def _to_date(value: Any) -> Any:
 
 
 Day = Annotated[date, BeforeValidator(_to_date), Field(json_schema_extra={"examples": ["2024-03-15", "2024年3月15日"]})]
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$", description="在本证据包内唯一的编号")]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$", title="编号", description="在本证据包内唯一的编号")]
 Count = Annotated[int, Field(ge=0)]
 Path = Annotated[str, Field(min_length=1, description="附件路径，相对于证据文件所在文件夹")]
 
@@ -82,8 +82,8 @@ class Record(BaseModel):
 
 
 class Period(Record):
-    start: Day = Field(description="评估期开始")
-    end: Day = Field(description="评估期结束")
+    start: Day = Field(title="评估期开始", description="评估期开始")
+    end: Day = Field(title="评估期结束", description="评估期结束")
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -96,17 +96,17 @@ class Period(Record):
 
 
 class Community(Record):
-    name: str = Field(min_length=1, description="单位名称")
-    title: str | None = Field(None, description="拟申报安全社区名称（默认同单位名称）")
-    kind: CommunityKind = Field(CommunityKind.STREET, description="街道 | 乡镇 | 工业园区")
-    province: str | None = None
-    city: str | None = None
-    county: str | None = Field(None, description="县(区)")
-    population: Count | None = None
-    households: Count | None = None
-    launched: Day | None = Field(None, description="创建启动日期")
-    period: Period = Field(description="评估的年度")
-    summary: str | None = Field(None, description="对照创建条件，简述本社区创建安全社区工作内容及成效")
+    name: str = Field(title="单位名称", min_length=1, description="单位名称")
+    title: str | None = Field(None, title="拟申报安全社区名称", description="拟申报安全社区名称（默认同单位名称）")
+    kind: CommunityKind = Field(CommunityKind.STREET, title="社区类型", description="街道 | 乡镇 | 工业园区")
+    province: str | None = Field(None, title="省")
+    city: str | None = Field(None, title="市")
+    county: str | None = Field(None, title="县(区)", description="县(区)")
+    population: Count | None = Field(None, title="常住人口")
+    households: Count | None = Field(None, title="户数")
+    launched: Day | None = Field(None, title="创建启动日期", description="创建启动日期")
+    period: Period = Field(title="评估期", description="评估的年度")
+    summary: str | None = Field(None, title="创建工作简述", description="对照创建条件，简述本社区创建安全社区工作内容及成效")
 
     @property
     def display_title(self) -> str:
@@ -114,81 +114,81 @@ class Community(Record):
 
 
 class Member(Record):
-    name: str
-    title: str | None = None
-    unit: str | None = None
-    sector: str | None = Field(None, description="所属部门/领域，如 政府 应急 公安 消防 交通 卫生 教育 民政 企业 学校 居民")
-    category: MemberCategory | None = Field(None, description="执行机构成员类别")
+    name: str = Field(title="姓名")
+    title: str | None = Field(None, title="职务")
+    unit: str | None = Field(None, title="单位")
+    sector: str | None = Field(None, title="所属部门", description="所属部门/领域，如 政府 应急 公安 消防 交通 卫生 教育 民政 企业 学校 居民")
+    category: MemberCategory | None = Field(None, title="成员类别", description="执行机构成员类别")
 
 
 class Organization(Record):
     id: Id
-    kind: OrganizationKind
-    name: str
-    established: Day | None = None
-    charter: str | None = Field(None, description="规定其职责的文件编号（documents 中的 id）")
-    members: list[Member] = []
-    size: Count | None = Field(None, description="人数（成员名单未列全时）")
+    kind: OrganizationKind = Field(title="机构类型")
+    name: str = Field(title="机构名称")
+    established: Day | None = Field(None, title="成立日期")
+    charter: str | None = Field(None, title="职责文件", description="规定其职责的文件编号（documents 中的 id）")
+    members: list[Member] = Field([], title="机构成员")
+    size: Count | None = Field(None, title="人数", description="人数（成员名单未列全时）")
 
 
 class Document(Record):
     id: Id
-    kind: DocumentKind
-    title: str
-    number: str | None = Field(None, description="文号")
-    issued: Day | None = None
-    topics: list[str] = []
-    items: Items = []
-    file: Path | None = None
+    kind: DocumentKind = Field(title="文件类别")
+    title: str = Field(title="标题")
+    number: str | None = Field(None, title="文号", description="文号")
+    issued: Day | None = Field(None, title="印发日期")
+    topics: list[str] = Field([], title="主题词")
+    items: Items = Field([], title="支持的条目")
+    file: Path | None = Field(None, title="附件")
 
 
 class Goal(Record):
     id: Id
-    horizon: Horizon = Horizon.ANNUAL
-    text: str
-    metric: str | None = None
-    baseline: float | None = None
-    target: float | None = None
-    due: Day | None = None
+    horizon: Horizon = Field(Horizon.ANNUAL, title="目标类型")
+    text: str = Field(title="目标内容")
+    metric: str | None = Field(None, title="指标名称")
+    baseline: float | None = Field(None, title="基线值")
+    target: float | None = Field(None, title="目标值")
+    due: Day | None = Field(None, title="完成期限")
 
 
 class BudgetLine(Record):
-    year: int = Field(ge=1990, le=2100)
-    planned: float = Field(ge=0)
-    spent: float | None = Field(None, ge=0)
+    year: int = Field(title="年度", ge=1990, le=2100)
+    planned: float = Field(title="预算（元）", ge=0)
+    spent: float | None = Field(None, title="实际支出（元）", ge=0)
 
 
 class Activity(Record):
     id: Id
-    kind: ActivityKind
-    date: Day
-    title: str
-    scope: InspectionScope | None = Field(None, description="检查的类型：综合 | 专项 | 日常")
+    kind: ActivityKind = Field(title="活动类别")
+    date: Day = Field(title="日期")
+    title: str = Field(title="名称")
+    scope: InspectionScope | None = Field(None, title="检查类型", description="检查的类型：综合 | 专项 | 日常")
     audience: Annotated[list[Audience], BeforeValidator(_one_or_many)] = Field(
-        [], description="对象：一个或多个，如 居民 或 [居民, 应急队伍]；老年人、儿童、学生、残疾人、流动人口属于居民",
+        [], title="对象", description="对象：一个或多个，如 居民 或 [居民, 应急队伍]；老年人、儿童、学生、残疾人、流动人口属于居民",
         json_schema_extra={"examples": ["居民", ["老年人", "儿童"]]},
     )
-    domains: list[Domain] = []
-    participants: Count | None = None
-    project: str | None = Field(None, description="所属安全促进项目（projects 中的 id）")
-    organizer: str | None = Field(None, description="组织单位（organizations 中的 id）")
-    findings: Count | None = Field(None, description="检查发现的问题数")
-    place: str | None = None
-    items: Items = []
-    files: list[Path] = []
+    domains: list[Domain] = Field([], title="安全领域")
+    participants: Count | None = Field(None, title="参加人数")
+    project: str | None = Field(None, title="所属项目", description="所属安全促进项目（projects 中的 id）")
+    organizer: str | None = Field(None, title="组织单位", description="组织单位（organizations 中的 id）")
+    findings: Count | None = Field(None, title="发现问题数", description="检查发现的问题数")
+    place: str | None = Field(None, title="地点")
+    items: Items = Field([], title="支持的条目")
+    files: list[Path] = Field([], title="附件")
 
 
 class Targets(Record):
-    vulnerable_groups: list[str] = Field([], description="脆弱群体，如 老年人 儿童 残疾人")
-    high_risk_groups: list[str] = Field([], description="高危人群")
-    high_risk_environments: list[str] = Field([], description="高风险环境")
+    vulnerable_groups: list[str] = Field([], title="脆弱群体", description="脆弱群体，如 老年人 儿童 残疾人")
+    high_risk_groups: list[str] = Field([], title="高危人群", description="高危人群")
+    high_risk_environments: list[str] = Field([], title="高风险环境", description="高风险环境")
 
 
 class Outcome(Record):
-    metric: str
-    baseline: float
-    latest: float
-    better: Better = Better.LOWER
+    metric: str = Field(title="效果指标")
+    baseline: float = Field(title="实施前")
+    latest: float = Field(title="最新")
+    better: Better = Field(Better.LOWER, title="好转方向")
 
     @property
     def improved(self) -> bool:
@@ -197,101 +197,101 @@ class Outcome(Record):
 
 class Project(Record):
     id: Id
-    name: str
-    domains: list[Domain] = []
-    key: bool = Field(False, description="是否重点事故和伤害预防项目")
-    plan: str | None = Field(None, description="实施方案（documents 中的 id）")
-    targets: Targets = Targets()
-    start: Day | None = None
-    end: Day | None = None
-    target_population: Count | None = Field(None, description="相关人群人数")
-    participants: Count | None = Field(None, description="其中参与人数")
-    outcomes: list[Outcome] = []
+    name: str = Field(title="项目名称")
+    domains: list[Domain] = Field([], title="安全领域")
+    key: bool = Field(False, title="重点项目", description="是否重点事故和伤害预防项目")
+    plan: str | None = Field(None, title="实施方案", description="实施方案（documents 中的 id）")
+    targets: Targets = Field(Targets(), title="针对的人群和环境")
+    start: Day | None = Field(None, title="开始日期")
+    end: Day | None = Field(None, title="结束日期")
+    target_population: Count | None = Field(None, title="相关人群人数", description="相关人群人数")
+    participants: Count | None = Field(None, title="参与人数", description="其中参与人数")
+    outcomes: list[Outcome] = Field([], title="项目效果")
 
 
 class Hazard(Record):
     id: Id
-    found: Day | None = None
-    place: str
-    category: str | None = None
-    level: HazardLevel = HazardLevel.GENERAL
-    method: str | None = Field(None, description="辨识方式，如 日常巡查 专项排查 居民报告 专家评估（不写时按发现它的检查推断）")
-    activity: str | None = Field(None, description="发现它的检查（activities 中的编号）")
-    high_risk_environment: bool = False
-    controlled: bool = False
+    found: Day | None = Field(None, title="发现日期")
+    place: str = Field(title="地点")
+    category: str | None = Field(None, title="类别")
+    level: HazardLevel = Field(HazardLevel.GENERAL, title="等级")
+    method: str | None = Field(None, title="辨识方式", description="辨识方式，如 日常巡查 专项排查 居民报告 专家评估（不写时按发现它的检查推断）")
+    activity: str | None = Field(None, title="发现它的检查", description="发现它的检查（activities 中的编号）")
+    high_risk_environment: bool = Field(False, title="高风险环境")
+    controlled: bool = Field(False, title="已落实控制措施")
 
 
 class InjuryYear(Record):
-    year: int = Field(ge=1990, le=2100)
-    total: Count
-    by_cause: dict[str, Count] = {}
+    year: int = Field(title="年份", ge=1990, le=2100)
+    total: Count = Field(title="伤害人次")
+    by_cause: dict[str, Count] = Field({}, title="按原因")
 
 
 class Injuries(Record):
-    sources: list[str] = Field([], description="数据来源")
-    reports_to: list[str] = Field([], description="事故与伤害报告的主管部门")
-    years: list[InjuryYear] = []
+    sources: list[str] = Field([], title="数据来源", description="数据来源")
+    reports_to: list[str] = Field([], title="报告的主管部门", description="事故与伤害报告的主管部门")
+    years: list[InjuryYear] = Field([], title="伤害统计")
 
 
 class SpecialEquipment(Record):
-    total: Count
-    registered: Count
+    total: Count = Field(title="特种设备总数")
+    registered: Count = Field(title="已登记建档数")
 
 
 class Agreements(Record):
-    units: Count = Field(description="辖区应签订安全责任书的单位数")
-    signed: Count
-    special_equipment: SpecialEquipment | None = None
+    units: Count = Field(title="应签订单位数", description="辖区应签订安全责任书的单位数")
+    signed: Count = Field(title="已签订单位数")
+    special_equipment: SpecialEquipment | None = Field(None, title="特种设备")
 
 
 class Rectification(Record):
     id: Id
     kind: RectificationKind | None = Field(
-        None, description="整改 | 纠正 | 预防；不写时推断：指向检查的为整改，写明举一反三、推广的为预防，针对事故伤害原因的为纠正",
+        None, title="措施类别", description="整改 | 纠正 | 预防；不写时推断：指向检查的为整改，写明举一反三、推广的为预防，针对事故伤害原因的为纠正",
     )
-    activity: str | None = Field(None, description="发现问题的检查（activities 中的 id）")
-    issue: str
-    found: Day | None = None
-    fixed: Day | None = None
-    verified: Day | None = None
+    activity: str | None = Field(None, title="发现问题的检查", description="发现问题的检查（activities 中的 id）")
+    issue: str = Field(title="问题及措施")
+    found: Day | None = Field(None, title="发现日期")
+    fixed: Day | None = Field(None, title="完成日期")
+    verified: Day | None = Field(None, title="验证日期")
 
 
 class Team(Record):
     id: Id
-    name: str
-    members: Count
-    kind: TeamKind = TeamKind.PART_TIME
+    name: str = Field(title="队伍名称")
+    members: Count = Field(title="人数")
+    kind: TeamKind = Field(TeamKind.PART_TIME, title="队伍类型")
 
 
 class Equipment(Record):
     id: Id
-    name: str
-    quantity: Count = 1
-    checked: Day | None = None
-    ok: bool = True
+    name: str = Field(title="器材名称")
+    quantity: Count = Field(1, title="数量")
+    checked: Day | None = Field(None, title="最近检查日期")
+    ok: bool = Field(True, title="完好")
 
 
 class Emergency(Record):
-    teams: list[Team] = []
-    equipment: list[Equipment] = []
+    teams: list[Team] = Field([], title="应急队伍")
+    equipment: list[Equipment] = Field([], title="应急器材")
 
 
 class Publicity(Record):
-    boards: Count = Field(0, description="固定宣传栏、橱窗、安全提示牌数量")
-    channels: list[str] = Field([], description="传播渠道，如 广播 电视 网络 微信")
+    boards: Count = Field(0, title="宣传栏数量", description="固定宣传栏、橱窗、安全提示牌数量")
+    channels: list[str] = Field([], title="传播渠道", description="传播渠道，如 广播 电视 网络 微信")
 
 
 class WorkforceTraining(Record):
-    units: Count = Field(description="应开展从业人员安全培训的单位数")
-    trained: Count
+    units: Count = Field(title="应培训单位数", description="应开展从业人员安全培训的单位数")
+    trained: Count = Field(title="已培训单位数")
 
 
 class Survey(Record):
     id: Id
-    kind: SurveyKind
-    date: Day
-    respondents: Count
-    positive: Count
+    kind: SurveyKind = Field(title="调查类别")
+    date: Day = Field(title="调查日期")
+    respondents: Count = Field(title="调查人数")
+    positive: Count = Field(title="肯定回答人数")
 
     @model_validator(mode="after")
     def _not_more_than_asked(self) -> Survey:
@@ -301,31 +301,31 @@ class Survey(Record):
 
 
 class Feedback(Record):
-    received: Count
-    handled: Count
-    satisfied: Count
+    received: Count = Field(title="收到意见数")
+    handled: Count = Field(title="已处理数")
+    satisfied: Count = Field(title="满意数")
 
 
 class Evidence(Record):
     """One community's evidence for one assessment period."""
 
     format: Literal["safecomm/evidence@1"] = FORMAT
-    community: Community
-    organizations: list[Organization] = []
-    documents: list[Document] = []
-    goals: list[Goal] = []
-    budget: list[BudgetLine] = []
-    activities: list[Activity] = []
-    projects: list[Project] = []
-    hazards: list[Hazard] = []
-    injuries: Injuries = Injuries()
-    agreements: Agreements | None = None
-    rectifications: list[Rectification] = []
-    emergency: Emergency = Emergency()
-    publicity: Publicity = Publicity()
-    workforce_training: WorkforceTraining | None = None
-    surveys: list[Survey] = []
-    feedback: Feedback | None = None
+    community: Community = Field(title="社区基本情况")
+    organizations: list[Organization] = Field([], title="组织机构")
+    documents: list[Document] = Field([], title="文件")
+    goals: list[Goal] = Field([], title="目标")
+    budget: list[BudgetLine] = Field([], title="经费")
+    activities: list[Activity] = Field([], title="活动")
+    projects: list[Project] = Field([], title="项目")
+    hazards: list[Hazard] = Field([], title="隐患")
+    injuries: Injuries = Field(Injuries(), title="事故与伤害监测")
+    agreements: Agreements | None = Field(None, title="安全责任书")
+    rectifications: list[Rectification] = Field([], title="整改")
+    emergency: Emergency = Field(Emergency(), title="应急")
+    publicity: Publicity = Field(Publicity(), title="宣传阵地与渠道")
+    workforce_training: WorkforceTraining | None = Field(None, title="从业人员安全培训")
+    surveys: list[Survey] = Field([], title="调查")
+    feedback: Feedback | None = Field(None, title="意见处理")
 
     _attachments: dict[str, Any] = PrivateAttr(default_factory=dict)
 

@@ -31,24 +31,42 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file. `line` and `column` are 1-based (0 when unknown)."""
+    """One thing wrong with an input file. `line` and `column` are 1-based (0 when unknown); in a
+    workbook they are the row and column of the cell on `sheet`."""
 
     file: str
     line: int
     column: int
     path: str
     message: str
+    sheet: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        return f"{where}  {self.path or '(文件)'}  {self.message}"
+        return f"{self.place}  {self.path or ('(工作表)' if self.sheet else '(文件)')}  {self.message}"
+
+    @property
+    def place(self) -> str:
+        """`evidence.yaml:41:13`, or `台账.xlsx:活动!C12` in a workbook."""
+        if self.sheet:
+            cell = f"!{column_letters(self.column) if self.column else ''}{self.line or ''}" if self.line else ""
+            return f"{self.file}:{self.sheet}{cell}"
+        return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+
+
+def column_letters(number: int) -> str:
+    """A spreadsheet column's letters: 1 → A, 28 → AB."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 class InputError(Exception):
     """Input that cannot be used; carries every problem found, in file order."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
+        self.problems = sorted(problems, key=lambda p: (p.file, p.sheet, p.line, p.column, p.path))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -266,7 +284,12 @@ _MESSAGES = {
     "model_attributes_type": "应为映射（键: 值）",
     "string_too_short": "不能为空",
     "string_too_long": "太长",
-    "string_pattern_mismatch": "不能含空格",
+}
+
+
+_PATTERNS = {  # what a text must look like, by the pattern the model gives it
+    r"^\S+$": "不能含空格",
+    r"^\d+\.\d+$": "应为条目编号，如 8.6",
 }
 
 
@@ -285,6 +308,8 @@ def _message(error: dict) -> str:
         return f"应{words[kind]} {bound}{shown}"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error") or error["msg"]).removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch":
+        return _PATTERNS.get(ctx.get("pattern"), "格式不对") + shown
     if kind in _MESSAGES:
         return _MESSAGES[kind] + (shown if kind not in ("missing", "extra_forbidden") else "")
     return f"{error['msg']}{shown}"
@@ -331,9 +356,22 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
+
+
+def read_evidence_file(path: Path):
+    """A YAML bundle as a `Document`, or a 台账 workbook as a `Ledger`: the same plain data, and
+    each can say where in its file a field was (`where`, `problem`, `name`)."""
+    if path.suffix.lower() in LEDGER_SUFFIXES:
+        from .ledger.read import read_ledger
+
+        return read_ledger(path)
+    return read_yaml(path)
+
+
 def load_evidence(path: str | Path, scheme=None):
-    """Load an evidence bundle: validated, references resolved, attachments hashed; with a rule
-    set, every declared `items` entry must be one of its items.
+    """Load an evidence bundle (YAML or 台账 workbook): validated, references resolved, attachments
+    hashed; with a rule set, every declared `items` entry must be one of its items.
 
     Raises InputError listing every problem. A missing attachment is not an error: the
     assessment reports it as a warning.
@@ -341,7 +379,7 @@ def load_evidence(path: str | Path, scheme=None):
     from .evidence import Attachment, Evidence, attachment_locs, item_problems, reference_problems
 
     path = Path(path)
-    doc = read_yaml(path)
+    doc = read_evidence_file(path)
     if not isinstance(doc.data, dict):
         load_model(doc, Evidence)  # raises the "not a mapping" problem
     problems = list(doc.problems)

@@ -206,15 +206,17 @@ def test_installed_console_script_runs_a_fixture(tmp_path):
     assert b"Traceback" not in failed.stderr and f"{bad}:".encode() in failed.stderr
 
 
-def test_assess_json_imports_no_renderer():
-    """The JSON path must not pay for WeasyPrint or Jinja2 (cold start is a product target)."""
+@pytest.mark.parametrize("bundle", [READY, READY.with_name("台账.xlsx")], ids=["yaml", "ledger"])
+def test_assess_json_imports_no_renderer(bundle):
+    """The JSON path must not pay for WeasyPrint or Jinja2, nor a 台账 for openpyxl (only writing needs it):
+    cold start is a product target."""
     code = (
         "import sys; sys.argv = ['safecomm', 'assess', sys.argv[1], '--format', 'json'];"
         "from safecomm.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'jinja2', 'fontTools', 'pypdf'))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'jinja2', 'fontTools', 'pypdf', 'openpyxl'))\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(READY)], capture_output=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code, str(bundle)], capture_output=True, timeout=60)
     assert done.returncode == 0
     assert done.stderr.decode().endswith("HEAVY="), done.stderr.decode()[-500:]

@@ -98,6 +98,13 @@ def test_cli_assesses_each_fixture_in_json(bundle):
     assert json.loads(result.output)["verdict"]["verdict"] == INTENDED[name][0]
 
 
+def test_each_fixture_ledger_assesses_exactly_as_its_yaml(bundle, scheme):
+    """fixtures/*/台账.xlsx is the same bundle as the 台账 workbook (made by `safecomm convert`)."""
+    name, ev = bundle
+    ledger = load_evidence(FIXTURES / name / "台账.xlsx")
+    assert assess(ledger, scheme).to_json() == assess(ev, scheme).to_json()
+
+
 def test_init_writes_a_template_that_validates(tmp_path):
     runner = CliRunner()
     target = tmp_path / "community"

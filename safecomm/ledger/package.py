@@ -1,0 +1,134 @@
+"""The workbook as a file: a zip package, checked before any parser sees it.
+
+A ledger comes from outside. Its size, its number of parts and what the parts really inflate to
+are bounded (a zip bomb is a few kilobytes that inflate to gigabytes, and the sizes a zip
+declares may lie, so the parts are inflated here, under a budget). Macro-enabled and encrypted
+workbooks, and the old binary formats, are refused with a message saying what to do. And the
+cells whose formula was never calculated are found: a reader of values sees them as blank.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from xml.etree import ElementTree
+
+from ..loading import InputError, Problem
+
+MAX_FILE = 20 * 1024 * 1024  # bytes on disk
+MAX_PARTS = 1000
+MAX_INFLATED = 64 * 1024 * 1024  # all parts together, inflated
+
+MACROS = "这是启用宏的工作簿（.xlsm）：safecomm 不读取含宏的文件，请在 Excel/WPS 中另存为“Excel 工作簿（.xlsx）”"
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def refuse(label: str, message: str) -> InputError:
+    return InputError([Problem(label, 0, 0, "", message)])
+
+
+def check(raw: bytes, label: str) -> dict[str, list[tuple[int, int]]]:
+    """Refuse what is not a plain .xlsx within bounds; return, by sheet name, the (row, column)
+    (1-based) of cells that hold a formula without a calculated value."""
+    if len(raw) > MAX_FILE:
+        raise refuse(label, f"文件过大（{len(raw)} 字节），上限为 {MAX_FILE} 字节")
+    if raw.startswith(_OLE):
+        if _ENCRYPTED in raw:
+            raise refuse(label, "工作簿设置了打开密码（已加密），safecomm 无法读取：请在 Excel/WPS 中取消密码后另存为 .xlsx")
+        raise refuse(label, "这是旧版 Excel 97-2003（.xls）或 WPS（.et）格式：请在 Excel/WPS 中另存为“Excel 工作簿（.xlsx）”")
+    if not raw.startswith(b"PK\x03\x04"):
+        raise refuse(label, "不是 Excel 工作簿（.xlsx）：文件已损坏，或是另一种文件改了扩展名")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        raise refuse(label, "工作簿已损坏（不是完整的 .xlsx 压缩包）：请在 Excel/WPS 中重新另存") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS:
+            raise refuse(label, f"工作簿的组成部分过多（{len(infos)} 个，上限 {MAX_PARTS}）：不像是一本台账")
+        names = {info.filename for info in infos}
+        if any(info.flag_bits & 0x1 for info in infos):
+            raise refuse(label, "工作簿已加密，safecomm 无法读取：请取消密码后另存为 .xlsx")
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise refuse(label, MACROS)
+        parts = _inflate(raw, infos, label)
+    sheets = [name for name in parts if _SHEET_PART.match(name) and _FORMULA.search(parts[name])]
+    if not sheets:
+        return {}
+    names_of = _sheet_names(parts)
+    return {names_of.get(part, part): _uncalculated(parts[part]) for part in sheets}
+
+
+def _inflate(raw: bytes, infos: list[zipfile.ZipInfo], label: str) -> dict[str, bytes]:
+    """Every part, inflated from its actual bytes under one budget for them all."""
+    budget = MAX_INFLATED
+    parts = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        start = info.header_offset
+        name_length, extra_length = struct.unpack("<HH", raw[start + 26:start + 30])
+        begin = start + 30 + name_length + extra_length
+        packed = raw[begin:begin + info.compress_size]
+        if info.compress_type == zipfile.ZIP_STORED:
+            data = packed
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            try:
+                data = inflater.decompress(packed, budget + 1)
+            except zlib.error:
+                raise refuse(label, f"工作簿已损坏（{info.filename} 无法解压）：请在 Excel/WPS 中重新另存") from None
+            if inflater.unconsumed_tail:
+                data += b"-"  # more would follow: over the budget
+        else:
+            raise refuse(label, f"工作簿使用了不支持的压缩方式（{info.filename}）：请在 Excel/WPS 中另存为 .xlsx")
+        if len(data) > budget:
+            raise refuse(label, f"工作簿解压后过大（超过 {MAX_INFLATED} 字节）：不像是一本台账")
+        if len(data) != info.file_size:
+            raise refuse(label, f"工作簿已损坏（{info.filename} 的大小与记录不符）：请在 Excel/WPS 中重新另存")
+        budget -= len(data)
+        parts[info.filename] = data
+    return parts
+
+
+def _uncalculated(xml: bytes) -> list[tuple[int, int]]:
+    found = []
+    for column, row, body in _CELL.findall(xml):
+        if body and _FORMULA.search(body) and not _VALUE.search(body):
+            found.append((int(row), _column_number(column.decode())))
+    return found
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _sheet_names(parts: dict[str, bytes]) -> dict[str, str]:
+    """Worksheet part (`xl/worksheets/sheet3.xml`) → the sheet's name, from the workbook's index."""
+    try:
+        workbook = ElementTree.fromstring(parts["xl/workbook.xml"])
+        rels = ElementTree.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(_RELS)}
+    found = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_REL_ID), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        found[part] = sheet.get("name", "")
+    return found

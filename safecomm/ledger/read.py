@@ -1,0 +1,277 @@
+"""Reading a 台账 into the plain data a YAML bundle gives, remembering where each value came from.
+
+The result goes through the same validation, references and attachment checks as YAML
+(`loading.load_evidence`); a `Ledger` is the workbook's counterpart of `loading.Document`: it
+turns a field's location (`activities[11].kind`) into its cell (`活动!C14`).
+
+Sheets are found by name, columns by the field names of their header (so columns may be
+moved), records below it; blank rows are skipped. Values are read as the workbook last
+calculated them, never from formulas (python-calamine: fast, and blind to the sheet dimensions
+that WPS and LibreOffice often save wrong). What is wrong with the workbook itself (a sheet or
+a column that is not the ledger's, merged cells, a formula without a value, a row whose parent
+does not exist) is reported together with what the model finds, all at once.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from ..loading import Problem, column_letters, field_path
+from . import cells
+from .layout import CHOICES, FORM, GUIDE, Column, Table, layout
+from .package import MACROS, MAX_FILE, check, refuse
+
+HEADER_SEARCH = 6  # the field-name row is row 3 in what we write; a clerk may have added or removed a row above it
+
+Place = tuple[str, int, int]  # sheet, row, column (1-based; 0 when the whole row or sheet is meant)
+
+
+@dataclass
+class Ledger:
+    """A workbook read into plain data, with the cell every field came from."""
+
+    file: str
+    data: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    places: dict[tuple, Place] = field(default_factory=dict)
+    ids: dict[tuple, str | None] = field(default_factory=dict)  # every record's loc → its id, named in messages
+
+    def where(self, loc: tuple) -> Place:
+        """The cell of the deepest part of `loc` that was in the workbook."""
+        for n in range(len(loc), -1, -1):
+            place = self.places.get(tuple(loc[:n]))
+            if place:
+                return place
+        return ("", 0, 0)
+
+    def problem(self, loc: tuple, message: str, key: bool = False) -> Problem:
+        sheet, row, column = self.where(loc)
+        return Problem(self.file, row, column, field_path(loc), self._named(loc, message), sheet)
+
+    def _named(self, loc: tuple, message: str) -> str:
+        """The message, led by the id of the row it is about (unless it is about the id)."""
+        ident = next((self.ids[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in self.ids), None)
+        return f"{ident}：{message}" if ident and loc[-1:] != ("id",) else message
+
+    def name(self, loc: tuple) -> str:
+        """`documents[2].id（文件!A6）`: a place in the workbook, for messages about another place."""
+        sheet, row, column = self.where(loc)
+        cell = f"{sheet}!{column_letters(column)}{row}" if row else sheet
+        return f"{field_path(loc)}（{cell}）" if cell else field_path(loc)
+
+    def at(self, place: Place, message: str, loc: tuple = ()) -> None:
+        """A problem with the workbook itself, at a cell."""
+        sheet, row, column = place
+        self.problems.append(Problem(self.file, row, column, field_path(loc), self._named(loc, message), sheet))
+
+
+def read_ledger(path: str | Path, label: str | None = None) -> Ledger:
+    """Read a 台账 workbook; raise InputError when it cannot be opened as one."""
+    label = label or str(path)
+    raw = _read(Path(path), label)
+    if Path(path).suffix.lower() == ".xlsm":
+        raise refuse(label, MACROS)
+    formulas = check(raw, label)
+    try:
+        workbook = python_calamine.load_workbook(io.BytesIO(raw))
+    except python_calamine.CalamineError as exc:
+        raise refuse(label, f"无法读取工作簿（{exc}）：请在 Excel/WPS 中重新另存为 .xlsx") from None
+    ledger = Ledger(label)
+    lay = layout()
+    tables = lay.tables_by_label
+    sheets: dict[str, Any] = {}
+    with workbook:
+        for meta in workbook.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name in (GUIDE, CHOICES):
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            values = sheet.to_python(skip_empty_area=False)
+            if meta.name != FORM and meta.name not in tables:
+                if any(not cells.blank(v) for row in values for v in row):
+                    known = "、".join([FORM, *tables])
+                    ledger.at((meta.name, 0, 0), f"工作表「{meta.name}」不是台账的工作表（台账的工作表为 {known}）：请改回原名，或删除这张表")
+                continue
+            sheets[meta.name] = (values, sheet.merged_cell_ranges or [])
+    if FORM in sheets:
+        _read_form(ledger, *sheets[FORM])
+    records: dict[Table, list[tuple[tuple, dict]]] = {}
+    for table in lay.tables:
+        if table.label in sheets:
+            records[table] = _read_table(ledger, table, records, *sheets[table.label])
+    fields = {place: loc for loc, place in ledger.places.items()}
+    for name, found in formulas.items():
+        part = tables[name].path if name in tables else ()
+        for row, column in found:
+            ledger.at((name, row, column), "单元格中是公式，但文件没有保存计算结果：请在 Excel/WPS 中打开台账并保存一次，或把公式改为数值",
+                      fields.get((name, row, column), part))
+    return ledger
+
+
+def _read(path: Path, label: str) -> bytes:
+    """The file's bytes, after making sure it is a regular file of sensible size."""
+    try:
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as f:
+            st = os.fstat(f.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise refuse(label, "这是一个文件夹，应为 .xlsx 工作簿")
+            if not stat.S_ISREG(st.st_mode):
+                raise refuse(label, "不是普通文件，应为 .xlsx 工作簿")
+            if st.st_size > MAX_FILE:
+                raise refuse(label, f"文件过大（{st.st_size} 字节），上限为 {MAX_FILE} 字节")
+            return f.read(MAX_FILE + 1)
+    except FileNotFoundError:
+        raise refuse(label, "文件不存在") from None
+    except IsADirectoryError:
+        raise refuse(label, "这是一个文件夹，应为 .xlsx 工作簿") from None
+    except OSError as exc:
+        raise refuse(label, f"无法读取文件：{exc.strerror}") from None
+
+
+def _merged(ledger: Ledger, sheet: str, merged: list, first_row: int, loc: tuple) -> None:
+    """Merged cells at or below `first_row` (1-based) are refused: only the first cell of a merge holds a value."""
+    for (r0, c0), (r1, c1) in merged:
+        if r1 + 1 >= first_row:
+            span = f"{column_letters(c0 + 1)}{r0 + 1}:{column_letters(c1 + 1)}{r1 + 1}"
+            ledger.at((sheet, r0 + 1, c0 + 1), f"合并了单元格 {span}：台账中不能合并单元格，请取消合并，并在每一格填写", loc)
+
+
+def _set(target: dict, path: tuple, value: Any) -> None:
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+
+
+def _value(ledger: Ledger, raw: Any, column: Column, place: Place, loc: tuple) -> Any:
+    try:
+        return cells.read(raw, column)
+    except cells.CellError as exc:
+        ledger.at(place, str(exc), loc)
+        return None
+
+
+def _read_form(ledger: Ledger, values: list[list], merged: list) -> None:
+    """The form: a field name in one column, its value in the column to its left."""
+    rows = layout().form_rows
+    name_col = next((c for row in values for c, v in enumerate(row) if isinstance(v, str) and v.strip() in rows), None)
+    if name_col is None or name_col == 0:
+        if any(not cells.blank(v) for row in values for v in row):
+            ledger.at((FORM, 0, 0), "找不到字段名（应在 C 列，如 community.name）：请勿删除或改动字段名")
+        return
+    first = min(r for r, row in enumerate(values) if isinstance(row[name_col], str) and row[name_col].strip() in rows)
+    _merged(ledger, FORM, merged, first + 1, ())
+    seen: dict[str, int] = {}
+    for r, row in enumerate(values):
+        name = row[name_col].strip() if isinstance(row[name_col], str) else row[name_col]
+        if cells.blank(name) or r < first:
+            continue
+        place = (FORM, r + 1, name_col)  # the value, one column to the left (1-based: name_col)
+        if name not in rows:
+            ledger.at((FORM, r + 1, name_col + 1), f"「{name}」不是{FORM}的字段名：请勿改动 {column_letters(name_col + 1)} 列")
+            continue
+        column = rows[name]
+        if name in seen:
+            ledger.at(place, f"字段 {name} 重复（第 {seen[name]} 行已有）：每项只能填写一次", column.path)
+            continue
+        seen[name] = r + 1
+        for n in range(1, len(column.path) + 1):
+            ledger.places.setdefault(column.path[:n], place)
+        if not cells.blank(row[name_col - 1]):
+            value = _value(ledger, row[name_col - 1], column, place, column.path)
+            if value is not None:
+                _set(ledger.data, column.path, value)
+
+
+def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], merged: list) -> list[tuple[tuple, dict]]:
+    """One record a row below the field-name row; returns (loc, record) in order."""
+    sheet = table.label
+    names = {table.name(c): c for c in table.columns}
+    header = next((r for r, row in enumerate(values[:HEADER_SEARCH])
+                   if any(isinstance(v, str) and v.strip() in names or v == table.link for v in row)), None)
+    if header is None:
+        if any(not cells.blank(v) for row in values for v in row):
+            ledger.at((sheet, 0, 0), f"找不到字段名行（应为第 3 行，如 {'、'.join(list(names)[:3])}）：请勿删除或改动字段名行", table.path)
+        return []
+    _merged(ledger, sheet, merged, header + 2, table.path)
+    columns: dict[int, Column | None] = {}  # None: the parent link
+    taken: set[str] = set()
+    refused: set[int] = set()  # columns reported already
+    for c, value in enumerate(values[header]):
+        name = cells.as_text(value.strip() if isinstance(value, str) else value)
+        if cells.blank(name):
+            continue
+        if name not in taken and (name in names or (name == table.link and table.parent)):
+            columns[c] = names.get(name)
+            taken.add(name)
+        else:
+            what = "重复" if name in taken else f"不是「{sheet}」表的列"
+            ledger.at((sheet, header + 1, c + 1), f"第 {column_letters(c + 1)} 列「{name}」{what}：请删除这一列，或把内容移到已有的列（第 {header + 1} 行的字段名不能改）", table.path)
+            refused.add(c)
+    parents: dict[str, tuple] = {}
+    for loc, record in done.get(table.parent, []):
+        parents.setdefault(record.get("id"), loc)
+    found: list[tuple[tuple, dict]] = []
+    for r in range(header + 1, len(values)):
+        row = values[r]
+        if all(cells.blank(v) for v in row):
+            continue
+        stray = next((c for c, v in enumerate(row) if c not in columns and c not in refused and not cells.blank(v)), None)
+        if stray is not None:
+            ledger.at((sheet, r + 1, stray + 1), f"第 {column_letters(stray + 1)} 列没有字段名（第 {header + 1} 行为空），不属于台账：请删除这一列的内容", table.path)
+            refused.add(stray)
+        loc = _locate(ledger, table, row, r, columns, parents, found)
+        if loc is None:
+            continue
+        record: dict = {}
+        ledger.places[loc] = (sheet, r + 1, 1)
+        for c, column in columns.items():
+            if column is None:
+                continue
+            place = (sheet, r + 1, c + 1)
+            ledger.places[loc + column.path] = place
+            if not cells.blank(row[c]):
+                value = _value(ledger, row[c], column, place, loc + column.path)
+                if value is not None:
+                    _set(record, column.path, value)
+        ledger.ids[loc] = record.get("id") if isinstance(record.get("id"), str) else None
+        found.append((loc, record))
+        if table.parent:
+            _parent_record(ledger.data, loc[:-2]).setdefault(loc[-2], []).append(record)
+        else:
+            target = ledger.data
+            for key in table.path[:-1]:
+                target = target.setdefault(key, {})
+            target.setdefault(table.path[-1], []).append(record)
+    return found
+
+
+def _locate(ledger: Ledger, table: Table, row: list, r: int, columns: dict, parents: dict, found: list) -> tuple | None:
+    """Where the record of row `r` goes: the next index of the table, or of its parent's list."""
+    if table.parent is None:
+        return table.path + (len(found),)
+    link = next((c for c, column in columns.items() if column is None), None)
+    parent = None if link is None or cells.blank(row[link]) else cells.as_text(row[link]).strip()
+    place = (table.label, r + 1, (link or 0) + 1)
+    what = f"所属{table.parent.label}编号"
+    if parent is None:
+        ledger.at(place, f"缺少{what}（{table.link}）：每行须写明属于哪一条{table.parent.label}", table.path)
+        return None
+    if parent not in parents:
+        ledger.at(place, f"{what} {parent} 在「{table.parent.label}」表中不存在", table.path)
+        return None
+    parent_loc = parents[parent]
+    index = sum(1 for loc, _ in found if loc[:-2] == parent_loc)
+    return parent_loc + (table.path[-1], index)
+
+
+def _parent_record(data: dict, loc: tuple) -> dict:
+    target: Any = data
+    for key in loc:
+        target = target[key]
+    return target
