@@ -98,13 +98,14 @@ class Period(Record):
 class Community(Record):
     name: str = Field(min_length=1, description="单位名称")
     title: str | None = Field(None, description="拟申报安全社区名称（默认同单位名称）")
-    kind: CommunityKind = Field(CommunityKind.STREET, description="街道 | 乡镇 | 工业园区")
+    kind: CommunityKind = Field(CommunityKind.STREET, description="街道 | 乡镇 | 工业园区 | 企业（规则集写明适用时）")
     province: str | None = None
     city: str | None = None
     county: str | None = Field(None, description="县(区)")
     population: Count | None = None
     households: Count | None = None
     launched: Day | None = Field(None, description="创建启动日期")
+    designated: Day | None = Field(None, description="曾被命名为安全社区的日期（首次申报不填）：称号的有效期从此算起")
     period: Period = Field(description="评估的年度")
     summary: str | None = Field(None, description="对照创建条件，简述本社区创建安全社区工作内容及成效")
 
