@@ -275,7 +275,8 @@ def decide(policy: VerdictPolicy, items: list[out.ItemResult], tally: Tally | No
     overridden = sum(1 for i in items if i.overridden)
     for rule in policy.rules:
         if all(bound.holds(figures[key]) for key, bound in rule.when.items()):
-            reasons = [_condition(key, items, tally, eligibility) for key in rule.when]
+            shown = list(rule.when) + [key for key in scoring.FIGURES if tally and key not in rule.when]
+            reasons = [_condition(key, items, tally, eligibility) for key in shown]
             if rule.reason:
                 reasons.append(rule.reason)
             reasons += [_eligibility(c) for c in eligibility]

@@ -38,13 +38,13 @@ from .scheme import FORMAT, IndicatorChange, ItemChange, Rule, Scheme, _loose, _
 MAX_DEPTH = 4  # a province's variant of a city's variant of the national table, and one more
 BY_KEY = ("grades", "scopes", "sectors", "vocabulary", "communities", "scoring")  # merged key by key
 BY_ITEM = {"scoring": "items"}  # …and, one level down, item by item
-OWN = ("format", "extends", "id", "version", "title", "indicators", "items")  # never carried over as content
+OWN = ("format", "extends", "id", "version", "title", "source", "indicators", "items")  # never carried over as content
 
 Variant = create_model(
     "Variant", __base__=Rule, __doc__="一个继承另一规则集、只写修改之处的规则集",
     format=(Literal[FORMAT], FORMAT),
     extends=(str, Field(min_length=1, description="所继承的规则集：内置规则集的编号，或相对本文件的路径")),
-    id=(str, ...), version=(str, ...), title=(str, ...),
+    id=(str, ...), version=(str, ...), title=(str, ...), source=(str | None, None),
     indicators=(dict[str, IndicatorChange], {}),
     items=(dict[str, ItemChange], {}),
     __validators__={"_ids": field_validator("indicators", "items", mode="before")(_quoted_ids)},
@@ -174,7 +174,7 @@ def extend(base: Layer, doc: Document, raw: bytes) -> Layer:
     load_model(doc, Variant)  # the shape of the changes, at their lines
     merge = _Merge(base, doc, (), author=doc.data["id"])
     for key, value in doc.data.items():
-        if key in ("id", "version", "title"):
+        if key in ("id", "version", "title", "source"):  # what it is, not what it changes
             merge.data[key] = value
             merge.places[(key,)] = Source(doc, (key,))
         elif key not in OWN:

@@ -600,8 +600,11 @@ def load_scheme(ref: str | Path = DEFAULT) -> Scheme:
     layer, scheme = _layer(ref)
     problems = []
     for kind, key in communities.kinds(layer).items():
+        worded = communities.for_kind(layer, key)
+        if worded is layer:
+            continue  # nothing written for this kind: the rule set as it is
         try:
-            scheme._kinds[kind] = _checked(communities.for_kind(layer, key))
+            scheme._kinds[kind] = _checked(worded)
         except InputError as exc:
             problems += exc.problems
         else:
