@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from . import assessment as out
+from .measure import format_points
 from .scheme import POINTS_FIGURES, PartGrade, Scheme, Scoring
 
 FIGURES = POINTS_FIGURES  # the total and the items at 0: every verdict of a points rule set states them
@@ -78,7 +79,7 @@ class Tally:
 
     def words(self) -> str:
         """`总分 87.36（满分 135）`"""
-        return f"总分 {number(self.total)}（满分 {number(self.out_of)}）"
+        return f"总分 {format_points(self.total)}（满分 {format_points(self.out_of)}）"
 
 
 def tally(scheme: Scheme, items: list[out.ItemResult]) -> Tally | None:
@@ -90,11 +91,6 @@ def tally(scheme: Scheme, items: list[out.ItemResult]) -> Tally | None:
     scale = Fraction(str(scoring.scale)) if scoring.scale else None
     total = earned * scale / possible if scale and possible else earned
     return Tally(cut(total), scale or possible, earned, possible, [i.id for i in items if i.points.points == 0])
-
-
-def number(value: float | Fraction) -> str:
-    """`87.36`, `90`, `67.5`"""
-    return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
 def problems(scheme: Scheme) -> list[tuple[tuple, str]]:
