@@ -287,7 +287,7 @@ class _Merge:
 
     def _indicator(self, groups: dict, key: str, change: dict) -> None:
         loc = self.at + ("indicators", key)
-        if _removal(self, change, loc):
+        if "remove" in change:
             if key not in groups:
                 return self.refuse(loc, f"基础规则集中没有指标 {key}，无从删除")
             del groups[key]
@@ -305,12 +305,15 @@ class _Merge:
         return self.note("added", f"指标 {key}", loc)
 
     def _item(self, siblings: dict, key: str, change: dict, loc: tuple) -> None:
-        if _removal(self, change, loc):
+        if "remove" in change:
             cited = [f"{i}/{c['id']}" for group in self.data["indicators"] for item in group["items"] if (i := item["id"]) != key
                      for c in item["checks"] if str(c.get("see", "")).startswith(f"{key}/")]
             if cited:
                 return self.refuse(loc, f"条目 {key} 的检查被 {'、'.join(cited)} 引用（see）：请先改写或删除这些引用")
             del siblings[key]
+            scoring = self.data.get("scoring")
+            if isinstance(scoring, dict) and key in (scoring.get("items") or {}):  # its points go with it
+                self.data["scoring"] = dict(scoring, items={k: v for k, v in scoring["items"].items() if k != key})
             return self.note("removed", key, loc, "remove", value=change["remove"])
         item = siblings[key] = dict(siblings[key])
         for name, value in change.items():
@@ -323,7 +326,7 @@ class _Merge:
         return None
 
     def _new_item(self, groups: dict, key: str, change: dict, loc: tuple) -> None:
-        if _removal(self, change, loc):
+        if "remove" in change:
             return self.refuse(loc, f"基础规则集中没有条目 {key}，无从删除")
         if "text" not in change or not change.get("checks"):
             return self.refuse(loc, f"基础规则集中没有条目 {key}：改写已有条目请核对编号；新增条目须写 text 和 checks")
@@ -332,7 +335,7 @@ class _Merge:
             return self.refuse(loc, f"没有指标 {key.split('.')[0]}：新增条目须属于已有的一级指标，或先在 indicators 中新增该指标")
         checks = []
         for check_id, spec in change["checks"].items():
-            if _removal(self, spec, loc + ("checks", check_id)):
+            if "remove" in spec:
                 self.refuse(loc + ("checks", check_id), f"新增条目 {key} 中没有检查 {check_id}，无从删除")
             checks.append({"id": check_id, **spec})
             self.places["items", key, "checks", check_id] = Source(self.doc, loc + ("checks", check_id))
@@ -346,14 +349,14 @@ class _Merge:
             where, target = loc + (check_id,), f"{item_id}/{check_id}"
             path = ("items", item_id, "checks", check_id)
             if check_id not in checks:
-                if _removal(self, change, where) or "requirement" not in change:
+                if "remove" in change or "requirement" not in change:
                     self.refuse(where, f"条目 {item_id} 中没有检查 {check_id}（现有：{'、'.join(checks)}）："
                                        "改写已有检查请核对编号；新增检查须写 requirement 和 primitive（或 see）")
                     continue
                 checks[check_id] = {"id": check_id, **change}
                 self.places[path] = Source(self.doc, where)
                 self.note("added", target, where)
-            elif _removal(self, change, where):
+            elif "remove" in change:
                 cited = [f"{i['id']}/{c['id']}" for g in self.data["indicators"] for i in g["items"]
                          for c in i["checks"] if c.get("see") == target]
                 if cited:
@@ -370,12 +373,3 @@ class _Merge:
                     check[name] = value
                     self.set(path + (name,), where + (name,), value, target, name, old, old is not None)
         item["checks"] = list(checks.values())
-
-
-def _removal(merge: _Merge, change: dict, loc: tuple) -> bool:
-    """`{remove: 理由}`: alone, since nothing else can be changed in what is removed."""
-    if "remove" not in change:
-        return False
-    if len(change) > 1:
-        merge.refuse(loc, "remove 与其他字段不能同时写：要删除就只写 remove 和理由")
-    return True

@@ -213,18 +213,29 @@ def _loose(model: type[BaseModel], *skip: str) -> dict[str, Any]:
     return {name: (Any, None) for name in model.model_fields if name not in skip}
 
 
-REMOVE = (str | None, Field(None, min_length=1, description="删除它，并写明理由"))
+class Change(Rule):
+    """A change written in a variant: fields replaced, or `remove` with the reason, alone."""
+
+    remove: str | None = Field(None, min_length=1, description="删除它，并写明理由")
+
+    @model_validator(mode="after")
+    def _remove_alone(self) -> Change:
+        if self.remove is not None and len(self.model_fields_set) > 1:
+            raise ValueError("remove 与其他字段不能同时写：要删除就只写 remove 和理由")
+        return self
+
+
 CheckChange = create_model(
-    "CheckChange", __base__=Rule, __doc__="改写一个检查的字段（params 逐项合并），新增检查（写全字段），或 remove", remove=REMOVE,
+    "CheckChange", __base__=Change, __doc__="改写一个检查的字段（params 逐项合并），新增检查（写全字段），或 remove",
     **_loose(Check, "id"),
 )
 ItemChange = create_model(
-    "ItemChange", __base__=Rule, __doc__="改写一个条目的字段，按编号改写、新增或删除其检查；新增条目须写 text 和 checks",
-    remove=REMOVE, checks=(dict[str, CheckChange], {}), **_loose(Item, "id", "checks"),
+    "ItemChange", __base__=Change, __doc__="改写一个条目的字段，按编号改写、新增或删除其检查；新增条目须写 text 和 checks",
+    checks=(dict[str, CheckChange], {}), **_loose(Item, "id", "checks"),
 )
 IndicatorChange = create_model(
-    "IndicatorChange", __base__=Rule, __doc__="改写一级指标的名称，新增一级指标，或 remove（连同其条目）",
-    remove=REMOVE, **_loose(Indicator, "id", "items"),
+    "IndicatorChange", __base__=Change, __doc__="改写一级指标的名称，新增一级指标，或 remove（连同其条目）",
+    **_loose(Indicator, "id", "items"),
 )
 
 
