@@ -109,7 +109,7 @@ def problems(scheme: Scheme) -> list[tuple[tuple, str]]:
         if item is None:
             found.append((loc, f"规则集中没有条目 {item_id}"))
             continue
-        checks = {c.id for c in item.checks}
+        checks = [c.id for c in item.checks]
         shown: set[str] = set()
         for part, ids in (spec.items() if isinstance(spec, dict) else [(None, spec)]):
             at = loc + ((part,) if part else ())
