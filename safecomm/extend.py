@@ -4,7 +4,7 @@
     id: my-province
     version: "2025.1"
     title: 安全社区评定指标（某省）
-    vocabulary: {检查: [检查, 巡查, 排查]}     # by term; grades, scopes, sectors, communities and scoring by key too
+    vocabulary: {检查: [检查, 巡查, 排查]}     # by term; grades, scopes, sectors and scoring by key too
     indicators: {"3": {title: 社区安全诊断}}
     items:
       "2.4":
@@ -36,7 +36,7 @@ from .loading import Document, InputError, Problem, load_model
 from .scheme import FORMAT, IndicatorChange, ItemChange, Rule, Scheme, _loose, _quoted_ids
 
 MAX_DEPTH = 4  # a province's variant of a city's variant of the national table, and one more
-BY_KEY = ("grades", "scopes", "sectors", "vocabulary", "communities", "scoring")  # merged key by key
+BY_KEY = ("grades", "scopes", "sectors", "vocabulary", "scoring")  # merged key by key
 BY_ITEM = {"scoring": "items"}  # …and, one level down, item by item
 OWN = ("format", "extends", "id", "version", "title", "source", "indicators", "items")  # never carried over as content
 
