@@ -23,7 +23,7 @@ from .checks.activities import per_quarter
 from .evidence import Evidence, digest, iter_identified
 from .index import Index
 from .measure import as_number, format_value, natural_key
-from .scheme import Check, Item, Scheme, VerdictPolicy
+from .scheme import POINTS_FIGURES, Check, Item, Scheme, VerdictPolicy
 from .scoring import Tally
 from .terms import ActivityKind, Audience
 
@@ -275,7 +275,8 @@ def decide(policy: VerdictPolicy, items: list[out.ItemResult], tally: Tally | No
     overridden = sum(1 for i in items if i.overridden)
     for rule in policy.rules:
         if all(bound.holds(figures[key]) for key, bound in rule.when.items()):
-            shown = list(rule.when) + [key for key in scoring.FIGURES if tally and key not in rule.when]
+            # A points verdict always states the total and the items at 0, whatever its rule tests.
+            shown = list(rule.when) + [key for key in POINTS_FIGURES if tally and key not in rule.when]
             reasons = [_condition(key, items, tally, eligibility) for key in shown]
             if rule.reason:
                 reasons.append(rule.reason)

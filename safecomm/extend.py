@@ -230,21 +230,27 @@ class _Merge:
         docs = self.base.docs + ([self.doc] if self.doc not in self.base.docs else [])
         return Layer(self.data, docs, digest, lineage, Origin(self.places))
 
-    def note(self, action: str, target: str, loc: tuple, field: str | None = None, base: Any = None, value: Any = None) -> None:
+    def note(self, action: str, target: str, loc: tuple, name: str | None = None, base: Any = None, value: Any = None) -> None:
         if self.author is None:
             return
         line, _ = self.doc.where(loc, key=True)
         self.changes.append(SchemeChange(
-            scheme=self.author, action=action, target=target, field=field,
+            scheme=self.author, action=action, target=target, field=name,
             base=_flat(base), value=_flat(value), source=f"{self.doc.file}:{line}",
         ))
 
     def refuse(self, loc: tuple, message: str) -> None:
         self.problems.append(self.doc.problem(loc, message, key=True))
 
-    def set(self, path: tuple, loc: tuple, value: Any, target: str, field: str, old: Any = None, known: bool = True) -> None:
+    def set(self, path: tuple, loc: tuple, value: Any, target: str, name: str | None, old: Any = None, known: bool = True) -> None:
         self.places[path] = Source(self.doc, loc)
-        self.note("changed" if known else "added", target, loc, field, old, value)
+        self.note("changed" if known else "added", target, loc, name, old, value)
+
+    def citing(self, cited: str) -> list[str]:
+        """The checks of other items that cite `cited` (an item `3.3`, or a check `3.3/pledges`) by `see`."""
+        return [f"{item['id']}/{c['id']}" for group in self.data["indicators"] for item in group["items"]
+                if item["id"] != cited for c in item["checks"]
+                if (see := str(c.get("see") or "")) == cited or see.startswith(f"{cited}/")]
 
     # -- top-level sections --------------------------------------------------------------------
 
@@ -306,9 +312,7 @@ class _Merge:
 
     def _item(self, siblings: dict, key: str, change: dict, loc: tuple) -> None:
         if "remove" in change:
-            cited = [f"{i}/{c['id']}" for group in self.data["indicators"] for item in group["items"] if (i := item["id"]) != key
-                     for c in item["checks"] if str(c.get("see", "")).startswith(f"{key}/")]
-            if cited:
+            if cited := self.citing(key):
                 return self.refuse(loc, f"条目 {key} 的检查被 {'、'.join(cited)} 引用（see）：请先改写或删除这些引用")
             del siblings[key]
             scoring = self.data.get("scoring")
@@ -337,6 +341,7 @@ class _Merge:
         for check_id, spec in change["checks"].items():
             if "remove" in spec:
                 self.refuse(loc + ("checks", check_id), f"新增条目 {key} 中没有检查 {check_id}，无从删除")
+                continue
             checks.append({"id": check_id, **spec})
             self.places["items", key, "checks", check_id] = Source(self.doc, loc + ("checks", check_id))
         group["items"][key] = {"id": key, **{k: v for k, v in change.items() if k != "checks"}, "checks": checks}
@@ -357,9 +362,7 @@ class _Merge:
                 self.places[path] = Source(self.doc, where)
                 self.note("added", target, where)
             elif "remove" in change:
-                cited = [f"{i['id']}/{c['id']}" for g in self.data["indicators"] for i in g["items"]
-                         for c in i["checks"] if c.get("see") == target]
-                if cited:
+                if cited := self.citing(target):
                     self.refuse(where, f"检查 {target} 被 {'、'.join(cited)} 引用（see）：请先改写或删除这些引用")
                     continue
                 del checks[check_id]

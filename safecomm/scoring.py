@@ -25,8 +25,6 @@ from . import assessment as out
 from .measure import format_points
 from .scheme import POINTS_FIGURES, PartGrade, Scheme, Scoring
 
-FIGURES = POINTS_FIGURES  # the total and the items at 0: every verdict of a points rule set states them
-
 
 def cut(value: Fraction) -> Fraction:
     """Down to 0.01: 89.999… is 89.99, below a band at 90, and is printed so."""

@@ -132,24 +132,22 @@ def test_a_reviewer_who_changes_a_grade_sets_every_part(onsite):
     assert after["score"].points == 132.88 - 3 + 0.9
 
 
-def test_points_figures_need_a_points_rule_set(tmp_path):
+def problems(tmp_path, base: str, body: str) -> list[tuple[int, str]]:
+    """(line, message) of each problem of a variant of `base` made of `body`."""
     path = tmp_path / "bad.yaml"
-    text = ('format: safecomm/scheme@2\nextends: national-2009\nid: bad\nversion: "1"\ntitle: 坏\n'
-            'verdict:\n  note: 按分\n  ready: 通过\n  rules:\n    - {verdict: 通过, when: {total: {">=": 90}}}\n    - {verdict: 不通过}\n')
-    path.write_text(text, encoding="utf-8")
+    path.write_text(f'format: safecomm/scheme@2\nextends: {base}\nid: bad\nversion: "1"\ntitle: 坏\n{body}', encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_scheme(path)
-    [problem] = caught.value.problems
-    assert problem.line == 10 and "积分制" in problem.message
+    return [(p.line, p.message) for p in caught.value.problems]
+
+
+def test_points_figures_need_a_points_rule_set(tmp_path):
+    body = 'verdict:\n  note: 按分\n  ready: 通过\n  rules:\n    - {verdict: 通过, when: {total: {">=": 90}}}\n    - {verdict: 不通过}\n'
+    [(line, message)] = problems(tmp_path, "national-2009", body)
+    assert line == 10 and "积分制" in message
 
 
 def test_every_check_of_a_points_rule_set_counts_in_some_part(tmp_path):
-    path = tmp_path / "bad.yaml"
-    text = ('format: safecomm/scheme@2\nextends: national-2009-onsite\nid: bad\nversion: "1"\ntitle: 坏\n'
-            'scoring:\n  items:\n    "2.4": {有无: [all-measured], 效果: [participaton]}\n')
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        load_scheme(path)
-    messages = [(p.line, p.message) for p in caught.value.problems]
-    assert (8, "条目 2.4 中没有检查 participaton（现有：all-measured、participation）") in messages
-    assert any(line == 8 and "participation 未归入任何部分" in m for line, m in messages)
+    found = problems(tmp_path, "national-2009-onsite", 'scoring:\n  items:\n    "2.4": {有无: [all-measured], 效果: [participaton]}\n')
+    assert (8, "条目 2.4 中没有检查 participaton（现有：all-measured、participation）") in found
+    assert any(line == 8 and "participation 未归入任何部分" in m for line, m in found)
