@@ -7,7 +7,7 @@ or the machine it was made on.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,11 +21,36 @@ class Result(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class BaseRef(Result):
+    """A rule set another one extends."""
+
+    id: str
+    version: str
+    title: str
+    digest: str
+
+
+class SchemeChange(Result):
+    """One thing a variant changed in the rule set it extends, and where it wrote it."""
+
+    scheme: str = Field(description="做出修改的规则集")
+    action: Literal["changed", "added", "removed"]
+    target: str = Field(description="修改的对象：条目（2.4）、检查（2.4/participation）、指标（指标 3）或顶层的键（verdict）")
+    field: str | None = Field(None, description="修改的字段（target、advice、not_applicable……）")
+    base: Any = Field(None, description="基础规则集中的值（成段的内容不列出）")
+    value: Any = Field(None, description="修改后的值（删除时为理由；成段的内容不列出）")
+    source: str = Field(description="写下修改的文件和行：file:line")
+
+
 class SchemeRef(Result):
     id: str
     version: str
     title: str
-    digest: str = Field(description="规则集文件的 SHA-256")
+    digest: str = Field(description="规则集的 SHA-256（继承的规则集：覆盖基础规则集和修改）")
+    bases: list[BaseRef] = Field([], description="所继承的规则集，由近及远")
+    changes: list[SchemeChange] = Field([], description="相对基础规则集的修改（由远及近）")
+    scoring: Literal["grades", "points"] = Field("grades", description="记分办法：grades 按 A/B/C；points 按分")
+    kind: str | None = Field(None, description="按哪一类社区的表述（规则集为该类社区写了表述时）")
 
 
 class CommunityInfo(Result):
@@ -38,6 +63,7 @@ class CommunityInfo(Result):
     population: int | None = None
     households: int | None = None
     launched: str | None = None
+    designated: str | None = Field(None, description="曾被命名为安全社区的日期")
     summary: str | None = None
 
 
@@ -75,6 +101,20 @@ class Override(Result):
     date: str | None = None
 
 
+class PartPoints(Result):
+    name: str = Field(description="部分：如 有无、痕迹、效果")
+    weight: float
+    grade: Literal["a", "b", "c", "d"]
+    points: float
+    checks: list[str] = Field(description="据以评定这一部分的检查")
+
+
+class ItemPoints(Result):
+    points: float
+    max: float
+    parts: list[PartPoints]
+
+
 class ItemResult(Result):
     id: str
     indicator: str
@@ -89,6 +129,7 @@ class ItemResult(Result):
     checks: list[CheckResult]
     advice: list[str] = Field(description="达到更高等级还需要做什么（给填写证据的人：含字段名）")
     plain_advice: list[str] = Field([], description="同一建议的公文用语（印在申报表上：不含字段名）")
+    points: ItemPoints | None = Field(None, description="积分制下本条目的得分（按审核后的等级）")
 
     @property
     def overridden(self) -> bool:
@@ -112,6 +153,31 @@ class ThresholdResult(Result):
     target: str
     veto: str | None = None
     status: Status
+
+
+class NotApplicable(Result):
+    """An item the rule set marks not applicable: not graded, not scored, shown with its reason."""
+
+    id: str
+    indicator: str
+    text: str
+    reason: str
+
+
+class Score(Result):
+    """The points total (scoring method `points`)."""
+
+    total: float = Field(description="总分（有 scale 时已折算），截取到 0.01：分档按它比较")
+    out_of: float = Field(description="满分（scale，或适用条目的分值之和）")
+    points: float = Field(description="各条目得分之和（未折算）")
+    possible: float = Field(description="适用条目的分值之和（不适用的条目不计入）")
+    zero: list[str] = Field(description="得 0 分的条目")
+    band: str = Field(description="分档：积分制下即结论")
+    note: str = Field(description="记分办法的说明（规则集的解释）")
+
+
+class ConditionResult(CheckResult):
+    required: bool = Field(True, description="false：只作说明，不影响是否具备申报条件")
 
 
 class Verdict(Result):
@@ -156,9 +222,12 @@ class Assessment(Result):
     period: Period
     evidence_digest: str
     items: list[ItemResult]
+    not_applicable: list[NotApplicable] = Field([], description="不适用的条目及理由（不评定、不计分）")
     indicators: list[IndicatorResult]
     thresholds: list[ThresholdResult]
     counts: dict[Grade, int]
+    score: Score | None = Field(None, description="积分制下的总分与分档")
+    eligibility: list[ConditionResult] = Field([], description="申报条件及其是否满足")
     grading: str = Field("", description="条目等级的评定办法（规则集的解释）")
     verdict: Verdict
     sample: bool = Field(False, description="证据中仍有模板的示例数据（示例数据不参与评定）")

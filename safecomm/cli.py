@@ -259,11 +259,17 @@ def validate(evidence: Path, scheme_ref: str) -> None:
 @scheme_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--primitives", is_flag=True, help="列出检查原语（规则集作者用）")
+@click.option("--schemes", "list_schemes", is_flag=True, help="列出随软件提供的规则集（编号、名称、所继承的规则集、记分办法）")
 @handles_input_errors
-def indicators(scheme_ref: str, fmt: str, primitives: bool) -> None:
+def indicators(scheme_ref: str, fmt: str, primitives: bool, list_schemes: bool) -> None:
     """列出规则集的指标和条目。"""
     from . import explain as words
 
+    if list_schemes:
+        names = schemes.available() + schemes.examples()
+        rows = [words.scheme_row(name, schemes.load_scheme(name)) for name in names]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if fmt == "json" else words.schemes_text(rows))
+        return
     scheme = schemes.load_scheme(scheme_ref)
     if primitives:
         click.echo(words.primitives_text() if fmt == "text" else json.dumps(words.primitives_data(), ensure_ascii=False, indent=2))

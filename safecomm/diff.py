@@ -1,5 +1,5 @@
 """What changed between two assessments: grades up or down (with both reasons), thresholds
-whose measured values moved, and the verdict.
+whose measured values moved, points (total and per item, for a points rule set), and the verdict.
 
 For a community comparing this year with last, and for a reviewer checking a resubmission.
 Either side may be an assessment JSON (`safecomm assess --format json`) or an evidence file,
@@ -16,10 +16,11 @@ from pydantic import ValidationError
 
 from .assessment import Assessment, ItemResult
 from .loading import InputError, Problem, field_path
+from .measure import format_points
 from .scheme import Scheme
 
 RANK = {"A": 3, "B": 2, "C": 1}
-NO_CHANGE = "无变化（no change）：等级、阈值和结论都相同"
+NO_CHANGE = "无变化（no change）：等级、阈值、得分和结论都相同"
 
 
 @dataclass
@@ -44,6 +45,14 @@ class ThresholdChange:
 
 
 @dataclass
+class PointsChange:
+    item: str
+    old: float
+    new: float
+    max: float
+
+
+@dataclass
 class Side:
     file: str
     community: str
@@ -51,6 +60,7 @@ class Side:
     scheme: str
     verdict: str
     evidence_digest: str
+    score: str | None = None  # `100.4/135`, for a points rule set
 
 
 @dataclass
@@ -60,12 +70,18 @@ class Diff:
     verdict_changed: bool
     grades: list[GradeChange] = field(default_factory=list)
     thresholds: list[ThresholdChange] = field(default_factory=list)
+    points: list[PointsChange] = field(default_factory=list)
     only_old: list[str] = field(default_factory=list)  # items the new rule set no longer has
     only_new: list[str] = field(default_factory=list)
 
     @property
+    def score_changed(self) -> bool:
+        return self.old.score != self.new.score
+
+    @property
     def changed(self) -> bool:
-        return bool(self.verdict_changed or self.grades or self.thresholds or self.only_old or self.only_new)
+        return bool(self.verdict_changed or self.score_changed or self.grades or self.thresholds or self.points
+                    or self.only_old or self.only_new)
 
 
 def load_side(path: Path, scheme: Scheme | None) -> Assessment:
@@ -98,9 +114,10 @@ def load_side(path: Path, scheme: Scheme | None) -> Assessment:
 
 
 def _side(result: Assessment, file: str) -> Side:
-    p = result.period
+    p, s = result.period, result.score
     return Side(file, result.community.title, f"{p.start} 至 {p.end}", f"{result.scheme.id} {result.scheme.version}",
-                result.verdict.verdict, result.evidence_digest)
+                result.verdict.verdict, result.evidence_digest,
+                f"{format_points(s.total)}/{format_points(s.out_of)}" if s else None)
 
 
 def _reason(item: ItemResult) -> str:
@@ -127,10 +144,14 @@ def compare(old: Assessment, new: Assessment, old_file: str = "OLD", new_file: s
         was = old_thresholds.get((t.item, t.check))
         if was is not None and (was.measured != t.measured or was.status != t.status):
             thresholds.append(ThresholdChange(t.item, t.name, was.measured_text, t.measured_text, was.status, t.status))
+    points = [
+        PointsChange(item.id, was.points.points, item.points.points, item.points.max)
+        for item in new.items if (was := before.get(item.id)) and was.points and item.points and was.points.points != item.points.points
+    ]
     return Diff(
         old=_side(old, old_file), new=_side(new, new_file),
         verdict_changed=old.verdict.verdict != new.verdict.verdict,
-        grades=grades, thresholds=thresholds,
+        grades=grades, thresholds=thresholds, points=points,
         only_old=[i for i in before if i not in after], only_new=[i for i in after if i not in before],
     )
 
@@ -158,7 +179,10 @@ def text(d: Diff) -> str:
     if not d.changed:
         return "\n".join(lines + [NO_CHANGE]) + "\n"
     verdict = f"{d.old.verdict} → {d.new.verdict}" if d.verdict_changed else f"{d.new.verdict}（未变）"
-    lines += [f"结论：{verdict}", ""]
+    lines.append(f"结论：{verdict}")
+    if d.old.score or d.new.score:
+        lines.append(f"得分：{_score(d)}")
+    lines.append("")
     if d.grades:
         up = sum(1 for g in d.grades if g.direction == "up")
         lines.append(f"等级变化 {len(d.grades)} 项（升 {up}，降 {len(d.grades) - up}）：")
@@ -174,10 +198,22 @@ def text(d: Diff) -> str:
         for t in d.thresholds:
             lines.append(f"  {t.item:<5} {t.name}：{t.old} → {t.new}（{STATUS[t.old_status]} → {STATUS[t.new_status]}）")
         lines.append("")
+    if d.points:
+        lines.append(f"条目得分变化 {len(d.points)} 项：")
+        lines += [f"  {_arrow(p)} {p.item:<5} {format_points(p.old)} → {format_points(p.new)}（满分 {format_points(p.max)}）" for p in d.points]
+        lines.append("")
     for label, ids in (("只在旧评估中的条目", d.only_old), ("只在新评估中的条目", d.only_new)):
         if ids:
             lines += [f"{label}：{'、'.join(ids)}", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _score(d: Diff) -> str:
+    return f"{d.old.score or '（未记分）'} → {d.new.score or '（未记分）'}" if d.score_changed else f"{d.new.score}（未变）"
+
+
+def _arrow(p: PointsChange) -> str:
+    return ARROW["up" if p.new > p.old else "down"]
 
 
 def _short(text: str, width: int = 30) -> str:
@@ -193,7 +229,7 @@ def markdown(d: Diff) -> str:
     if not d.changed:
         return "\n".join(out + [NO_CHANGE]) + "\n"
     verdict = f"{d.old.verdict} → {d.new.verdict}" if d.verdict_changed else f"{d.new.verdict}（未变）"
-    out += [f"**结论：{verdict}**", ""]
+    out += [f"**结论：{verdict}**", ""] + ([f"**得分：{_score(d)}**", ""] if d.old.score or d.new.score else [])
     if d.grades:
         out += ["## 等级变化", "", "| 条目 | 变化 | 旧理由 | 新理由 |", "|---|---|---|---|"]
         out += [f"| {g.item} | {ARROW[g.direction]} {g.old} → {g.new} | {_cell(g.old_reason)} | {_cell(g.new_reason)} |" for g in d.grades]
@@ -205,6 +241,10 @@ def markdown(d: Diff) -> str:
             for t in d.thresholds
         ]
         out.append("")
+    if d.points:
+        out += ["## 条目得分变化", "", "| 条目 | 变化 | 满分 |", "|---|---|---|"]
+        out += [f"| {p.item} | {_arrow(p)} {format_points(p.old)} → {format_points(p.new)} | {format_points(p.max)} |" for p in d.points]
+        out.append("")
     for label, ids in (("只在旧评估中的条目", d.only_old), ("只在新评估中的条目", d.only_new)):
         if ids:
             out += [f"{label}：{'、'.join(ids)}", ""]
@@ -212,5 +252,5 @@ def markdown(d: Diff) -> str:
 
 
 def to_json(d: Diff) -> str:
-    data = {"format": "safecomm/diff@1", "changed": d.changed, **asdict(d)}
+    data = {"format": "safecomm/diff@1", "changed": d.changed, "score_changed": d.score_changed, **asdict(d)}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

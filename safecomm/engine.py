@@ -5,8 +5,10 @@ or when a veto line is crossed or a named severe defect holds; any related evide
 least B; A when every A-level check passes. A check that cannot be settled on paper (the bundle
 never uses the field it needs) asks for on-site confirmation and keeps the item at B at most,
 never C by itself. A check that cites another item's (`see`) shows that item's finding and
-counts as related evidence, but only its owner is graded on it. The verdict comes from the
-rule set's verdict policy.
+counts as related evidence, but only its owner is graded on it. Items the rule set marks not
+applicable are listed with the reason, not graded. A points rule set scores the same results
+(scoring.py). The verdict comes from the rule set's verdict policy, which may also count the
+eligibility conditions not met.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from collections import Counter
 from fractions import Fraction
 
 from . import assessment as out
-from . import sample
+from . import sample, scoring
 from .checks import REGISTRY
 from .checks.activities import per_quarter
 from .evidence import Evidence, digest, iter_identified
 from .index import Index
 from .measure import as_number, format_value, natural_key
-from .scheme import Check, Item, Scheme, VerdictPolicy
+from .scheme import POINTS_FIGURES, Check, Item, Scheme, VerdictPolicy
+from .scoring import Tally
 from .terms import ActivityKind, Audience
 
 GRADES = ("A", "B", "C")
@@ -31,6 +34,7 @@ TAGS = {"A": "A", "defect": "严重缺陷", "related": "B"}
 
 
 def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
+    scheme = scheme.for_kind(evidence.community.kind.value)
     real, left_out = sample.split(evidence)
     index = Index(real, scheme)
     own = {}
@@ -39,14 +43,19 @@ def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
         for check in item.checks:
             if check.primitive:
                 own[f"{item.id}/{check.id}"] = evaluate_check(view, check)
-    items = [evaluate_item(indicator.id, item, own) for indicator, item in scheme.items()]
+    graded = [(indicator, item) for indicator, item in scheme.items() if not item.not_applicable]
+    items = [evaluate_item(indicator.id, item, own) for indicator, item in graded]
     thresholds = [
         _threshold(item.id, check, own[f"{item.id}/{check.id}"])
-        for _, item in scheme.items() for check in item.checks if check.threshold
+        for _, item in graded for check in item.checks if check.threshold
+    ]
+    eligibility = [
+        out.ConditionResult(**evaluate_check(index, condition).model_dump(), required=condition.required)
+        for condition in (scheme.eligibility.conditions if scheme.eligibility else [])
     ]
     community = evidence.community
     return out.Assessment(
-        scheme=out.SchemeRef(id=scheme.id, version=scheme.version, title=scheme.title, digest=scheme.digest),
+        scheme=scheme_ref(scheme),
         community=out.CommunityInfo(
             name=community.name,
             title=community.display_title,
@@ -57,21 +66,48 @@ def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
             population=community.population,
             households=community.households,
             launched=community.launched.isoformat() if community.launched else None,
+            designated=community.designated.isoformat() if community.designated else None,
             summary=community.summary,
         ),
         period=out.Period(start=evidence.period.start.isoformat(), end=evidence.period.end.isoformat()),
         evidence_digest=digest(evidence),
-        items=items,
-        indicators=indicator_results(scheme, items),
+        not_applicable=[
+            out.NotApplicable(id=item.id, indicator=indicator.id, text=item.text, reason=item.not_applicable)
+            for indicator, item in scheme.items() if item.not_applicable
+        ],
         thresholds=thresholds,
-        counts=grade_counts(items),
+        eligibility=eligibility,
         grading=scheme.grading.note,
-        verdict=decide(scheme.verdict, items),
         sample=bool(left_out) or sample.community_is_sample(evidence),
         facts=facts(index, scheme),
         evidence_index=evidence_index(evidence),
         warnings=warnings(evidence, scheme, left_out),
+        **conclude(scheme, items, eligibility),
     )
+
+
+def scheme_ref(scheme: Scheme) -> out.SchemeRef:
+    lineage = scheme.lineage
+    return out.SchemeRef(
+        id=scheme.id, version=scheme.version, title=scheme.title, digest=scheme.digest,
+        bases=list(lineage.bases) if lineage else [], changes=list(lineage.changes) if lineage else [],
+        scoring=scheme.scoring.method, kind=scheme.kind,
+    )
+
+
+def conclude(scheme: Scheme, items: list[out.ItemResult], eligibility: list[out.ConditionResult]) -> dict:
+    """What follows from the (final) item grades: points, per-indicator and overall counts, the
+    score and the verdict. The engine and a review both conclude with it."""
+    items = scoring.with_points(scheme, items)
+    tally = scoring.tally(scheme, items)
+    verdict = decide(scheme.verdict, items, tally, eligibility)
+    return {
+        "items": items,
+        "indicators": indicator_results(scheme, items),
+        "counts": grade_counts(items),
+        "score": tally.result(verdict.verdict, scheme.scoring.note) if tally else None,
+        "verdict": verdict,
+    }
 
 
 def evaluate_check(index: Index, check: Check) -> out.CheckResult:
@@ -228,17 +264,25 @@ def indicator_results(scheme: Scheme, items: list[out.ItemResult]) -> list[out.I
     return results
 
 
-def decide(policy: VerdictPolicy, items: list[out.ItemResult]) -> out.Verdict:
-    """Apply the verdict policy to the final grades: the first rule whose conditions all hold."""
-    counts = dict(grade_counts(items))
-    counts["vetoes"] = sum(1 for i in items if i.vetoed)
-    counts["review"] = sum(1 for i in items if i.needs_review)
+def decide(policy: VerdictPolicy, items: list[out.ItemResult], tally: Tally | None = None,
+           eligibility: list[out.ConditionResult] = ()) -> out.Verdict:
+    """Apply the verdict policy to the final grades (and points, and eligibility): the first rule whose
+    conditions all hold. Every eligibility condition is a reason, whatever the rule."""
+    figures = dict(grade_counts(items))
+    figures["vetoes"] = sum(1 for i in items if i.vetoed)
+    figures["review"] = sum(1 for i in items if i.needs_review)
+    figures["ineligible"] = sum(1 for c in eligibility if c.required and c.status == "failed")
+    if tally:
+        figures["total"], figures["zero"] = tally.total, len(tally.zero)
     overridden = sum(1 for i in items if i.overridden)
     for rule in policy.rules:
-        if all(bound.holds(counts[key]) for key, bound in rule.when.items()):
-            reasons = [_condition(key, items) for key in rule.when]
+        if all(bound.holds(figures[key]) for key, bound in rule.when.items()):
+            # A points verdict always states the total and the items at 0, whatever its rule tests.
+            shown = list(rule.when) + [key for key in POINTS_FIGURES if tally and key not in rule.when]
+            reasons = [_condition(key, items, tally, eligibility) for key in shown]
             if rule.reason:
                 reasons.append(rule.reason)
+            reasons += [_eligibility(c) for c in eligibility]
             if overridden:
                 reasons.append(f"其中 {overridden} 项为审核改判后的等级")
             return out.Verdict(
@@ -248,15 +292,31 @@ def decide(policy: VerdictPolicy, items: list[out.ItemResult]) -> out.Verdict:
     raise AssertionError("a verdict policy always ends with a default rule")  # enforced by VerdictPolicy
 
 
-def _condition(key: str, items: list[out.ItemResult]) -> str:
+def _condition(key: str, items: list[out.ItemResult], tally: Tally | None, eligibility: list[out.ConditionResult]) -> str:
     if key == "vetoes":
         vetoed = [i for i in items if i.vetoed]
         return f"否决项 {len(vetoed)} 项：" + "；".join(f"{i.id} {i.reason}" for i in vetoed) if vetoed else "无否决项"
     if key == "review":
         flagged = [i.id for i in items if i.needs_review]
         return f"需现场核实 {len(flagged)} 项：{'、'.join(flagged)}"
+    if key == "total":
+        return tally.words()
+    if key == "zero":
+        return f"0 分条目 {len(tally.zero)} 项：{'、'.join(tally.zero)}" if tally.zero else "无 0 分条目"
+    if key == "ineligible":
+        unmet = [c.requirement for c in eligibility if c.required and c.status == "failed"]
+        return f"不满足申报条件 {len(unmet)} 项：{'；'.join(unmet)}" if unmet else "满足全部申报条件"
     graded = [i.id for i in items if i.final_grade == key]
     return f"{key} 级 {len(graded)} 项" + (f"：{'、'.join(graded)}" if graded else "")
+
+
+ELIGIBILITY = {"passed": "满足", "failed": "不满足", "unknown": "待核实"}
+
+
+def _eligibility(condition: out.ConditionResult) -> str:
+    """`申报条件（不满足）：创建满半年——…`; a condition that decides nothing is a 说明."""
+    head = f"申报条件（{ELIGIBILITY[condition.status]}）" if condition.required else "说明"
+    return f"{head}：{condition.requirement}——{condition.detail}"
 
 
 def facts(index: Index, scheme: Scheme) -> out.Facts:

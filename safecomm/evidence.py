@@ -98,13 +98,14 @@ class Period(Record):
 class Community(Record):
     name: str = Field(title="单位名称", min_length=1, description="单位名称")
     title: str | None = Field(None, title="拟申报安全社区名称", description="拟申报安全社区名称（默认同单位名称）")
-    kind: CommunityKind = Field(CommunityKind.STREET, title="社区类型", description="街道 | 乡镇 | 工业园区")
+    kind: CommunityKind = Field(CommunityKind.STREET, title="社区类型", description="街道 | 乡镇 | 工业园区 | 企业（规则集写明适用时）")
     province: str | None = Field(None, title="省")
     city: str | None = Field(None, title="市")
     county: str | None = Field(None, title="县(区)", description="县(区)")
     population: Count | None = Field(None, title="常住人口")
     households: Count | None = Field(None, title="户数")
     launched: Day | None = Field(None, title="创建启动日期", description="创建启动日期")
+    designated: Day | None = Field(None, title="命名日期", description="曾被命名为安全社区的日期（首次申报不填）：称号的有效期从此算起")
     period: Period = Field(title="评估期", description="评估的年度")
     summary: str | None = Field(None, title="创建工作简述", description="对照创建条件，简述本社区创建安全社区工作内容及成效")
 

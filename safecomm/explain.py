@@ -6,7 +6,8 @@ import re
 
 from .checks import REGISTRY
 from .fidelity import as_written, fields_read, terms_read, unknown_when
-from .scheme import Check, Scheme
+from .measure import format_points
+from .scheme import Bound, Check, Scheme
 
 LEVELS = {"A": "A", "defect": "严重缺陷", "related": "相关"}
 
@@ -32,9 +33,43 @@ def _plain(value) -> str:
     return str(value)
 
 
+def lineage_words(scheme: Scheme) -> str:
+    """`national-2009-onsite 2026.1（基于 national-2009 2026.1）`"""
+    bases = scheme.lineage.bases if scheme.lineage else ()
+    return f"{scheme.id} {scheme.version}" + ("（基于 " + " ← ".join(f"{b.id} {b.version}" for b in bases) + "）" if bases else "")
+
+
+def scoring_words(scheme: Scheme) -> str:
+    """`积分制，满分 135` or `A/B/C 等级`."""
+    s = scheme.scoring
+    if s.method != "points":
+        return "A/B/C 等级"
+    most = sum(part.weight for part in s.parts) * len(s.items)
+    return f"积分制，满分 {format_points(s.scale or most)}"
+
+
+def scheme_row(name: str, scheme: Scheme) -> dict:
+    """One shipped rule set: the name that loads it, what it is, what it extends, how it scores."""
+    bases = scheme.lineage.bases if scheme.lineage else ()
+    return {"name": name, "id": scheme.id, "version": scheme.version, "title": scheme.title,
+            "extends": bases[0].id if bases else None, "scoring": scoring_words(scheme)}
+
+
+def schemes_text(rows: list[dict]) -> str:
+    lines = []
+    for row in rows:
+        base = f"继承 {row['extends']}" if row["extends"] else "独立"
+        lines += [f"{row['name']}  {row['title']}", f"    {row['id']} {row['version']} · {base} · {row['scoring']}"]
+    return "\n".join(lines + ["", "用法：safecomm assess 证据.yaml --scheme 名称（示例可复制后修改，见 docs/rules.md）"])
+
+
 def indicators_data(scheme: Scheme) -> dict:
+    lineage = scheme.lineage
     return {
-        "scheme": {"id": scheme.id, "version": scheme.version, "title": scheme.title},
+        "scheme": {"id": scheme.id, "version": scheme.version, "title": scheme.title,
+                   "bases": [b.model_dump() for b in lineage.bases] if lineage else [],
+                   "changes": [c.model_dump() for c in lineage.changes] if lineage else [],
+                   "scoring": scheme.scoring.method},
         "indicators": [
             {
                 "id": ind.id,
@@ -45,6 +80,7 @@ def indicators_data(scheme: Scheme) -> dict:
                         "text": item.text,
                         "note": item.note,
                         "confirm": item.confirm,
+                        "not_applicable": item.not_applicable,
                         "checks": [
                             {"id": c.id, "level": c.level, "requirement": c.requirement, "see": c.see}
                             if c.see else
@@ -65,11 +101,12 @@ def indicators_data(scheme: Scheme) -> dict:
 
 
 def indicators_text(scheme: Scheme) -> str:
-    lines = [f"{scheme.title}（{scheme.id} {scheme.version}）", ""]
+    lines = [f"{scheme.title}（{lineage_words(scheme)}；{scoring_words(scheme)}）", ""]
     for ind in scheme.indicators:
         lines.append(f"{ind.id} {ind.title}")
         for item in ind.items:
             flag = " ※需现场核实" if item.confirm else ""
+            flag += f" ※不适用：{item.not_applicable}" if item.not_applicable else ""
             lines.append(f"  {item.id:<5} {item.text}{flag}")
         lines.append("")
     return "\n".join(lines)
@@ -80,6 +117,8 @@ def item_text(scheme: Scheme, item_id: str) -> str:
     lines = [f"{item.id}（{indicator.id} {indicator.title}）", item.text, ""]
     if item.note:
         lines += [f"备注：{item.note}", ""]
+    if item.not_applicable:
+        lines += [f"不适用：{item.not_applicable}（不评定、不计分）", ""]
     lines += [f"评定办法：{scheme.grading.note}", "", "检查："]
     reads: list[str] = []
     terms: list[str] = []
@@ -106,8 +145,49 @@ def item_text(scheme: Scheme, item_id: str) -> str:
     if terms:
         lines += ["", "词条（标题或主题中出现其中任一个词即是；也可在记录的 items 中写本条目编号）："]
         lines += [f"  {t}：{'、'.join(as_written(scheme, t))}" for t in terms]
+    if scheme.scoring.method == "points":
+        lines += ["", f"记分（{scoring_words(scheme)}）："]
+        lines += [f"  {part.name} {format_points(part.weight)} 分 ← {'、'.join(ids)}" for part, ids in scheme.scoring.parts_of(item.id)]
     lines += ["", f"读取的证据字段：{'、'.join(reads)}", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + changes_text(scheme, item.id, terms))
+
+
+def changes_text(scheme: Scheme, item_id: str, terms: list[str]) -> list[str]:
+    """What the variants changed in this item, in the terms it uses and in the rule set as a whole:
+    each change with the base value and the override, and where it is written."""
+    lineage = scheme.lineage
+    if not lineage or not lineage.bases:
+        return []
+    mine = [c for c in lineage.changes if c.target == item_id or c.target.startswith(f"{item_id}/")
+            or (c.target == "vocabulary" and c.field in terms) or c.target in ("verdict", "scoring", "eligibility", "grading")]
+    lines = [f"相对 {' ← '.join(f'{b.id} {b.version}' for b in lineage.bases)} 的修改（{scheme.id}）："]
+    if not mine:
+        return lines + ["  本条目未作修改", ""]
+    for c in mine:
+        what = c.target + (f" {c.field}" if c.field else "")
+        if c.action == "removed":
+            lines.append(f"  删除 {c.target}：{c.value}（{c.source}，{c.scheme}）")
+        elif c.base is None and c.value is None:
+            lines.append(f"  {what}：{'新增' if c.action == 'added' else '整段改写'}（{c.source}，{c.scheme}）")
+        else:
+            unit = _unit(scheme, c.target)
+            lines.append(f"  {what}：{_value(c.base, unit)} → {_value(c.value, unit)}（{c.source}，{c.scheme}）")
+    return lines + [""]
+
+
+def _unit(scheme: Scheme, target: str):
+    try:
+        return scheme.check(target)[1].unit if "/" in target else None
+    except (KeyError, TypeError):
+        return None  # a removed check, or a citation
+
+
+def _value(value, unit) -> str:
+    if value is None:
+        return "（无）"
+    if isinstance(value, dict) and len(value) == 1 and unit:
+        return Bound.model_validate(value).text(unit)
+    return _plain(value)
 
 
 def primitives_data() -> list[dict]:

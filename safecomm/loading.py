@@ -392,6 +392,9 @@ def load_evidence(path: str | Path, scheme=None):
     if scheme is not None:
         known = {item.id for _, item in scheme.items()}
         problems += [doc.problem(loc, msg) for loc, msg in item_problems(doc.data, known, scheme.id)]
+        if evidence is not None and scheme.communities and evidence.community.kind not in scheme.communities:
+            kinds = "、".join(k.value for k in scheme.communities)
+            problems.append(doc.problem(("community", "kind"), f"规则集 {scheme.id} 不适用于{evidence.community.kind.value}（适用于：{kinds}）：请换用适用的规则集（safecomm indicators --schemes）"))
     base = path.resolve().parent
     attachments: dict[str, Attachment] = {}
     for loc, written in attachment_locs(doc.data):

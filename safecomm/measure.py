@@ -75,6 +75,11 @@ def format_percent(value: Fraction) -> str:
     return f"{whole}%" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0") + "%"
 
 
+def format_points(value: float | Fraction) -> str:
+    """`87.36`, `90`, `67.5`: points to two decimals at most, as the score sheets print them."""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+
+
 def as_number(value: Value) -> float | int | bool | None:
     """JSON form: exact ratios become floats rounded to 6 places."""
     if isinstance(value, Fraction):

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from . import assessment as out
-from .engine import decide, grade_counts, indicator_results
+from .engine import conclude
 from .evidence import Day
 from .loading import Document, InputError, load_model, read_yaml
 from .scheme import Scheme
@@ -143,10 +143,7 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
         )
         items.append(item.model_copy(update={"override": override, "final_grade": override.grade}))
     return result.model_copy(update={
-        "items": items,
-        "indicators": indicator_results(scheme, items),
-        "counts": grade_counts(items),
-        "verdict": decide(scheme.verdict, items),
+        **conclude(scheme.for_kind(result.community.kind), items, result.eligibility),
         "review": out.ReviewInfo(reviewer=who.name, unit=who.unit, date=day, opinion=review.opinion, stale=stale),
         "warnings": warnings,
     })

@@ -1,24 +1,28 @@
-"""A rule set (`safecomm/scheme@1`): indicators, items, their checks, thresholds and the verdict policy.
+"""A rule set (`safecomm/scheme@2`): indicators, items, their checks, thresholds and the verdict policy.
 
 A city or province maintains its variant as YAML: a new item, threshold or verdict rule is
-data; only a new primitive is code. Unknown primitives, bad parameters and duplicate ids are
-errors when the rule set is loaded, never silently ignored.
+data; only a new primitive is code. A variant may `extends:` another rule set and write only
+what it changes (see extend.py); scoring (scoring.py), community kinds (communities.py) and
+eligibility are data too. Unknown primitives, bad parameters and duplicate ids are errors when
+the rule set is loaded, never silently ignored.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
+import re
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, create_model, field_validator, model_validator,
+)
 
 from .checks import REGISTRY
 from .measure import OPERATORS, SYMBOLS, WORDS, Unit, Value, format_value
-from .terms import ActivityKind, Audience, DocumentKind, InspectionScope
+from .terms import ActivityKind, Audience, CommunityKind, DocumentKind, InspectionScope
 from .vocabulary import Term, Vocabulary
 
 FORMAT = "safecomm/scheme@2"
@@ -172,6 +176,7 @@ class Item(Rule):
     text: str = Field(min_length=1, description="指标原文")
     note: str | None = Field(None, description="指标表中的备注")
     confirm: str | None = Field(None, description="文件不足以判定、需现场核实的内容")
+    not_applicable: str | None = Field(None, min_length=1, description="本条目不适用的理由：不评定、不计分，理由显示在报告中")
     checks: list[Check] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -191,11 +196,96 @@ class Indicator(Rule):
     items: list[Item] = Field(min_length=1)
 
 
+# -- changes to another rule set's items (a variant's `items:`, a community kind's `items:`) ------
+
+def _quoted_ids(ids: Any) -> Any:
+    """`2.10:` unquoted is the number 2.1 to YAML: refuse it rather than change another item."""
+    if isinstance(ids, dict):
+        numbers = [str(k) for k in ids if not isinstance(k, str)]
+        if numbers:
+            raise ValueError(f"编号 {'、'.join(numbers)} 要加引号（写成 \"{numbers[0]}\"）：不加引号时 YAML 把它读成数字，2.10 会变成 2.1")
+    return ids
+
+
+def _loose(model: type[BaseModel], *skip: str) -> dict[str, Any]:
+    """The fields of `model`, each optional and taken as written: the values are checked once merged
+    into the rule set, where an error still points at the line that wrote it."""
+    return {name: (Any, None) for name in model.model_fields if name not in skip}
+
+
+class Change(Rule):
+    """A change written in a variant: fields replaced, or `remove` with the reason, alone."""
+
+    remove: str | None = Field(None, min_length=1, description="删除它，并写明理由")
+
+    @model_validator(mode="after")
+    def _remove_alone(self) -> Change:
+        if self.remove is not None and len(self.model_fields_set) > 1:
+            raise ValueError("remove 与其他字段不能同时写：要删除就只写 remove 和理由")
+        return self
+
+
+CheckChange = create_model(
+    "CheckChange", __base__=Change, __doc__="改写一个检查的字段（params 逐项合并），新增检查（写全字段），或 remove",
+    **_loose(Check, "id"),
+)
+ItemChange = create_model(
+    "ItemChange", __base__=Change, __doc__="改写一个条目的字段，按编号改写、新增或删除其检查；新增条目须写 text 和 checks",
+    checks=(dict[str, CheckChange], {}), **_loose(Item, "id", "checks"),
+)
+IndicatorChange = create_model(
+    "IndicatorChange", __base__=Change, __doc__="改写一级指标的名称，新增一级指标，或 remove（连同其条目）",
+    **_loose(Indicator, "id", "items"),
+)
+
+
+class Wording(Rule):
+    """How the rule set reads for one kind of community (街道, 乡镇, 工业园区, 企业): words replaced in
+    the project's own texts (requirement, advice, record, why, confirm — never the table's text or
+    note), and item changes written as a variant writes them."""
+
+    words: dict[str, str] = Field({}, description="原词: 替换词，如 社区（居委会）: 村（社区）")
+    items: dict[str, ItemChange] = Field({}, description="按条目编号改写（同 extends 的 items）")
+
+    _ids = field_validator("items", mode="before")(_quoted_ids)
+
+    @field_validator("words")
+    @classmethod
+    def _not_empty(cls, words: dict[str, str]) -> dict[str, str]:
+        if any(not w.strip() for w in words):
+            raise ValueError("被替换的词不能为空")
+        return words
+
+
+class Condition(Check):
+    """An eligibility condition: a check on the community as a whole (how long it has been building,
+    accidents within its goals, a former title). `required: false` is shown but decides nothing."""
+
+    required: bool = Field(True, description="false：只作说明，不影响是否具备申报条件")
+
+    @model_validator(mode="after")
+    def _own(self) -> Condition:
+        if self.see is not None:
+            raise ValueError("申报条件不能引用条目的检查（see）：请写 primitive")
+        return self
+
+
+class Eligibility(Rule):
+    note: str = Field(min_length=1, description="申报条件的出处和解释，显示在每份报告中")
+    conditions: list[Condition] = Field(min_length=1)
+
+
+Figure = Literal["vetoes", "A", "B", "C", "review", "total", "zero", "ineligible"]
+POINTS_FIGURES = ("total", "zero")
+
+
 class VerdictRule(Rule):
-    """First matching rule wins. `when` maps a count (vetoes, A, B, C, review) to a bound."""
+    """First matching rule wins. `when` maps a figure to a bound: a count (vetoes, A, B, C, review),
+    the points total and the number of items at 0 (points scoring only), and the number of
+    eligibility conditions not met (ineligible)."""
 
     verdict: str = Field(min_length=1)
-    when: dict[Literal["vetoes", "A", "B", "C", "review"], Bound] = {}
+    when: dict[Figure, Bound] = {}
     reason: str | None = Field(None, description="适用此结论时显示的说明")
 
 
@@ -220,6 +310,60 @@ class VerdictPolicy(Rule):
 
 class Grading(Rule):
     note: str = Field(min_length=1, description="条目等级怎样评定（本项目的解释），显示在每份报告中")
+
+
+PartGrade = Literal["a", "b", "c", "d"]
+
+
+class Part(Rule):
+    name: str = Field(min_length=1, description="如 有无、痕迹、效果")
+    weight: float = Field(gt=0, description="每个条目中这一部分的分值，如 0.8")
+    shows: str | None = Field(None, description="这一部分看什么，如 制度、计划、机构是否存在")
+
+
+class Scoring(Rule):
+    """How an assessment is scored (computed in scoring.py). `grades`: the table's A/B/C, and the
+    verdict policy counts them. `points`: each item in parts, each part graded a/b/c/d from the
+    checks listed for it and worth `shares` of its weight; the verdict policy may then test the
+    total and the items at 0."""
+
+    method: Literal["grades", "points"] = "grades"
+    note: str | None = Field(None, min_length=1, description="记分办法的出处和解释，显示在每份报告中")
+    parts: list[Part] = Field([], description="每个条目分为哪几部分及其分值")
+    shares: dict[PartGrade, float] = Field({}, description="部分等级记该部分分值的比例，如 {a: 1, b: 0.7, c: 0.3, d: 0}")
+    review: dict[Grade, PartGrade] = Field({}, description="审核改判条目等级后，各部分记为哪一等级，如 {A: a, B: b, C: c}")
+    scale: float | None = Field(None, gt=0, description="总分折算到这个满分（不适用的条目不计入满分）；不写则为各条目分值之和")
+    items: dict[str, list[str] | dict[str, list[str]]] = Field(
+        {}, description="条目编号 → 各部分看哪些检查（{有无: [exists], 痕迹: [...], 效果: [...]}；写成一个列表则各部分都看它们）",
+    )
+
+    _ids = field_validator("items", mode="before")(_quoted_ids)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Scoring:
+        if self.method == "grades":
+            if self.parts or self.items or self.shares or self.scale:
+                raise ValueError("method: grades（A/B/C）不用 parts、shares、scale、items：要按分记分请写 method: points")
+            return self
+        missing = [key for key in ("note", "parts", "shares", "review", "items") if not getattr(self, key)]
+        if missing:
+            raise ValueError(f"method: points 须写 {'、'.join(missing)}")
+        names = [p.name for p in self.parts]
+        if len(set(names)) != len(names):
+            raise ValueError(f"部分名称重复：{'、'.join(sorted({n for n in names if names.count(n) > 1}))}")
+        if set(self.shares) != {"a", "b", "c", "d"} or not all(0 <= v <= 1 for v in self.shares.values()):
+            raise ValueError("shares 须为 a、b、c、d 各写一个 0 到 1 之间的比例，如 {a: 1, b: 0.7, c: 0.3, d: 0}")
+        if set(self.review) != {"A", "B", "C"}:
+            raise ValueError("review 须为 A、B、C 各写一个部分等级，如 {A: a, B: b, C: c}")
+        return self
+
+    def parts_of(self, item_id: str) -> list[tuple[Part, list[str]]]:
+        """(part, the check ids that show it) for an item, in the order of `parts`; a part the item
+        does not carry is left out (its weight is then not in the item's maximum)."""
+        spec = self.items.get(item_id, {})
+        if isinstance(spec, list):
+            return [(part, spec) for part in self.parts]
+        return [(part, spec[part.name]) for part in self.parts if part.name in spec]
 
 
 class Audiences(Rule):
@@ -264,9 +408,17 @@ class Scheme(Rule):
     )
     indicators: list[Indicator] = Field(min_length=1)
     verdict: VerdictPolicy
+    scoring: Scoring = Field(Scoring(), description="记分办法：grades（A/B/C，默认）或 points（分部分记分，按总分分档）")
+    eligibility: Eligibility | None = Field(None, description="申报条件（如创建满半年）：每条都作为结论的理由显示")
+    communities: dict[CommunityKind, Wording] = Field(
+        {}, description="适用的社区类型及各自的表述（写了就只适用于所列类型）",
+    )
 
     _digest: str = PrivateAttr("")
     _vocabulary: Vocabulary | None = PrivateAttr(None)
+    _lineage: Any = PrivateAttr(None)  # extend.Lineage: the bases and what this rule set changed in them
+    _kinds: dict[str, Scheme] = PrivateAttr(default_factory=dict)
+    _kind: str | None = PrivateAttr(None)
 
     @field_validator("vocabulary")
     @classmethod
@@ -282,6 +434,20 @@ class Scheme(Rule):
     @property
     def digest(self) -> str:
         return self._digest
+
+    @property
+    def lineage(self):
+        """The rule sets this one extends and what it changed in them (extend.Lineage)."""
+        return self._lineage
+
+    @property
+    def kind(self) -> str | None:
+        """The community kind whose wording this copy carries (None: the rule set as written)."""
+        return self._kind
+
+    def for_kind(self, kind: str) -> Scheme:
+        """The rule set as it reads for a kind of community: its wording and item changes applied."""
+        return self._kinds.get(kind, self)
 
     @property
     def words(self) -> Vocabulary:
@@ -423,36 +589,107 @@ def available() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in shipped().iterdir() if p.name.endswith(".yaml"))
 
 
+def examples() -> list[str]:
+    """The worked examples shipped with safecomm, as `examples/<name>`: loadable by that name, to copy."""
+    folder = shipped() / "examples"
+    if not folder.is_dir():
+        return []
+    return sorted(f"examples/{p.name.removesuffix('.yaml')}" for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+SHIPPED_NAME = re.compile(r"(examples/)?[a-z0-9][a-z0-9._-]*")
+
+
 def load_scheme(ref: str | Path = DEFAULT) -> Scheme:
-    """A shipped rule set by id (`national-2009`), or a rule-set file by path."""
-    from .loading import InputError, Problem, load_model, parse_yaml
+    """A shipped rule set by id (`national-2009`, `examples/city-100`), or a rule-set file by path.
+
+    A rule set that `extends:` another is merged with it (extend.py); the rule set is also read
+    for each kind of community it lists (communities.py), so that every problem shows at load."""
+    from . import communities
+    from .loading import InputError
+
+    layer, scheme = _layer(ref)
+    problems = []
+    for kind, key in communities.kinds(layer).items():
+        worded = communities.for_kind(layer, key)
+        if worded is layer:
+            continue  # nothing written for this kind: the rule set as it is
+        try:
+            scheme._kinds[kind] = _checked(worded)
+        except InputError as exc:
+            problems += exc.problems
+        else:
+            scheme._kinds[kind]._kind = kind
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))
+    return scheme
+
+
+def _layer(ref: str | Path, cited_by=None, chain: tuple[str, ...] = ()):
+    """(the rule set's data with where each part was written, the Scheme), its bases merged first."""
+    from . import extend
+
+    doc, identity, raw, folder = _open(ref, cited_by)
+    base_ref = extend.parent(doc)
+    if base_ref is None:
+        layer = extend.Layer.root(doc, raw)
+    else:
+        extend.check_chain(doc, identity, chain)
+        by_path = Path(base_ref).suffix in (".yaml", ".yml")  # else a shipped rule set's id
+        base, _ = _layer(folder / base_ref if by_path else base_ref, doc, chain + (identity,))
+        layer = extend.extend(base, doc, raw)
+    return layer, _checked(layer)
+
+
+def _open(ref: str | Path, cited_by=None):
+    """(document, identity, bytes, folder) of a rule set named on the command line or by `extends:`
+    in `cited_by`, where a problem finding it is then reported."""
+    from .loading import InputError, Problem, parse_yaml
+
+    def refused(message: str) -> InputError:
+        return InputError([cited_by.problem(("extends",), message) if cited_by else Problem(str(ref), 0, 0, "--scheme", message)])
 
     path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        label = str(path)
+    if isinstance(ref, Path) or path.suffix in (".yaml", ".yml") or path.exists():
         try:
             raw = path.read_bytes()
         except OSError:
-            raise InputError([Problem(label, 0, 0, "", "规则集文件不存在或无法读取")]) from None
+            raise refused(f"规则集文件不存在或无法读取：{path}") from None
+        label, identity, folder = str(path), str(path.resolve()), path.parent
+    elif SHIPPED_NAME.fullmatch(str(ref)) and (found := _shipped_file(str(ref))) is not None:
+        raw, label, identity, folder = found.read_bytes(), f"indicators/{ref}.yaml", f"indicators/{ref}", Path(str(found)).parent
     else:
-        if str(ref) not in available():
-            raise InputError([Problem(str(ref), 0, 0, "--scheme", f"没有名为 {ref} 的规则集；可用：{'、'.join(available())}，或给出规则集文件路径")])
-        label = f"indicators/{ref}.yaml"
-        raw = (shipped() / f"{ref}.yaml").read_bytes()
+        raise refused(f"没有名为 {ref} 的规则集；可用：{'、'.join(available() + examples())}，或给出规则集文件路径")
     doc = parse_yaml(raw, label)
     if isinstance(doc.data, dict) and doc.data.get("format") == "safecomm/scheme@1":
         raise InputError([doc.problem(("format",), (
             "规则集格式 safecomm/scheme@1 已由 safecomm/scheme@2 取代：检查的 level 改为 A / related / defect"
             "（原 level B 的检查改为 related 或 A），新增 grading、vocabulary；见 docs/rules.md"
         ))])
-    problems = [doc.problem(loc, message) for loc, message in numbering_problems(doc.data)]
+    return doc, identity, raw, folder
+
+
+def _shipped_file(name: str):
+    found = shipped()
+    for part in f"{name}.yaml".split("/"):
+        found = found / part
+    return found if found.is_file() else None
+
+
+def _checked(layer) -> Scheme:
+    """The Scheme of a rule set's data, every problem reported at the line that wrote it."""
+    from . import scoring
+    from .loading import InputError, load_model
+
+    doc = layer.located
+    problems = [doc.problem(loc, message) for loc, message in numbering_problems(layer.data)]
     try:
         scheme = load_model(doc, Scheme)
     except InputError as exc:
         raise InputError(problems + exc.problems) from None
-    problems += [doc.problem(loc, message) for loc, message in cross_problems(doc.data, scheme)]
+    found = cross_problems(layer.data, scheme) + scoring.problems(scheme)
+    problems += [doc.problem(loc, message) for loc, message in found]
     if problems:
         raise InputError(problems)
-    scheme._digest = hashlib.sha256(raw).hexdigest()
+    scheme._digest, scheme._lineage = layer.digest, layer.lineage
     return scheme
-

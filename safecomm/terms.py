@@ -44,6 +44,7 @@ class CommunityKind(Term):
     STREET = "街道"
     TOWNSHIP = "乡镇"
     INDUSTRIAL_PARK = "工业园区"
+    ENTERPRISE = "企业"
 
 
 class OrganizationKind(Term):

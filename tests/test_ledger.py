@@ -165,7 +165,7 @@ def test_form_sheet_bad_values_are_reported_at_their_row(base, tmp_path):
     assert re.search(r"基本情况!B6  community\.kind  「村」不是可用的取值", found)
     assert re.search(r"基本情况!B12  community\.launched  应为日期", found)
     assert re.search(r"基本情况!B10  community\.population  应不小于 0", found)
-    assert re.search(r"基本情况!B14  community\.period\.end  单元格中是公式", found)
+    assert re.search(r"基本情况!B15  community\.period\.end  单元格中是公式", found)
     assert re.search(r"基本情况!C\d+  \(工作表\)  「feedback.solved」不是基本情况的字段名", found)
 
 
@@ -306,7 +306,7 @@ def test_read_ledger_maps_fields_to_cells(base):
     assert ledger.where(("activities", 1, "kind")) == ("活动", 5, 2)
     assert ledger.where(("activities", 1, "audience", 3)) == ("活动", 5, 6)
     assert ledger.where(("organizations", 0, "members", 1, "sector")) == ("机构成员", 5, 5)
-    assert ledger.where(("community", "period", "start")) == (FORM, 13, 2)
+    assert ledger.where(("community", "period", "start")) == (FORM, 14, 2)
     assert ledger.name(("documents", 1, "id")) == "documents[1].id（文件!A5）"
 
 

@@ -69,6 +69,7 @@ from . import (  # noqa: E402,F401
     archives,
     corrections,
     documents,
+    eligibility,
     emergency,
     improvement,
     organizations,

@@ -13,9 +13,9 @@ from fractions import Fraction
 
 from ..assessment import Assessment, IndexEntry, ItemResult
 from ..checks.common import cite
-from ..measure import format_percent
+from ..measure import format_percent, format_points
 from . import PARTS, charts
-from .text import STATUS
+from .text import STATUS, points_words, scheme_words, score_lines
 
 
 def cn_date(iso: str | None) -> str | None:
@@ -108,8 +108,10 @@ class Report:
     stale_notice: str | None
     period: str
     show_review: bool
+    scheme_line: str
     groups: list[Group]
     counts: str
+    score_lines: list[str]
     gaps: list[Gap]
     charts: list[Chart]
     index: list[IndexRow]
@@ -138,16 +140,18 @@ def compose(result: Assessment, font_family: str = "sans-serif", parts: tuple[st
         ),
         period=f"{cn_date(result.period.start)}至{cn_date(result.period.end)}",
         show_review=show_review,
+        scheme_line=f"{result.scheme.title}（{scheme_words(result.scheme)}）",
         groups=[
             Group(ind.id, ind.title, [_row(result, result.item(i)) for i in ind.items])
             for ind in result.indicators
         ],
         counts="，".join(f"{g} 级 {n} 项" for g, n in result.counts.items()),
+        score_lines=score_lines(result),
         gaps=gaps(result),
         charts=chart_list(result, font_family) if "图表" in parts else [],
         index=[_index_row(e) for e in result.evidence_index],
         footer=(
-            f"规则集 {result.scheme.id} {result.scheme.version} · 证据摘要 SHA-256 {result.evidence_digest}"
+            f"规则集 {scheme_words(result.scheme)} · 证据摘要 SHA-256 {result.evidence_digest}"
         ),
         created=f"{result.period.end}T00:00:00+00:00",
     )
@@ -187,6 +191,8 @@ def narrative(result: Assessment) -> list[str]:
 def form_remarks(result: Assessment) -> str:
     vetoes = [i.id for i in result.items if i.vetoed]
     text = f"自评结论：{result.verdict.verdict}（" + "，".join(f"{g}级{n}项" for g, n in result.counts.items())
+    if result.score:
+        text += f"，得分{format_points(result.score.total)}/{format_points(result.score.out_of)}"
     text += f"；否决项：{'、'.join(vetoes)}）。" if vetoes else "）。"
     return text + "附：安全社区评定指标自评表、差距与整改建议、图表、证据索引。"
 
@@ -206,6 +212,8 @@ def _row(result: Assessment, item: ItemResult) -> Row:
         if t.item == item.id:
             veto = f"；否决线 {t.veto}" if t.veto else ""
             remarks.append(f"{t.name}：{t.measured_text}（要求 {t.target}{veto}）{STATUS[t.status]}")
+    if item.points:
+        remarks.append(f"得分 {points_words(item)}")
     if item.needs_review:
         remarks.append(f"需现场核实：{item.confirm}" if item.confirm else "需现场核实")
     if item.override:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..assessment import Assessment, ItemResult
+from ..assessment import Assessment, ItemResult, SchemeRef, Score
+from ..measure import format_points
 
 COLORS = {"A": "green", "B": "yellow", "C": "red"}
 STATUS = {"met": "达标", "not_met": "未达标", "veto": "否决", "no_data": "无数据"}
@@ -23,6 +24,34 @@ def override_text(item: ItemResult) -> str:
     return f"（审核意见：{o.reason}{signed}）"
 
 
+def scheme_words(scheme: SchemeRef) -> str:
+    """`national-2009-onsite 2026.1（基于 national-2009 2026.1；按乡镇的表述）`: the variant, its bases, the wording."""
+    notes = ["基于 " + " ← ".join(f"{b.id} {b.version}" for b in scheme.bases)] if scheme.bases else []
+    notes += [f"按{scheme.kind}的表述"] if scheme.kind else []
+    return f"{scheme.id} {scheme.version}" + (f"（{'；'.join(notes)}）" if notes else "")
+
+
+def points_words(item: ItemResult) -> str:
+    """`2.1/3 分（有无 a · 痕迹 b · 效果 b）`, or nothing when the rule set does not score points."""
+    p = item.points
+    if p is None:
+        return ""
+    parts = " · ".join(f"{part.name} {part.grade}" for part in p.parts)
+    return f"{format_points(p.points)}/{format_points(p.max)} 分（{parts}）"
+
+
+def score_lines(result: Assessment) -> list[str]:
+    """The total, the items at 0 and the items not applicable; nothing for an A/B/C rule set."""
+    s: Score | None = result.score
+    lines = []
+    if s is not None:
+        scaled = "" if s.total == s.points else f"（各条目得分之和 {format_points(s.points)} / {format_points(s.possible)}，折算）"
+        lines.append(f"得分 {format_points(s.total)} / {format_points(s.out_of)}{scaled}")
+        lines.append(f"0 分条目：{'、'.join(s.zero)}" if s.zero else "无 0 分条目")
+    lines += [f"不适用：{n.id} {n.reason}（不评定、不计分）" for n in result.not_applicable]
+    return lines
+
+
 def review_lines(result: Assessment) -> list[str]:
     """Who reviewed, and the opinion; empty when there was no review."""
     r = result.review
@@ -39,7 +68,7 @@ def render(result: Assessment, color: bool = False) -> str:
     c = result.community
     lines = [
         paint(f"{c.title}（{c.name}）", bold=True),
-        f"评估期 {result.period.start} 至 {result.period.end} · 规则集 {result.scheme.id} {result.scheme.version}",
+        f"评估期 {result.period.start} 至 {result.period.end} · 规则集 {scheme_words(result.scheme)}",
     ]
     if result.sample:
         lines += [paint(w, fg="red", bold=True) for w in result.warnings if w.startswith("示例")]
@@ -54,12 +83,16 @@ def render(result: Assessment, color: bool = False) -> str:
             grade = paint(item.final_grade, fg=COLORS[item.final_grade], bold=True)
             mark = " ※需现场核实" if item.needs_review else ""
             grade += override_text(item)
-            lines.append(f"  {item.id:<5} {grade} — {item.reason}{mark}")
+            points = f" {points_words(item)}" if item.points else ""
+            lines.append(f"  {item.id:<5} {grade}{points} — {item.reason}{mark}")
             for advice in item.advice:
                 lines.append(paint(f"          → {advice}", dim=True))
             for check in item.checks:
                 if check.hint and not check.passed:
                     lines.append(paint(f"          ? {check.hint}", dim=True))
+        for n in result.not_applicable:
+            if n.indicator == indicator.id:
+                lines.append(paint(f"  {n.id:<5} 不适用 — {n.reason}", dim=True))
         lines.append("")
     if result.thresholds:
         lines.append(paint("阈值", bold=True))
@@ -69,6 +102,7 @@ def render(result: Assessment, color: bool = False) -> str:
         lines.append("")
     counts = "  ".join(f"{g}: {n}" for g, n in result.counts.items())
     lines.append(paint("等级统计", bold=True) + f"  {counts}")
+    lines += score_lines(result)
     verdict_color = "green" if result.verdict.ready else "red"
     lines.append(paint("结论", bold=True) + "  " + paint(result.verdict.verdict, fg=verdict_color, bold=True))
     for reason in result.verdict.reasons:
@@ -76,6 +110,8 @@ def render(result: Assessment, color: bool = False) -> str:
     lines.append(paint(f"  （{result.verdict.policy}）", dim=True))
     if result.grading:
         lines.append(paint(f"  （{result.grading}）", dim=True))
+    if result.score:
+        lines.append(paint(f"  （{result.score.note}）", dim=True))
     for warning in result.warnings:
         lines.append(paint(f"警告：{warning}", fg="yellow"))
     return "\n".join(lines) + "\n"
