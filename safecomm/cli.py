@@ -241,6 +241,7 @@ def validate(evidence: Path, scheme_ref: str) -> None:
     from . import sample
     from .engine import warnings
     from .evidence import fields_used
+    from .fidelity import fields_read
     from .loading import load_evidence
 
     scheme = schemes.load_scheme(scheme_ref)
@@ -248,7 +249,13 @@ def validate(evidence: Path, scheme_ref: str) -> None:
     for warning in warnings(ev, scheme, sample.split(ev)[1]):
         click.echo(f"警告：{warning}", err=True)
     used = fields_used(ev)
-    for field, items in scheme.reads().items():
+    read: dict[str, list[str]] = {}  # field → items, narrowed by each check's parameters
+    for _, item in scheme.items():
+        for check in item.checks:
+            for field in fields_read(check):
+                if item.id not in read.setdefault(field, []):
+                    read[field].append(item.id)
+    for field, items in read.items():
         if field not in used and not any(u.startswith(field + ".") for u in used) and field not in AIDS:
             click.echo(f"提示：本证据从未填写 {field}（读取它的条目：{'、'.join(items)}）；"
                        "这些条目中依赖它的检查可能要求现场核实或达不到 A", err=True)

@@ -490,11 +490,14 @@ class Scheme(Rule):
 
 
 def _terms_named(params: Any):
-    """Every vocabulary term a check's parameters name (fields called terms, and_terms, or inside aspects)."""
+    """Every vocabulary term a check's parameters name (fields called terms, and_terms, areas, the
+    lists of `aspects`, and the terms inside aspects)."""
     if isinstance(params, dict):
         for key, value in params.items():
-            if key in ("terms", "and_terms") and isinstance(value, list):
+            if key in ("terms", "and_terms", "areas") and isinstance(value, list):
                 yield from (v for v in value if isinstance(v, str))
+            elif key == "aspects" and isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
+                yield from (t for words in value.values() for t in words if isinstance(t, str))
             else:
                 yield from _terms_named(value)
     elif isinstance(params, list):

@@ -43,6 +43,8 @@ class Vocabulary:
         ordered = sorted(owners, key=lambda w: (-len(w), w))
         # A lookahead finds the longest word starting at every place, overlapping ones included.
         self._pattern = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))") if ordered else None
+        hiders = sorted(self._hides, key=lambda w: (-len(w), w))
+        self._hiders = re.compile("(?=(" + "|".join(map(re.escape, hiders)) + "))") if hiders else None
         self.find = lru_cache(maxsize=8192)(self._find)
         self._inside = lru_cache(maxsize=None)(self._terms_inside)
 
@@ -58,11 +60,15 @@ class Vocabulary:
         if self._pattern is None or not text:
             return found
         spans = [(m.start(), m.start() + len(m.group(1))) for m in self._pattern.finditer(text)]
+        hiders = [(h.start(), h.start() + len(h.group(1)), self._hides[h.group(1)])
+                  for h in self._hiders.finditer(text)] if self._hiders else []
         for start, end in spans:
             if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
                 continue  # inside a longer word, whose reading below already covers it
             for term, word in self._inside(text[start:end]).items():
-                found.setdefault(term, word)
+                # 不定期检查 reads 不定期 and 定期检查: the second overlaps a word that hides 定期检查.
+                if not any(hs < end and start < he and (hs, he) != (start, end) and term in terms for hs, he, terms in hiders):
+                    found.setdefault(term, word)
         return found
 
     def _terms_inside(self, word: str) -> dict[str, str]:

@@ -11,25 +11,22 @@ from ..measure import Measure, ratio
 from ..terms import ActivityKind, DocumentKind
 from . import primitive
 from .activities import describe
-from .common import cite
+from .common import NO_FILES, cite, cites_files, filed, files
 
 if TYPE_CHECKING:
     from ..index import Index
 
 
-def filed(ix: Index, paths: list[str]) -> bool:
-    """At least one attachment is cited and every one cited exists."""
-    found = [ix.ev.attachments.get(path) for path in paths]
-    return bool(found) and all(f is not None and not f.missing for f in found)
-
-
 @primitive(unit="ratio", reads=("activities.files", "community.period"))
 def activities_with_files(ix: Index, kind: list[ActivityKind] = [], in_period: bool = True) -> Measure:
-    """有存档附件的活动所占比例：所列种类的活动（默认评估期内）中，至少附有一个附件且所列附件都存在的比例。"""
+    """有存档附件的活动所占比例：所列种类的活动（默认评估期内）中，至少附有一个附件且所列附件都存在的比例。
+    证据中没有引用任何附件时无从判断（需现场核实）。"""
     found = ix.activities(kind, in_period=in_period)
     what = describe(kind, in_period=in_period)
     if not found:
         return Measure(None, f"未见{what}")
+    if not cites_files(ix):
+        return Measure(None, f"{what} {len(found)} 次；{NO_FILES}", [f.id for f in found], unknown=True)
     lacking = [f.id for f in found if not filed(ix, f.view.record.files)]
     detail = f"{len(found) - len(lacking)}/{len(found)} 次{what}有可查的存档材料"
     if lacking:
@@ -51,26 +48,27 @@ class Aspect(BaseModel):
 @primitive(unit="count", reads=("documents.file", "activities.files", "documents.kind", "activities.kind"))
 def archive_aspects(ix: Index, aspects: dict[str, Aspect]) -> Measure:
     """档案反映的方面数：每个方面（如 创建过程、安全管理）有至少一份存有原件的相应文件或活动记录即算反映；
-    标题或主题提到该方面名称（词条）的存档文件也算。看的是存了什么，不是档案叫什么。"""
+    标题或主题提到该方面名称（词条）的存档文件也算。看的是存了什么，不是档案叫什么。有这些记录而证据中
+    没有引用任何附件时无从判断（需现场核实）。"""
     shown: dict[str, list[str]] = {}
+    records: list[str] = []
     for name, aspect in aspects.items():
         found = ix.documents(aspect.document_kinds, aspect.terms) if aspect.document_kinds or aspect.terms else []
         if name in ix.words:
             found += [f for f in ix.documents(terms=[name]) if name in f.view.terms]
         if aspect.activity_kinds:
             found += ix.activities(aspect.activity_kinds, in_period=False)
+        records += [f.id for f in found]
         ids = [f.id for f in found if filed(ix, files(f.view.record))]
         if ids:
             shown[name] = ids
+    if records and not cites_files(ix):
+        return Measure(None, f"有相关记录 {cite(records)}；{NO_FILES}", records, unknown=True)
     missing = [name for name in aspects if name not in shown]
     detail = f"存档材料反映 {len(shown)}/{len(aspects)} 个方面"
     if shown:
         detail += "：" + "；".join(f"{name} {cite(ids)}" for name, ids in shown.items())
     if missing:
         detail += f"；未见：{'、'.join(missing)}"
-    return Measure(len(shown), detail, [i for ids in shown.values() for i in ids])
+    return Measure(len(shown), detail, [i for ids in shown.values() for i in ids], seen=bool(records))
 
-
-def files(record) -> list[str]:
-    """The attachments a document or an activity cites."""
-    return list(getattr(record, "files", None) or ([record.file] if getattr(record, "file", None) else []))

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..measure import natural_key
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 SHOWN = 6
 
@@ -59,3 +63,23 @@ def words(values: Iterable[object]) -> str:
 def either(values: Iterable[object]) -> str:
     """`计划或方案`"""
     return "或".join(str(v) for v in values)
+
+
+NO_FILES = "证据中没有引用任何附件，存档情况无法从文件判断"
+
+
+def cites_files(ix: Index) -> bool:
+    """The bundle cites attachments at all: when it cites none, whether the work was filed is a
+    question for the visit, not a gap the file shows."""
+    return any(d.record.file for d in ix.docs) or any(a.record.files for a in ix.acts)
+
+
+def filed(ix: Index, paths: list[str]) -> bool:
+    """At least one attachment is cited and every one cited exists."""
+    found = [ix.ev.attachments.get(path) for path in paths]
+    return bool(found) and all(f is not None and not f.missing for f in found)
+
+
+def files(record) -> list[str]:
+    """The attachments a document or an activity cites."""
+    return list(getattr(record, "files", None) or ([record.file] if getattr(record, "file", None) else []))

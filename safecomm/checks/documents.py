@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..measure import Measure, ratio
 from ..terms import DocumentKind
 from . import primitive
-from .common import cite, cite_found, either
+from .common import NO_FILES, cite, cite_found, cites_files, either, filed, files
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -56,19 +56,17 @@ def document_terms(ix: Index, terms: list[str], kind: list[DocumentKind] = []) -
 
 @primitive(unit="ratio", reads=("documents.file",))
 def documents_with_file(ix: Index, kind: list[DocumentKind] = [], terms: list[str] = []) -> Measure:
-    """有可查原件的文件所占比例（可见证、可追溯）：所列种类（和词条）的文件中，附件已给出且确实存在的比例。"""
+    """有可查原件的文件所占比例（可见证、可追溯）：所列种类（和词条）的文件中，附件已给出且确实存在的比例。
+    证据中没有引用任何附件时无从判断（需现场核实）。"""
     found = ix.documents(kind, terms)
     about = what(kind, terms, False)
     if not found:
         return Measure(None, f"未见{about}")
-    lacking = [f.id for f in found if not _filed(ix, f.view.record.file)]
+    if not cites_files(ix):
+        return Measure(None, f"{about} {len(found)} 份；{NO_FILES}", [f.id for f in found], unknown=True)
+    lacking = [f.id for f in found if not filed(ix, files(f.view.record))]
     detail = f"{len(found) - len(lacking)}/{len(found)} 份{about}有可查的原件"
     if lacking:
         detail += f"，缺原件：{cite(lacking)}"
     return Measure(ratio(len(found) - len(lacking), len(found)), detail, [f.id for f in found])
-
-
-def _filed(ix: Index, path: str | None) -> bool:
-    found = ix.ev.attachments.get(path) if path else None
-    return found is not None and not found.missing
 

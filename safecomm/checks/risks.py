@@ -23,6 +23,11 @@ def _hazards(ix: Index, level: list[HazardLevel], in_period: bool) -> list[Hazar
     return [h for h in ix.ev.hazards if (not level or h.level in level) and (not in_period or h.found in ix.period)]
 
 
+def _said(h: Hazard) -> bool:
+    """Whether the record says if the hazard is controlled (the field's default is not an answer)."""
+    return "controlled" in h.model_fields_set
+
+
 def _hazard_words(level: list[HazardLevel], in_period: bool) -> str:
     scope = "评估期内发现的" if in_period else ""
     return f"{scope}{either(lv.value for lv in level) + '级' if level else ''}隐患和危险源"
@@ -37,10 +42,15 @@ def hazards(
     key: bool = False,
 ) -> Measure:
     """隐患和危险源记录数：等级为所列之一（不限时为全部），可只计评估期内发现的、已控制（controlled: true）或
-    未控制（false）的，或需要重点控制的（key：较大、重大等级或属高风险环境）。"""
+    未控制（false）的，或需要重点控制的（key：较大、重大等级或属高风险环境）。数未控制的隐患时，没写是否已控制的
+    隐患不算作未控制：所列等级的隐患都没写时无从判断（需现场核实）。"""
     found = _hazards(ix, level, in_period)
+    unsaid = [h.id for h in found if not _said(h)]
     if controlled is not None:
-        found = [h for h in found if h.controlled is controlled]
+        found = [h for h in found if _said(h) and h.controlled is controlled]
+        if not found and unsaid:
+            what = _hazard_words(level, in_period)
+            return Measure(None, f"{what} {cite(unsaid)} 未写明是否已落实控制措施", unsaid, unknown=True)
     if key:
         found = [h for h in found if h.level in KEY_LEVELS or h.high_risk_environment]
     what = _hazard_words(level, in_period)
@@ -55,11 +65,14 @@ def hazards(
 
 @primitive(unit="ratio", reads=("hazards.level", "hazards.controlled"))
 def hazards_controlled(ix: Index, level: list[HazardLevel] = []) -> Measure:
-    """已落实控制措施的隐患所占比例：等级为所列之一的隐患中已控制的比例（没有这类记录时无数据）。"""
+    """已落实控制措施的隐患所占比例：等级为所列之一的隐患中已控制的比例（没有这类记录时无数据；都没写是否
+    已控制时无从判断，需现场核实）。"""
     found = _hazards(ix, level, False)
     what = _hazard_words(level, False)
     if not found:
         return Measure(None, f"未见{what}记录")
+    if not any(_said(h) for h in found):
+        return Measure(None, f"{what}记录都未写明是否已落实控制措施", [h.id for h in found], unknown=True)
     open_ = [h.id for h in found if not h.controlled]
     detail = f"{len(found) - len(open_)}/{len(found)} 处{what}已控制"
     if open_:
