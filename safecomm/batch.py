@@ -8,33 +8,43 @@ summary is the same in every format (terminal, CSV, HTML, JSON); rows are sorted
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
+import unicodedata
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .assessment import Assessment
-from .loading import InputError
-from .review import sheet_path
+from .loading import InputError, bundle_files, os_reason, printable
+from .output import Kind
 from .scheme import Scheme, VerdictPolicy
 
 if TYPE_CHECKING:
     from .report.html import Fonts
 
 GAPS = 3
+NAME_BYTES = 200  # an output name's stem, leaving room for a hash and `.html` under the 255-byte limit
 
 
 @dataclass(frozen=True)
 class Application:
-    """One evidence file found under the batch folder, and its review sheet if one lies beside it."""
+    """One evidence file found under the batch folder, and its review sheet if one lies beside it.
+
+    `problem` says why it cannot be assessed although it was found (two review sheets, a link
+    out of the batch folder, a folder that cannot be read): it becomes an error row.
+    """
 
     evidence: Path
     review: Path | None
-    label: str  # the evidence path relative to the batch folder: unique, stable, shown in every row
+    label: str  # the evidence path relative to the batch folder, printable: shown in every row
+    name: str = ""  # the stem of its output files (PDF, HTML report): unique within the batch
+    problem: str | None = None
 
 
 @dataclass
@@ -42,37 +52,107 @@ class Row:
     application: Application
     result: Assessment | None = None
     error: str | None = None
+    files: list[str] = field(default_factory=list)  # what the application read: no output may replace it
 
 
 def find(directory: Path) -> list[Application]:
-    """Every application under `directory`, in path order.
+    """Every application under `directory`, in path order, each with a unique output name.
 
     An application is an `evidence.yaml` at any depth (one folder per community), or any other
     `*.yaml`/`*.yml` directly in `directory` (bundles side by side); `*.review.yaml` files are
-    review sheets, not applications.
+    review sheets, not applications. A symbolic link that stays inside `directory` is the
+    application it points to, assessed once where it really is; one that leads out of it is
+    skipped with a row saying so, as is a folder that cannot be read.
     """
-    found = {p for p in directory.rglob("evidence.yaml") if p.is_file()}
-    found |= {p for p in directory.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml") and not _is_sheet(p)}
-    apps = []
-    for path in sorted(found):
-        apps.append(Application(path, _sheet_for(path), path.relative_to(directory).as_posix()))
-    return apps
+    root = os.path.realpath(directory)
+    found: dict[str, Application] = {}  # real path of the evidence → application
+    skipped: list[Application] = []
+
+    def walk(folder: Path, top: bool) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(_skipped(directory, folder, f"无法读取文件夹（{os_reason(exc)}），其中的申报未评估"))
+            return
+        names = {e.name for e in entries}
+        for entry in entries:
+            path = Path(entry.path)
+            wanted = entry.name == "evidence.yaml" or (top and entry.name.endswith((".yaml", ".yml")) and not _is_sheet(entry.name))
+            real = os.path.realpath(path)
+            if entry.is_symlink():
+                if os.path.commonpath([root, real]) != root:
+                    if wanted or os.path.isdir(real):
+                        skipped.append(_skipped(directory, path, f"是指向批量文件夹之外（{printable(real)}）的符号链接，"
+                                                               "未评估：请把该申报复制到批量文件夹中"))
+                    continue
+                if os.path.isdir(real):
+                    continue  # a folder inside the batch folder: walked where it really is
+            if entry.is_dir(follow_symlinks=False):
+                walk(path, top=False)
+            elif wanted and (real not in found or found[real].evidence.is_symlink()):
+                found[real] = _application(directory, path, names)
+
+    walk(Path(directory), top=True)
+    apps = sorted(list(found.values()) + skipped, key=lambda a: a.label)
+    return [replace(app, name=name) for app, name in zip(apps, _names(apps))]
 
 
-def _is_sheet(path: Path) -> bool:
-    return path.name.endswith((".review.yaml", ".review.yml"))
+def _skipped(directory: Path, path: Path, problem: str) -> Application:
+    return Application(path, None, _label(directory, path), problem=problem)
 
 
-def _sheet_for(evidence: Path) -> Path | None:
-    """`X.review.yaml` beside `X.yaml`; for `<folder>/evidence.yaml`, also the folder's only sheet."""
-    beside = sheet_path(evidence)
-    if beside.is_file():
-        return beside
+def _label(directory: Path, path: Path) -> str:
+    return printable(path.relative_to(directory).as_posix())
+
+
+def _is_sheet(name: str) -> bool:
+    return name.endswith((".review.yaml", ".review.yml"))
+
+
+def _application(directory: Path, evidence: Path, names: set[str]) -> Application:
+    """The application of one evidence file, with its review sheet: `X.review.yaml` beside
+    `X.yaml`; for `<folder>/evidence.yaml` also any sheet in the folder that no other bundle
+    there claims. Two sheets make an error row naming both: which one holds the review?"""
+    stem = evidence.name.removesuffix(evidence.suffix)
+    sheets = [n for n in (f"{stem}.review.yaml", f"{stem}.review.yml") if n in names]
     if evidence.name == "evidence.yaml":
-        sheets = sorted(p for p in evidence.parent.iterdir() if _is_sheet(p))
-        if len(sheets) == 1:
-            return sheets[0]
-    return None
+        for n in sorted(names):
+            bundle = n.removesuffix(".review.yaml").removesuffix(".review.yml")
+            if _is_sheet(n) and n not in sheets and not {f"{bundle}.yaml", f"{bundle}.yml"} & names:
+                sheets.append(n)
+    label = _label(directory, evidence)
+    if len(sheets) > 1:
+        listed = "、".join(printable(n) for n in sheets)
+        return Application(evidence, None, label, problem=(
+            f"旁边有 {len(sheets)} 份审核表（{listed}），不知道该用哪一份：请删去或改名多余的，只留一份"
+        ))
+    return Application(evidence, evidence.parent / sheets[0] if sheets else None, label)
+
+
+def _names(apps: list[Application]) -> list[str]:
+    """Output stems, unique by construction: `和平街道/evidence.yaml` and `和平街道.yaml` both read
+    `和平街道`, so every stem shared (ignoring case and Unicode form, as Windows and macOS do) or
+    too long for a file name gets a hash of its application's own path, which no other has."""
+    stems = [_stem(app.label) for app in apps]
+
+    def key(stem: str) -> str:
+        return unicodedata.normalize("NFC", stem).casefold()
+
+    shared = Counter(key(s) for s in stems)
+    names = []
+    for app, stem in zip(apps, stems):
+        if shared[key(stem)] > 1 or len(stem.encode()) > NAME_BYTES:
+            digest = hashlib.sha256(os.fsencode(app.evidence)).hexdigest()[:10]
+            stem = stem.encode()[:NAME_BYTES].decode("utf-8", "ignore") + "-" + digest
+        names.append(stem)
+    return names
+
+
+def _stem(label: str) -> str:
+    """`和平街道/evidence.yaml` → `和平街道`; `和平街道.yaml` → `和平街道`; `a/b/c.yaml` → `a-b-c`."""
+    path = Path(label)
+    parts = path.parent.parts if path.name == "evidence.yaml" and path.parent.parts else (*path.parent.parts, path.stem)
+    return "-".join(parts) or "evidence"
 
 
 def assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
@@ -81,15 +161,21 @@ def assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
     from .loading import load_evidence
     from .review import apply_review, load_review
 
+    sheet = [str(app.review)] if app.review else []
+    if app.problem:
+        return Row(app, error=app.problem, files=[str(app.evidence)] + sheet)
     try:
-        result = assess(load_evidence(app.evidence), scheme)
+        evidence = load_evidence(app.evidence)
+        files = [str(p) for p in bundle_files(app.evidence, evidence)] + sheet
+        result = assess(evidence, scheme)
         if app.review:
             result = apply_review(result, load_review(app.review), scheme, allow_stale)
-        return Row(app, result=result)
+        return Row(app, result=result, files=files)
     except InputError as exc:
-        return Row(app, error="\n".join(str(p) for p in exc.problems))
+        error = "\n".join(str(p) for p in exc.problems)
     except Exception as exc:  # one application's failure must not cost the district its batch
-        return Row(app, error=f"评估时出错（请报告此问题）：{type(exc).__name__}: {exc}")
+        error = printable(f"评估时出错（请报告此问题）：{type(exc).__name__}: {exc}")
+    return Row(app, error=error, files=[str(p) for p in bundle_files(app.evidence)] + sheet)
 
 
 # -- running many: a pool of forked workers, each holding the rule set once --------------------
@@ -152,6 +238,7 @@ def gaps(result: Assessment, n: int = GAPS) -> list[str]:
 
 
 COLUMNS = ["申报", "社区", "县(区)", "A", "B", "C", "否决", "结论", "改判", "主要差距", "错误"]
+CSV = Kind("汇总表 CSV", lambda head: head.decode("utf-8-sig", "replace").startswith(",".join(COLUMNS[:3])))
 
 
 def summary(row: Row) -> list[str]:
@@ -213,38 +300,27 @@ class PdfDone:
     peak_kib: int  # the worker's peak resident memory so far
 
 
-def pdf_name(app: Application) -> str:
-    """`和平街道/evidence.yaml` → `和平街道.pdf`; `和平街道.yaml` → `和平街道.pdf`."""
-    path = Path(app.label)
-    parts = path.parent.parts if path.name == "evidence.yaml" and path.parent.parts else (*path.parent.parts, path.stem)
-    return "-".join(parts) + ".pdf"
+def _pdf_job(label: str, result: Assessment, evidence_dir: Path, fonts: Fonts | None) -> tuple[bytes | None, PdfDone]:
+    """Render one 申报表 in a worker; the bytes go back to the parent, which alone writes files."""
+    import resource
 
-
-def _render_pdf(result: Assessment, evidence_dir: Path, target: Path, fonts: Fonts | None) -> None:
-    """The one call into the PDF renderer (the 申报表)."""
-    from .output import write_atomic
     from .report import pdf
     from .report.html import Fonts
 
-    write_atomic(target, pdf.render(result, evidence_dir, fonts or Fonts()))
-
-
-def _pdf_job(label: str, result: Assessment, evidence_dir: Path, target: Path, fonts: Fonts | None) -> PdfDone:
-    import resource
-
+    data, error = None, None
     try:
-        _render_pdf(result, evidence_dir, target, fonts)
-        error = None
+        data = pdf.render(result, evidence_dir, fonts or Fonts())
     except Exception as exc:  # a PDF that cannot be made is reported, the others still are
-        error = f"{type(exc).__name__}: {exc}"
-    return PdfDone(label, error, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        error = printable(f"{type(exc).__name__}: {exc}")
+    return data, PdfDone(label, error, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def render_pdfs(
-    rows: list[Row], pdf_dir: Path, jobs: int, fonts: Fonts | None = None,
+    rows: list[Row], save: Callable[[Row, bytes], None], jobs: int, fonts: Fonts | None = None,
     progress: Callable[[PdfDone], None] = lambda done: None,
 ) -> list[PdfDone]:
-    """One 申报表 PDF per assessed row, named after its application, in the user's `fonts` if given.
+    """One 申报表 PDF per assessed row, in the user's `fonts` if given, handed to `save` as it
+    arrives (an error `save` raises, such as a full disk, stops the rendering).
 
     Workers are recycled by running the documents in rounds of `jobs × TASKS_PER_WORKER`, each
     round in a fresh pool of spawned processes. (ProcessPoolExecutor's own max_tasks_per_child
@@ -254,23 +330,29 @@ def render_pdfs(
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    pdf_dir.mkdir(parents=True, exist_ok=True)
     todo = [row for row in rows if row.result is not None]
     size = jobs * TASKS_PER_WORKER
     done = []
     for start in range(0, len(todo), size):
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
             futures = {
-                pool.submit(_pdf_job, row.application.label, row.result, row.application.evidence.parent,
-                            pdf_dir / pdf_name(row.application), fonts): row.application.label
+                pool.submit(_pdf_job, row.application.label, row.result, row.application.evidence.parent, fonts): row
                 for row in todo[start:start + size]
             }
-            for future in as_completed(futures):
-                try:
-                    done.append(future.result())
-                except BrokenProcessPool:
-                    done.append(PdfDone(futures[future], "生成 PDF 的进程意外退出（可能是内存不足）", 0, 0))
-                progress(done[-1])
+            try:
+                for future in as_completed(futures):
+                    row = futures.pop(future)
+                    try:
+                        data, finished = future.result()
+                    except BrokenProcessPool:
+                        data, finished = None, PdfDone(row.application.label, "生成 PDF 的进程意外退出（可能是内存不足）", 0, 0)
+                    if data is not None:
+                        save(row, data)
+                    done.append(finished)
+                    progress(finished)
+            except BaseException:
+                pool.shutdown(cancel_futures=True)
+                raise
     return sorted(done, key=lambda d: d.label)
 
 

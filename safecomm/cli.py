@@ -4,32 +4,67 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from . import clicktext
 from . import scheme as schemes
-from .loading import InputError, Problem
+from .loading import InputError, Problem, os_reason, printable, read_input
 
 EXIT_INPUT = 2
+FONT_BYTES = 64 * 1024 * 1024  # a CJK font with every glyph is 20-60 MB
+FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
+
+clicktext.install()
 
 
 def handles_input_errors(func):
-    """Bad input becomes a list of `file:line:column  field  message` on stderr and exit 2."""
+    """Bad input becomes a list of `file:line:column  field  message` on stderr and exit 2; so
+    does an error writing the results themselves (standard output on a full disk)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            done = func(*args, **kwargs)
+            sys.stdout.flush()
+            return done
         except InputError as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
             click.echo(f"共 {n} 处问题，未生成结果。", err=True)
             sys.exit(EXIT_INPUT)
+        except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as exc:
+            where = printable(str(exc.filename)) if exc.filename else "标准输出"
+            click.echo(f"{where}  无法写出结果：{os_reason(exc)}", err=True)
+            sys.exit(EXIT_INPUT)
 
     return wrapper
+
+
+def _scheme(ref: str):
+    """The rule set. A rule-set file is read as every input is (a regular file within the size
+    limit, never a FIFO or a device) before the loader reads it."""
+    if Path(ref).exists():
+        read_input(ref, what="规则集文件")
+    return schemes.load_scheme(ref)
+
+
+def _scheme_files(ref: str) -> list[Path]:
+    path = Path(ref)
+    return [path] if path.exists() else []
+
+
+def _echo_json(text: str) -> None:
+    """JSON goes out as UTF-8 bytes, whatever the console's encoding: a Windows console would
+    write GBK into a redirected file, which no JSON reader expects."""
+    click.echo(text.encode("utf-8"), nl=False)
 
 
 scheme_option = click.option(
@@ -39,7 +74,7 @@ scheme_option = click.option(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="safecomm")
+@click.version_option(package_name="safecomm", prog_name="safecomm")
 def main() -> None:
     """安全社区创建自评：按评定指标评估证据，给出等级、理由和申报表。"""
 
@@ -62,16 +97,27 @@ def assess(
 ) -> None:
     """评估 EVIDENCE（证据 YAML），按指标列出每个条目的等级、理由和提升建议。"""
     from .engine import assess as run
-    from .loading import load_evidence
+    from .loading import bundle_files, load_evidence
+    from .output import PDF, Outputs
 
-    scheme = schemes.load_scheme(scheme_ref)
-    result = run(load_evidence(evidence), scheme)
+    scheme = _scheme(scheme_ref)
+    fonts = _fonts(font_title, font_serif, font_sans)
+    bundle = load_evidence(evidence)
+    sheet = None
     if review_path:
-        from .review import apply_review, load_review
+        from .review import load_review
 
-        result = apply_review(result, load_review(review_path), scheme, allow_stale)
+        sheet = load_review(review_path)
+    out = Outputs([*bundle_files(evidence, bundle), *_scheme_files(scheme_ref), *fonts.values(), *filter(None, [review_path])])
+    if pdf_path:
+        out.check(pdf_path, PDF)
+    result = run(bundle, scheme)
+    if sheet:
+        from .review import apply_review
+
+        result = apply_review(result, sheet, scheme, allow_stale)
     if fmt == "json":
-        click.echo(result.to_json(), nl=False)
+        _echo_json(result.to_json())
     elif fmt == "md":
         from .report import markdown
 
@@ -79,33 +125,43 @@ def assess(
     elif fmt == "html":
         from .report import html
 
-        click.echo(html.render(result, _fonts(font_title, font_serif, font_sans)), nl=False)
+        click.echo(html.render(result, _faces(fonts)), nl=False)
     else:
         from .report import text
 
         click.echo(text.render(result, color=sys.stdout.isatty()), nl=False)
     if pdf_path:
-        from .output import write_atomic
         from .report import pdf  # WeasyPrint is imported only when a PDF is asked for
 
-        write_atomic(pdf_path, pdf.render(result, evidence.resolve().parent, _fonts(font_title, font_serif, font_sans)))
-        click.echo(f"已生成申报表 {pdf_path}", err=True)
+        out.write(pdf_path, pdf.render(result, evidence.resolve().parent, _faces(fonts)), PDF)
+        click.echo(f"已生成申报表 {printable(str(pdf_path))}", err=True)
     if strict and not result.verdict.ready:
         sys.exit(1)
 
 
-def _fonts(title: Path | None, serif: Path | None, sans: Path | None):
-    """The user's font files for the 申报表; a path that is not a file is an input error."""
-    from .report.html import Fonts
-
-    given = {"--font-title": title, "--font-serif": serif, "--font-sans": sans}
-    problems = [
-        Problem(str(path), 0, 0, option, "字体文件不存在：请给出 .ttf/.otf/.ttc 字体文件的路径")
-        for option, path in given.items() if path and not path.is_file()
-    ]
+def _fonts(title: Path | None, serif: Path | None, sans: Path | None) -> dict[str, Path]:
+    """The user's font files for the 申报表, by option, checked before any work: each must be a
+    font file (TrueType, OpenType, a collection or WOFF), not merely a path that exists."""
+    given = {option: path for option, path in (("--font-title", title), ("--font-serif", serif), ("--font-sans", sans)) if path}
+    problems = []
+    for option, path in given.items():
+        try:
+            head = read_input(path, limit=FONT_BYTES, what="字体文件")[:4]
+        except InputError as exc:
+            problems += [Problem(p.file, 0, 0, option, f"{p.message}：请给出 .ttf/.otf/.ttc 字体文件的路径") for p in exc.problems]
+            continue
+        if head not in FONT_MAGIC:
+            problems.append(Problem(printable(str(path)), 0, 0, option, "不是字体文件：请给出 .ttf/.otf/.ttc 字体文件的路径"))
     if problems:
         raise InputError(problems)
-    return Fonts(title=title, serif=serif, sans=sans)
+    return given
+
+
+def _faces(fonts: dict[str, Path]):
+    """The checked font files as the renderers take them (imported only when rendering)."""
+    from .report.html import Fonts
+
+    return Fonts(title=fonts.get("--font-title"), serif=fonts.get("--font-serif"), sans=fonts.get("--font-sans"))
 
 
 @main.command()
@@ -119,7 +175,7 @@ def validate(evidence: Path) -> None:
     ev = load_evidence(evidence)
     for warning in warnings(ev):
         click.echo(f"警告：{warning}", err=True)
-    click.echo(f"{evidence}：格式正确（{len(ev.records())} 条带编号的记录）。")
+    click.echo(f"{printable(str(evidence))}：格式正确（{len(ev.records())} 条带编号的记录）。")
 
 
 @main.command()
@@ -131,7 +187,7 @@ def indicators(scheme_ref: str, fmt: str, primitives: bool) -> None:
     """列出规则集的指标和条目。"""
     from . import explain as words
 
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = _scheme(scheme_ref)
     if primitives:
         click.echo(words.primitives_text() if fmt == "text" else json.dumps(words.primitives_data(), ensure_ascii=False, indent=2))
     elif fmt == "json":
@@ -148,7 +204,7 @@ def explain(item: str, scheme_ref: str) -> None:
     """用文字说明条目 ITEM（如 2.4）：原文、检查、阈值和读取的证据字段。"""
     from . import explain as words
 
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = _scheme(scheme_ref)
     try:
         text = words.item_text(scheme, item)
     except KeyError:
@@ -172,21 +228,24 @@ def schema(what: str) -> None:
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="覆盖已有的 evidence.yaml")
+@handles_input_errors
 def init(directory: Path, force: bool) -> None:
     """在 DIRECTORY 中生成带中文注释的证据模板 evidence.yaml。"""
     from importlib import resources
 
-    from .output import write_atomic
+    from .output import EVIDENCE, Outputs
 
     target = directory / "evidence.yaml"
     template = (resources.files("safecomm") / "templates" / "evidence.yaml").read_bytes()
-    try:
-        write_atomic(target, template, overwrite=force)
-    except FileExistsError:
-        click.echo(f"{target} 已存在，未覆盖（确需覆盖请加 --force）。", err=True)
-        sys.exit(EXIT_INPUT)
-    (directory / "attachments").mkdir(exist_ok=True)
-    click.echo(f"已生成 {target}：按注释填写后运行 safecomm validate {target}")
+    out = Outputs()
+    out.check(target, EVIDENCE, force)
+    try:  # all or nothing: a failure leaves no half-made folder behind
+        out.folder(directory / "attachments")
+        out.write(target, template, EVIDENCE, force=force)
+    except InputError:
+        out.undo_folders()
+        raise
+    click.echo(f"已生成 {printable(str(target))}：按注释填写后运行 safecomm validate {printable(str(target))}")
 
 
 @main.group()
@@ -204,18 +263,18 @@ def review() -> None:
 def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
     """为 EVIDENCE 生成带中文注释的审核表：列出全部条目及其自动等级，待填写。"""
     from .engine import assess as run
-    from .loading import load_evidence
-    from .output import write_atomic
+    from .loading import bundle_files, load_evidence
+    from .output import REVIEW, Outputs
     from .review import new_sheet, sheet_path
 
     target = output or sheet_path(evidence)
-    result = run(load_evidence(evidence), schemes.load_scheme(scheme_ref))
-    try:
-        write_atomic(target, new_sheet(result), overwrite=force)
-    except FileExistsError:
-        click.echo(f"{target} 已存在，未覆盖：审核表中可能已有审核内容（确需重新生成请加 --force）。", err=True)
-        sys.exit(EXIT_INPUT)
-    click.echo(f"已生成审核表 {target}：填写后运行 safecomm assess {evidence} --review {target}")
+    scheme = _scheme(scheme_ref)
+    bundle = load_evidence(evidence)
+    out = Outputs([*bundle_files(evidence, bundle), *_scheme_files(scheme_ref)])
+    out.check(target, REVIEW, force)
+    out.write(target, new_sheet(run(bundle, scheme)), REVIEW, force=force)
+    click.echo(f"已生成审核表 {printable(str(target))}：填写后运行 "
+               f"safecomm assess {printable(str(evidence))} --review {printable(str(target))}")
 
 
 @main.command()
@@ -239,38 +298,73 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     证据旁的 *.review.yaml 审核表会一并采用。任何一份申报无法评估时退出码为 1。
     """
     from . import batch as district
-    from .output import write_atomic
+    from .output import HTML, JSON, PDF, Outputs
 
-    scheme = schemes.load_scheme(scheme_ref)
-    fonts = _fonts(font_title, font_serif, font_sans) if html_out or pdf_dir else None
+    scheme = _scheme(scheme_ref)
+    fonts = _fonts(font_title, font_serif, font_sans)
+    faces = _faces(fonts) if html_out or pdf_dir else None
     apps = district.find(directory)
     if not apps:
-        raise InputError([Problem(str(directory), 0, 0, "", "文件夹中没有找到申报（evidence.yaml 或 *.yaml 证据文件）")])
-    jobs = jobs or district.default_jobs()
-    with click.progressbar(length=len(apps), label="评估", file=sys.stderr) as bar:
-        rows = district.assess_all(apps, scheme, allow_stale, jobs, progress=lambda row: bar.update(1))
-    rows = district.sort_rows(rows, scheme.verdict)
-    click.echo(district.table_text(rows), nl=False)
+        raise InputError([Problem(printable(str(directory)), 0, 0, "", "文件夹中没有找到申报（evidence.yaml 或 *.yaml 证据文件）")])
+    out = Outputs([*_scheme_files(scheme_ref), *fonts.values()])
+    out.add_inputs(path for app in apps for path in (app.evidence, app.review) if path)
+    targets = []
     if csv_out:
-        write_atomic(csv_out, district.csv_text(rows))
+        targets.append((csv_out, district.CSV))
     if json_out:
-        write_atomic(json_out, district.json_text(rows))
+        targets.append((json_out, JSON))
     if html_out:
         from .report import batch_html
 
-        batch_html.write(rows, html_out, fonts)
-    failed = {row.application.label for row in rows if row.error}
+        reports = batch_html.folder(html_out)
+        targets += [(html_out, HTML)] + [(reports / f"{app.name}.html", HTML) for app in apps]
     if pdf_dir:
+        targets += [(pdf_dir / f"{app.name}.pdf", PDF) for app in apps]
+    _check_outputs(out, targets)  # before any work, then again once every bundle's attachments are known
+    jobs = jobs or district.default_jobs()
+    with click.progressbar(length=len(apps), label="评估", file=sys.stderr) as bar:
+        rows = district.assess_all(apps, scheme, allow_stale, jobs, progress=lambda row: bar.update(1))
+    out.add_inputs(path for row in rows for path in row.files)
+    _check_outputs(out, targets)
+    rows = district.sort_rows(rows, scheme.verdict)
+    click.echo(district.table_text(rows), nl=False)
+    if csv_out:
+        out.write(csv_out, district.csv_text(rows), district.CSV)
+    if json_out:
+        out.write(json_out, district.json_text(rows), JSON)
+    if html_out:
+        batch_html.write(rows, html_out, out, faces)
+    failed = sum(1 for row in rows if row.error)
+    if pdf_dir:
+        out.folder(pdf_dir)
         assessed = [row for row in rows if row.result]
+        save = lambda row, data: out.write(pdf_dir / f"{row.application.name}.pdf", data, PDF)  # noqa: E731
         with click.progressbar(length=len(assessed), label="申报表 PDF", file=sys.stderr) as bar:
-            pdfs = district.render_pdfs(assessed, pdf_dir, jobs, fonts, progress=lambda done: bar.update(1))
+            pdfs = district.render_pdfs(assessed, save, jobs, faces, progress=lambda done: bar.update(1))
         for done in pdfs:
             if done.error:
                 click.echo(f"{done.label}：生成 PDF 失败：{done.error}", err=True)
-                failed.add(done.label)
+                failed += 1
     if failed:
-        click.echo(f"共 {len(rows)} 份申报，{len(failed)} 份未能完成（见上）。", err=True)
+        click.echo(f"共 {len(rows)} 份申报，{failed} 份未能完成（见上）。", err=True)
         sys.exit(1)
+
+
+def _check_outputs(out, targets: list) -> None:
+    """Every file a batch will write may be written, and no two of them are the same file."""
+    seen: dict[str, Path] = {}
+    problems = []
+    for path, kind in targets:
+        try:
+            real = str(out.check(path, kind))
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        if real in seen:
+            problems.append(Problem(printable(str(path)), 0, 0, "", f"与 {printable(str(seen[real]))} 是同一个输出文件：请给不同的输出换用不同的名称"))
+        seen.setdefault(real, path)
+    if problems:
+        raise InputError(problems)
 
 
 @main.command()
@@ -288,7 +382,9 @@ def diff(old: Path, new: Path, scheme_ref: str, fmt: str) -> None:
 
     scheme = None
     if old.suffix.lower() != ".json" or new.suffix.lower() != ".json":
-        scheme = schemes.load_scheme(scheme_ref)
-    d = compare.compare(compare.load_side(old, scheme), compare.load_side(new, scheme), str(old), str(new))
-    render = {"text": compare.text, "json": compare.to_json, "md": compare.markdown}[fmt]
-    click.echo(render(d), nl=False)
+        scheme = _scheme(scheme_ref)
+    d = compare.compare(compare.load_side(old, scheme), compare.load_side(new, scheme), printable(str(old)), printable(str(new)))
+    if fmt == "json":
+        _echo_json(compare.to_json(d))
+    else:
+        click.echo((compare.markdown if fmt == "md" else compare.text)(d), nl=False)

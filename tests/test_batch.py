@@ -145,8 +145,10 @@ def test_pdf_workers_are_replaced_after_their_share_of_documents(district, mini_
     pytest.importorskip("safecomm.report.pdf")
     monkeypatch.setattr(batch, "TASKS_PER_WORKER", 1)
     rows = batch.assess_all(batch.find(district)[:2], load_scheme(mini_scheme))
-    done = batch.render_pdfs(rows, tmp_path / "pdf", jobs=1)
+    saved = []
+    done = batch.render_pdfs(rows, lambda row, data: saved.append((row.application.name, data[:5])), jobs=1)
     assert [d.error for d in done] == [None, None]
+    assert sorted(saved) == [(row.application.name, b"%PDF-") for row in rows]
     assert len({d.worker for d in done}) == 2  # one fresh process per document here
     assert all(d.peak_kib > 0 for d in done)
 
