@@ -18,6 +18,7 @@ BAR = "#5b7fa6"
 TARGET = "#2f6f3e"
 VETO = "#c0504d"
 GRADE_FILL = {"A": "#5f9e6e", "B": "#d9a441", "C": "#c0504d"}
+LABEL = 40  # characters of a label shown; a longer one (a project's name) ends in …
 
 
 def _svg(height: int, font: str, body: list[str], label: str) -> Markup:
@@ -30,6 +31,9 @@ def _svg(height: int, font: str, body: list[str], label: str) -> Markup:
 
 def _text(x: float, y: float, text: object, anchor: str = "start", size: int | None = None, fill: str | None = None) -> str:
     extra = (f' font-size="{size}"' if size else "") + (f' fill="{fill}"' if fill else "")
+    text = str(text)
+    if len(text) > LABEL:
+        text = text[:LABEL - 1] + "…"
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(str(text))}</text>'
 
 
