@@ -58,12 +58,14 @@ class InputError(Exception):
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")
 
 
 def printable(text: str) -> str:
     """Text as it can be printed and written as UTF-8: a lone surrogate (a `\\ud800` escape in
-    YAML, or a file name that was not UTF-8, as from a Windows zip unpacked here) becomes �."""
-    return _SURROGATE.sub("\ufffd", text)
+    YAML, or a file name that was not UTF-8, as from a Windows zip unpacked here) or a control
+    character becomes �."""
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 _REASONS = {
@@ -143,6 +145,8 @@ def decode_text(raw: bytes, label: str, lenient: bool = False) -> str:
         return raw.decode(found)
     line = raw[:bad].count(b"\n") + 1
     column = bad - raw.rfind(b"\n", 0, bad)
+    if found and found.startswith("utf"):
+        line, column = 1, 1  # the whole file is in another encoding: no one byte is to blame
     names = {"utf-16": "UTF-16", "utf-32": "UTF-32", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "gb18030": "GBK"}
     guess = f"（看来是 {names[found]} 编码）" if found else ""
     raise InputError([Problem(label, line, column, "", f"文件不是 UTF-8 编码{guess}：请用编辑器另存为 UTF-8")])
@@ -309,55 +313,85 @@ def _parse(loader_class: type, text: str, label: str) -> Document:
         if exc.context_mark and "end of stream" in str(exc.problem):
             mark = exc.context_mark  # an unclosed quote or bracket: show where it was opened
         message = _yaml_message(exc)
-        quote = _runaway_quote(text, exc.problem_mark) if exc.problem_mark and not message.startswith("不允许") else None
-        if quote:
-            mark = quote
-            message = (f"YAML 语法错误：第 {quote.line + 1} 行的引号没有闭合，直到第 {exc.problem_mark.line + 1} 行"
-                       "才遇到下一个引号：请在值的末尾补上引号（值中本身含引号时，外层改用另一种引号）")
+        opened = _unclosed(text, exc.problem_mark) if exc.problem_mark and not message.startswith("不允许") else None
+        if opened:
+            mark, message = opened
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise InputError([Problem(label, line, column, "", message)]) from None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(label, 0, 0, "", f"YAML 错误：{exc}")]) from None
+    except yaml.YAMLError:
+        raise InputError([Problem(label, 0, 0, "", "YAML 语法错误：这里的写法无法识别：请检查引号、冒号、缩进和括号")]) from None
     finally:
         loader.dispose()
     return Document(label, data, root, problems)
 
 
+_TAG = "YAML 标签（以 ! 开头）写法有误：证据文件中不需要标签；若是文字内容，请给整个值加引号"
+_DIRECTIVE = "以 % 开头的 YAML 指令或多余的文档分隔符（--- 或 ...）：请删除；若是文字内容，请给整个值加引号"
+_HINTS = {  # PyYAML's words (its messages begin so) → what to do, in Chinese; the first that matches wins
+    "mapping values are not allowed here": "这里不能出现冒号：值中含有“: ”时请给整个值加引号",
+    "could not find expected ':'": "缺少冒号：每一行应为“键: 值”",
+    "found character '\\t' that cannot start any token": "含有制表符（Tab）：YAML 只能用空格缩进",
+    "found character": "值不能以 @ 或 ` 等字符开头：请给整个值加引号",
+    "expected <block end>, but found": "缩进不一致：同一层的行应对齐",
+    "invalid indentation or unclosed": "缩进有误，或 [ 与 { 没有闭合",
+    "found undefined alias": "不允许使用 YAML 别名（*）",
+    "expected alphabetic or numeric character": "& 或 * 之后应为名称（YAML 的锚点与别名，本文件中不允许）：若是文字内容，请给整个值加引号",
+    "found unexpected end of stream": "文件意外结束：引号或括号没有闭合",
+    "found unknown escape character": "引号内有无法识别的转义字符：改用单引号",
+    "expected escape sequence": "引号内 \\x、\\u 或 \\U 之后应为十六进制数字：改用单引号，或删去反斜杠",
+    "expected ',' or '}', but got ':'": "一行写法 {…} 里出现了意外的冒号：若值含“: ”，请给该值加引号（如 title: \"会议: 主题\"）；也可能是前面的 { 没有用 } 闭合",
+    "expected ',' or '}'": "一行写法 {…} 没有正确结束：检查逗号和右花括号 }",
+    "expected ',' or ']'": "一行写法 […] 没有正确结束：检查逗号和右方括号 ]",
+    "expected the node content": "这里缺少值：检查逗号、冒号和括号",
+    "sequence entries are not allowed here": "这里不能出现列表项“- ”：检查缩进；以“- ”开头的文字请加引号",
+    "mapping keys are not allowed here": "这里不能出现“? ”：以问号开头的文字请加引号",
+    "expected chomping or indentation indicators": "| 或 > 之后的写法有误：多行文字写成 | 或 >，后面直接换行",
+    "expected indentation indicator": "| 或 > 之后的写法有误：多行文字写成 | 或 >，后面直接换行",
+    "expected a comment or a line break": "这里之后应换行（或以 # 开始注释）：检查 | 或 > 之后的多余文字",
+    "found unhashable key": "键不能是列表或映射",
+    "could not determine a constructor for the tag": _TAG,
+    "expected '!'": _TAG, "expected '>'": _TAG, "expected URI": _TAG, "expected non-empty name": _TAG, "found undefined tag": _TAG,
+    "expected ' '": _TAG,
+    "expected a single document": _DIRECTIVE, "expected '<document start>'": _DIRECTIVE, "found unexpected document": _DIRECTIVE,
+    "expected a digit": _DIRECTIVE, "found duplicate YAML directive": _DIRECTIVE, "found incompatible YAML document": _DIRECTIVE,
+}
+
+
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's error in Chinese, with what to do; never its English."""
     problem = exc.problem or ""
     if problem.startswith("不允许"):
         return problem
-    hints = {
-        "mapping values are not allowed here": "这里不能出现冒号：值中含有“: ”时请给整个值加引号",
-        "could not find expected ':'": "缺少冒号：每一行应为“键: 值”",
-        "found character '\\t' that cannot start any token": "含有制表符（Tab）：YAML 只能用空格缩进",
-        "expected <block end>, but found": "缩进不一致：同一层的行应对齐",
-        "found undefined alias": "不允许使用 YAML 别名（*）",
-        "found unexpected end of stream": "文件意外结束：引号或括号没有闭合",
-        "found unknown escape character": "引号内有无法识别的转义字符：改用单引号",
-        "expected ',' or '}', but got ':'": "一行写法 {…} 里出现了意外的冒号：若值含“: ”，请给该值加引号（如 title: \"会议: 主题\"）；也可能是前面的 { 没有用 } 闭合",
-        "expected ',' or '}'": "一行写法 {…} 没有正确结束：检查逗号和右花括号 }",
-        "expected ',' or ']'": "一行写法 […] 没有正确结束：检查逗号和右方括号 ]",
-    }
-    for english, chinese in hints.items():
-        if english in problem or english in str(exc.context or ""):
+    for english, chinese in _HINTS.items():
+        if problem.startswith(english) or str(exc.context or "").startswith(english):
             return f"YAML 语法错误：{chinese}"
-    return f"YAML 语法错误：{problem or exc.context}"
+    return "YAML 语法错误：这里的写法无法识别：请检查引号、冒号、缩进和括号"
 
 
-def _runaway_quote(text: str, error: yaml.Mark):
-    """Where a quoted value opened that ran over lines and closed on the line of a syntax error:
-    an unclosed quote whose value swallowed the next lines (PyYAML blames the indentation)."""
-    tokens = yaml.scan(text, Loader=yaml.CSafeLoader if CParser is not None else yaml.SafeLoader)
+def _unclosed(text: str, error: yaml.Mark) -> tuple[yaml.Mark, str] | None:
+    """Where a quote or bracket opened that a syntax error at `error` comes from, and what to say:
+    a quoted value that ran over lines and closed on the error's line (an unclosed quote that
+    swallowed the next lines, which PyYAML blames on the indentation), or a { or [ still open
+    at the end of the file."""
+    opened = []
     try:
-        for token in tokens:
+        for token in yaml.scan(text, Loader=yaml.CSafeLoader if CParser is not None else yaml.SafeLoader):
             if token.start_mark.line > error.line:
                 break
-            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+            if isinstance(token, (yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+                opened.append(token.start_mark)
+            elif isinstance(token, (yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)) and opened:
+                opened.pop()
+            elif (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
                     and token.start_mark.line < token.end_mark.line == error.line):
-                return token.start_mark
+                return token.start_mark, (
+                    f"YAML 语法错误：第 {token.start_mark.line + 1} 行的引号没有闭合，直到第 {error.line + 1} 行才遇到下一个引号："
+                    "请在值的末尾补上引号（值中本身含引号时，外层改用另一种引号）"
+                )
     except yaml.YAMLError:
         pass
+    if opened and not text[error.index:].strip():
+        return opened[-1], "YAML 语法错误：这里开始的 { 或 [ 直到文件末尾也没有闭合：请补上 } 或 ]"
     return None
 
 
@@ -369,7 +403,7 @@ def _node_problems(node: yaml.Node, label: str, loc: tuple):
             bad = _SURROGATE.search(node.value).group()
             yield Problem(label, node.start_mark.line + 1, node.start_mark.column + 1, field_path(loc),
                           f"含有无效的字符（孤立的代理码位 \\u{ord(bad):04x}，多半是转义写错了）：请删除或改正")
-            node.value = printable(node.value)
+            node.value = _SURROGATE.sub("\ufffd", node.value)
     elif isinstance(node, yaml.MappingNode):
         seen: dict[str, yaml.Node] = {}
         for key, value in node.value:
@@ -412,6 +446,12 @@ _MESSAGES = {
     "string_too_short": "不能为空",
     "string_too_long": "太长",
     "string_pattern_mismatch": "不能含空格",
+    "string_unicode": "含有无效的字符",
+    "too_short": "项数太少",
+    "too_long": "项数太多",
+    "none_required": "应留空",
+    "union_tag_invalid": "类型不是可用的取值",
+    "union_tag_not_found": "缺少类型字段",
 }
 
 
@@ -432,7 +472,7 @@ def _message(error: dict) -> str:
         return str(ctx.get("error") or error["msg"]).removeprefix("Value error, ")
     if kind in _MESSAGES:
         return _MESSAGES[kind] + (shown if kind not in ("missing", "extra_forbidden") else "")
-    return f"{error['msg']}{shown}"
+    return f"取值不符合要求{shown}（{kind}）"
 
 
 def _choices(expected: str) -> str:
@@ -547,7 +587,8 @@ def read_attachments(doc: Document, path: Path) -> tuple[dict, list[Problem]]:
         if wrong is None and normal not in attachments:
             wrong = _attachment(base, normal, attachments)
         if wrong:
-            problems.append(doc.problem(loc, f"附件 {written} {wrong}"))
+            shown = written if len(written) <= 80 else written[:79] + "…"
+            problems.append(doc.problem(loc, f"附件 {shown} {wrong}"))
     return attachments, problems
 
 

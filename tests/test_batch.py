@@ -61,7 +61,7 @@ def test_summary_rows_sorted_by_verdict_then_a_and_broken_application_gives_exit
     assert body["新华街道/evidence.yaml"][7:10] == ["需整改后申报", "0", "1.3 C"]
     assert body["胜利镇.yaml"][6:10] == ["1", "不具备申报条件", "0", "2.4 否决"]
     broken = body["坏申报/evidence.yaml"]
-    assert broken[7] == "无法评估" and "evidence.yaml:3:" in broken[10]
+    assert broken[7] == "无法评估" and "evidence.yaml:2:12" in broken[10]  # where the [ was opened
     assert "坏申报/evidence.yaml" in result.output and "无法评估" in result.output
     assessed = json.loads((out / "all.json").read_text(encoding="utf-8"))
     assert [a["community"]["name"] for a in assessed] == ["和平街道办事处", "东风街道办事处", "新华街道办事处", "胜利镇人民政府"]
