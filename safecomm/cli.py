@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import sys
@@ -77,6 +78,9 @@ scheme_option = click.option(
 @click.version_option(package_name="safecomm", prog_name="safecomm")
 def main() -> None:
     """安全社区创建自评：按评定指标评估证据，给出等级、理由和申报表。"""
+    for stream in (sys.stdout, sys.stderr):  # a GBK console cannot show �: a ? then, never a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 @main.command()
