@@ -41,9 +41,9 @@ def handles_input_errors(func):
         except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
-        except OSError as exc:
-            where = printable(str(exc.filename)) if exc.filename else "标准输出"
-            click.echo(f"{where}  无法写出结果：{os_reason(exc)}", err=True)
+        except OSError as exc:  # what the loaders and Outputs did not word: standard output, mostly
+            what = f"{printable(str(exc.filename))}  无法读写" if exc.filename else "标准输出  无法写出结果"
+            click.echo(f"{what}：{os_reason(exc)}", err=True)
             sys.exit(EXIT_INPUT)
 
     return wrapper
@@ -93,7 +93,7 @@ def main() -> None:
 @click.option("--font-sans", type=click.Path(dir_okay=False, path_type=Path), help="表头与图表字体文件（如 黑体），用于 PDF/HTML")
 @click.option("--strict", is_flag=True, help="结论不是“可以申报”时以退出码 1 结束")
 @click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="审核表（safecomm review start 生成并填写）")
-@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表（报告会注明）")
+@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表（只限同一社区；报告会注明）")
 @handles_input_errors
 def assess(
     evidence: Path, scheme_ref: str, fmt: str, strict: bool, review_path: Path | None, allow_stale: bool,
@@ -289,7 +289,7 @@ def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bo
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="把全部评估结果写成一个 JSON 数组")
 @click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), help="为每份申报生成申报表 PDF，放在此文件夹")
 @click.option("--jobs", type=click.IntRange(min=1), help="并行的进程数（默认：CPU 核数）")
-@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表")
+@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表（只限同一社区）")
 @click.option("--font-title", type=click.Path(dir_okay=False, path_type=Path), help="标题字体文件，用于 PDF/HTML（同 assess）")
 @click.option("--font-serif", type=click.Path(dir_okay=False, path_type=Path), help="正文字体文件，用于 PDF/HTML（同 assess）")
 @click.option("--font-sans", type=click.Path(dir_okay=False, path_type=Path), help="表头与图表字体文件，用于 PDF/HTML（同 assess）")

@@ -774,6 +774,15 @@ def test_permissions_as_an_ordinary_user(shared, case):
     assert snapshot(shared) == before
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_full_disk_under_standard_output_is_a_message(fmt):
+    if not CONSOLE.exists():
+        pytest.skip(f"the console script is not installed at {CONSOLE}")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(CONSOLE), "assess", str(READY), "--format", fmt], stdout=full, stderr=subprocess.PIPE, timeout=60)
+    check_process(done, 2, "标准输出", "磁盘空间已满")
+
+
 def test_the_console_script_speaks_chinese_through_a_gbk_console(tmp_path):
     if not CONSOLE.exists():
         pytest.skip(f"the console script is not installed at {CONSOLE}")
