@@ -112,7 +112,7 @@ def assess(
         from .review import load_review
 
         sheet = load_review(review_path)
-    out = Outputs([*bundle_files(evidence, bundle), *_scheme_files(scheme_ref), *fonts.values(), *filter(None, [review_path])])
+    out = Outputs([*bundle_files(evidence, bundle), *_scheme_files(scheme_ref), *fonts.values(), *([review_path] if review_path else [])])
     if pdf_path:
         out.check(pdf_path, PDF)
     result = run(bundle, scheme)
@@ -324,12 +324,12 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
         targets += [(html_out, HTML)] + [(reports / f"{app.name}.html", HTML) for app in apps]
     if pdf_dir:
         targets += [(pdf_dir / f"{app.name}.pdf", PDF) for app in apps]
-    _check_outputs(out, targets)  # before any work, then again once every bundle's attachments are known
+    out.check_all(targets)  # before any work, then again once every bundle's attachments are known
     jobs = jobs or district.default_jobs()
     with click.progressbar(length=len(apps), label="评估", file=sys.stderr) as bar:
         rows = district.assess_all(apps, scheme, allow_stale, jobs, progress=lambda row: bar.update(1))
     out.add_inputs(path for row in rows for path in row.files)
-    _check_outputs(out, targets)
+    out.check_all(targets)
     rows = district.sort_rows(rows, scheme.verdict)
     click.echo(district.table_text(rows), nl=False)
     if csv_out:
@@ -352,23 +352,6 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     if failed:
         click.echo(f"共 {len(rows)} 份申报，{failed} 份未能完成（见上）。", err=True)
         sys.exit(1)
-
-
-def _check_outputs(out, targets: list) -> None:
-    """Every file a batch will write may be written, and no two of them are the same file."""
-    seen: dict[str, Path] = {}
-    problems = []
-    for path, kind in targets:
-        try:
-            real = str(out.check(path, kind))
-        except InputError as exc:
-            problems += exc.problems
-            continue
-        if real in seen:
-            problems.append(Problem(printable(str(path)), 0, 0, "", f"与 {printable(str(seen[real]))} 是同一个输出文件：请给不同的输出换用不同的名称"))
-        seen.setdefault(real, path)
-    if problems:
-        raise InputError(problems)
 
 
 @main.command()

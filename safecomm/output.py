@@ -1,13 +1,17 @@
 """Writing the files a run makes: whole or not at all, never over an input of the run, and every
 failure a message in Chinese.
 
-Every command writes through one `Outputs`, built from the files the run read:
+Every command writes through one `Outputs`, built from the files the run read
+(`loading.bundle_files` gives an evidence file and its attachments):
 
-    out = Outputs([evidence, sheet, *attachments])
+    out = Outputs([*bundle_files(evidence, bundle), sheet, scheme_file])
+    out.add_inputs(more)                      # inputs learnt later (a batch's attachments)
     out.check(path, PDF)                      # before any work: raises InputError if it may not be written
+    out.check_all([(p1, PDF), (p2, HTML)])    # the same for many, and no two of them one file
     out.write(path, data, PDF)                # an older PDF is replaced; anything else is refused
     out.write(path, text, REVIEW, force=True) # a kind that holds a person's work needs --force
     out.folder(path)                          # a folder the command makes (init's attachments/)
+    DOCX = Kind("Word 文件", lambda head: head.startswith(b"PK\x03\x04"))  # a kind of one's own
 
 Refused whatever `force` says: a target that resolves (symlinks followed) to an input of the
 run; a target that exists and is not a regular file (a folder, /dev/null, a FIFO); an existing
@@ -103,6 +107,23 @@ class Outputs:
         if kind.keeps_work and not force:
             raise _refused(path, f"已存在，未覆盖：{kind.name}中可能已有填写的内容（确需覆盖请加 --force）")
         return Path(real)
+
+    def check_all(self, targets: Iterable[tuple[str | Path, Kind]]) -> None:
+        """`check` every (path, kind) a command will write, and that no two are the same file;
+        every problem at once. For a command that writes many files (a batch): before any work."""
+        seen: dict[Path, str | Path] = {}
+        problems = []
+        for path, kind in targets:
+            try:
+                real = self.check(path, kind)
+            except InputError as exc:
+                problems += exc.problems
+                continue
+            if real in seen:
+                problems.append(Problem(printable(str(path)), 0, 0, "", f"与 {printable(str(seen[real]))} 是同一个输出文件：请为不同的输出换用不同的名称"))
+            seen.setdefault(real, path)
+        if problems:
+            raise InputError(problems)
 
     def write(self, path: str | Path, data: bytes | str, kind: Kind, force: bool = False) -> None:
         """Write `data` at `path` atomically (a temporary file beside it, then a rename)."""
