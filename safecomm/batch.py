@@ -3,6 +3,10 @@
 One broken application never stops the batch: it becomes a row carrying its error. The
 summary is the same in every format (terminal, CSV, HTML, JSON); rows are sorted by verdict
 (ready first, in the order the policy's rules give), then by count of A.
+
+A row keeps what the summary shows, and its assessment packed (its JSON, compressed: a tenth
+of the objects' memory), unpacked one at a time for the outputs that need it whole: a district
+of 3,000 applications stays small in the parent process.
 """
 
 from __future__ import annotations
@@ -10,15 +14,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import unicodedata
+import zlib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .assessment import Assessment
 from .loading import InputError, bundle_files, os_reason, printable
@@ -47,12 +51,46 @@ class Application:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the district's summary says of one assessment (after review)."""
+
+    title: str
+    county: str
+    counts: dict[str, int]
+    vetoes: int
+    verdict: str
+    overridden: int
+    gaps: list[str]
+    indicators: list[tuple[str, dict[str, int]]]  # (`1 机构与职责`, grade counts), for the summary's chart
+
+    @classmethod
+    def of(cls, r: Assessment) -> Summary:
+        return cls(r.community.title, r.community.county or "", dict(r.counts), sum(1 for i in r.items if i.vetoed),
+                   r.verdict.verdict, r.verdict.overridden, gaps(r), [(f"{i.id} {i.title}", dict(i.counts)) for i in r.indicators])
+
+
 @dataclass
 class Row:
     application: Application
-    result: Assessment | None = None
+    summary: Summary | None = None
+    packed: bytes | None = None  # the assessment's JSON, compressed
     error: str | None = None
-    files: list[str] = field(default_factory=list)  # what the application read: no output may replace it
+    files: tuple[str, ...] = ()  # real paths of what the application read: no output may replace them
+
+    @classmethod
+    def assessed(cls, app: Application, result: Assessment, files: Iterable[str | Path]) -> Row:
+        packed = zlib.compress(result.to_json().encode("utf-8"), 6)
+        return cls(app, Summary.of(result), packed, files=tuple(os.path.realpath(f) for f in files))
+
+    def json(self) -> str:
+        """The assessment as `safecomm assess --format json` gives it."""
+        return zlib.decompress(self.packed).decode("utf-8")
+
+    @property
+    def result(self) -> Assessment | None:
+        """The assessment itself, unpacked anew at each call: hold it no longer than needed."""
+        return None if self.packed is None else Assessment.model_validate_json(self.json())
 
 
 def find(directory: Path) -> list[Application]:
@@ -161,21 +199,20 @@ def assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
     from .loading import load_evidence
     from .review import apply_review, load_review
 
-    sheet = [str(app.review)] if app.review else []
+    sheet = [app.review] if app.review else []
     if app.problem:
-        return Row(app, error=app.problem, files=[str(app.evidence)] + sheet)
+        return Row(app, error=app.problem, files=tuple(os.path.realpath(f) for f in [app.evidence, *sheet]))
     try:
         evidence = load_evidence(app.evidence)
-        files = [str(p) for p in bundle_files(app.evidence, evidence)] + sheet
         result = assess(evidence, scheme)
         if app.review:
             result = apply_review(result, load_review(app.review), scheme, allow_stale)
-        return Row(app, result=result, files=files)
+        return Row.assessed(app, result, [*bundle_files(app.evidence, evidence), *sheet])
     except InputError as exc:
         error = "\n".join(str(p) for p in exc.problems)
     except Exception as exc:  # one application's failure must not cost the district its batch
         error = printable(f"评估时出错（请报告此问题）：{type(exc).__name__}: {exc}")
-    return Row(app, error=error, files=[str(p) for p in bundle_files(app.evidence)] + sheet)
+    return Row(app, error=error, files=tuple(os.path.realpath(f) for f in [*bundle_files(app.evidence), *sheet]))
 
 
 # -- running many: a pool of forked workers, each holding the rule set once --------------------
@@ -221,11 +258,11 @@ def sort_rows(rows: Iterable[Row], policy: VerdictPolicy) -> list[Row]:
     order = [policy.ready] + [r.verdict for r in reversed(policy.rules) if r.verdict != policy.ready]
 
     def key(row: Row):
-        if row.result is None:
+        if row.summary is None:
             return (len(order) + 1, 0, row.application.label)
-        verdict = row.result.verdict.verdict
+        verdict = row.summary.verdict
         rank = order.index(verdict) if verdict in order else len(order)
-        return (rank, -row.result.counts["A"], row.application.label)
+        return (rank, -row.summary.counts["A"], row.application.label)
 
     return sorted(rows, key=key)
 
@@ -243,14 +280,12 @@ CSV = Kind("汇总表 CSV", lambda head: head.decode("utf-8-sig", "replace").sta
 
 def summary(row: Row) -> list[str]:
     """One row of the summary table, as text cells in COLUMNS order."""
-    r = row.result
+    r = row.summary
     if r is None:
         return [row.application.label, "", "", "", "", "", "", "无法评估", "", "", row.error or ""]
     return [
-        row.application.label, r.community.title, r.community.county or "",
-        str(r.counts["A"]), str(r.counts["B"]), str(r.counts["C"]),
-        str(sum(1 for i in r.items if i.vetoed)), r.verdict.verdict, str(r.verdict.overridden),
-        "、".join(gaps(r)), "",
+        row.application.label, r.title, r.county, str(r.counts["A"]), str(r.counts["B"]), str(r.counts["C"]),
+        str(r.vetoes), r.verdict, str(r.overridden), "、".join(r.gaps), "",
     ]
 
 
@@ -281,10 +316,16 @@ def csv_text(rows: list[Row]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def json_text(rows: list[Row]) -> str:
-    """Every assessment that could be made, as one JSON array (broken applications are in the table)."""
-    data = [row.result.model_dump(mode="json") for row in rows if row.result is not None]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def json_text(rows: list[Row]) -> Iterator[str]:
+    """Every assessment that could be made, as one JSON array (broken applications are in the
+    table), in pieces: the array of a large district is never whole in memory. The same text as
+    `json.dumps(results, ensure_ascii=False, indent=2)`, one assessment's JSON indented inside."""
+    first = True
+    for row in rows:
+        if row.packed is not None:
+            yield ("[\n" if first else ",\n") + "  " + row.json().rstrip("\n").replace("\n", "\n  ")
+            first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 # -- PDFs: WeasyPrint's memory grows across renders, so workers are replaced every few documents --
@@ -330,7 +371,7 @@ def render_pdfs(
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    todo = [row for row in rows if row.result is not None]
+    todo = [row for row in rows if row.packed is not None]
     size = jobs * TASKS_PER_WORKER
     done = []
     for start in range(0, len(todo), size):

@@ -328,7 +328,8 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     jobs = jobs or district.default_jobs()
     with click.progressbar(length=len(apps), label="评估", file=sys.stderr) as bar:
         rows = district.assess_all(apps, scheme, allow_stale, jobs, progress=lambda row: bar.update(1))
-    out.add_inputs(path for row in rows for path in row.files)
+    planned = {os.path.realpath(path) for path, _ in targets}  # of the many files read, only those that are outputs too
+    out.add_inputs(path for row in rows for path in row.files if path in planned)
     out.check_all(targets)
     rows = district.sort_rows(rows, scheme.verdict)
     click.echo(district.table_text(rows), nl=False)
@@ -341,7 +342,7 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     failed = sum(1 for row in rows if row.error)
     if pdf_dir:
         out.folder(pdf_dir)
-        assessed = [row for row in rows if row.result]
+        assessed = [row for row in rows if row.summary]
         save = lambda row, data: out.write(pdf_dir / f"{row.application.name}.pdf", data, PDF)  # noqa: E731
         with click.progressbar(length=len(assessed), label="申报表 PDF", file=sys.stderr) as bar:
             pdfs = district.render_pdfs(assessed, save, jobs, faces, progress=lambda done: bar.update(1))

@@ -9,6 +9,7 @@ Every command writes through one `Outputs`, built from the files the run read
     out.check(path, PDF)                      # before any work: raises InputError if it may not be written
     out.check_all([(p1, PDF), (p2, HTML)])    # the same for many, and no two of them one file
     out.write(path, data, PDF)                # an older PDF is replaced; anything else is refused
+    out.write(path, pieces(), JSON)           # text or bytes, whole or as an iterable of pieces
     out.write(path, text, REVIEW, force=True) # a kind that holds a person's work needs --force
     out.folder(path)                          # a folder the command makes (init's attachments/)
     DOCX = Kind("Word 文件", lambda head: head.startswith(b"PK\x03\x04"))  # a kind of one's own
@@ -125,11 +126,10 @@ class Outputs:
         if problems:
             raise InputError(problems)
 
-    def write(self, path: str | Path, data: bytes | str, kind: Kind, force: bool = False) -> None:
-        """Write `data` at `path` atomically (a temporary file beside it, then a rename)."""
+    def write(self, path: str | Path, data: bytes | str | Iterable[bytes | str], kind: Kind, force: bool = False) -> None:
+        """Write `data` at `path` atomically (a temporary file beside it, then a rename). Text is
+        written as UTF-8; an iterable of pieces is written piece by piece (never whole in memory)."""
         target = self.check(path, kind, force)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
         made = len(self._made)
         try:
             self._mkdirs(target.parent)
@@ -179,7 +179,7 @@ def _refused(path: str | Path, message: str) -> InputError:
     return InputError([Problem(printable(str(path)), 0, 0, "", message)])
 
 
-def _write_atomic(target: Path, data: bytes, replace: bool) -> None:
+def _write_atomic(target: Path, data: bytes | str | Iterable[bytes | str], replace: bool) -> None:
     """A temporary file (short name: a long target name must not push it over the limit) made
     whole and synced, then renamed into place. Without `replace` the name is first reserved with
     O_EXCL, so a file that appeared meanwhile is never clobbered (hard links, which would do
@@ -192,7 +192,8 @@ def _write_atomic(target: Path, data: bytes, replace: bool) -> None:
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in [data] if isinstance(data, (bytes, str)) else data:
+                f.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)

@@ -64,6 +64,9 @@ def test_summary_rows_sorted_by_verdict_then_a_and_broken_application_gives_exit
     assert broken[7] == "无法评估" and "evidence.yaml:2:12" in broken[10]  # where the [ was opened
     assert "坏申报/evidence.yaml" in result.output and "无法评估" in result.output
     assessed = json.loads((out / "all.json").read_text(encoding="utf-8"))
+    rows = batch.sort_rows(batch.assess_all(batch.find(district), load_scheme(mini_scheme)), load_scheme(mini_scheme).verdict)
+    whole = json.dumps([r.result.model_dump(mode="json") for r in rows if r.packed], ensure_ascii=False, indent=2) + "\n"
+    assert "".join(batch.json_text(rows)) == whole == (out / "all.json").read_text(encoding="utf-8")  # written in pieces
     assert [a["community"]["name"] for a in assessed] == ["和平街道办事处", "东风街道办事处", "新华街道办事处", "胜利镇人民政府"]
     assert all(a["format"] == "safecomm/assessment@1" for a in assessed)
 

@@ -20,15 +20,15 @@ from .html import render as community_report
 
 def render(rows: list[Row], links: dict[str, str]) -> str:
     """The page; `links` maps an application's output name to the relative URL of its own report."""
-    results = [row.result for row in rows if row.result is not None]
-    verdicts = Counter(r.verdict.verdict for r in results)
+    results = [row.summary for row in rows if row.summary is not None]
+    verdicts = Counter(r.verdict for r in results)
     indicators: dict[str, dict[str, int]] = {}
     for r in results:
-        for ind in r.indicators:
-            totals = indicators.setdefault(f"{ind.id} {ind.title}", {"A": 0, "B": 0, "C": 0})
-            for grade, n in ind.counts.items():
+        for label, counts in r.indicators:
+            totals = indicators.setdefault(label, {"A": 0, "B": 0, "C": 0})
+            for grade, n in counts.items():
                 totals[grade] += n
-    order = [v for v in dict.fromkeys(row.result.verdict.verdict for row in rows if row.result)]
+    order = list(dict.fromkeys(r.verdict for r in results))
     return TEMPLATES.get_template("batch.html.j2").render(
         font=SANS,
         columns=COLUMNS[:-1],
@@ -50,7 +50,7 @@ def write(rows: list[Row], target: Path, out: Outputs, fonts: Fonts = Fonts()) -
     reports = folder(target)
     links = {}
     for row in rows:
-        if row.result is not None:
+        if row.packed is not None:
             name = f"{row.application.name}.html"
             out.write(reports / name, community_report(row.result, fonts), HTML)
             links[row.application.name] = f"{quote(reports.name)}/{quote(name)}"
