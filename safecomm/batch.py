@@ -116,8 +116,8 @@ def find(directory: Path) -> list[Application]:
         for entry in entries:
             path = Path(entry.path)
             wanted = entry.name == "evidence.yaml" or (top and entry.name.endswith((".yaml", ".yml")) and not _is_sheet(entry.name))
-            real = os.path.realpath(path)
             if entry.is_symlink():
+                real = os.path.realpath(path)
                 if os.path.commonpath([root, real]) != root:
                     if wanted or os.path.isdir(real):
                         skipped.append(_skipped(directory, path, f"是指向批量文件夹之外（{printable(real)}）的符号链接，"
@@ -127,12 +127,14 @@ def find(directory: Path) -> list[Application]:
                     continue  # a folder inside the batch folder: walked where it really is
             if entry.is_dir(follow_symlinks=False):
                 walk(path, top=False)
-            elif wanted and (real not in found or found[real].evidence.is_symlink()):
-                found[real] = _application(directory, path, names)
+            elif wanted:
+                real = os.path.realpath(path)
+                if real not in found or found[real].evidence.is_symlink():
+                    found[real] = _application(directory, path, names)
 
     walk(Path(directory), top=True)
     apps = sorted(list(found.values()) + skipped, key=lambda a: a.label)
-    return [replace(app, name=name) for app, name in zip(apps, _names(apps))]
+    return [replace(app, name=name) for app, name in zip(apps, _names(directory, apps))]
 
 
 def _skipped(directory: Path, path: Path, problem: str) -> Application:
@@ -167,10 +169,11 @@ def _application(directory: Path, evidence: Path, names: set[str]) -> Applicatio
     return Application(evidence, evidence.parent / sheets[0] if sheets else None, label)
 
 
-def _names(apps: list[Application]) -> list[str]:
+def _names(directory: Path, apps: list[Application]) -> list[str]:
     """Output stems, unique by construction: `和平街道/evidence.yaml` and `和平街道.yaml` both read
     `和平街道`, so every stem shared (ignoring case and Unicode form, as Windows and macOS do) or
-    too long for a file name gets a hash of its application's own path, which no other has."""
+    too long for a file name gets a hash of its application's own path in the batch folder (the
+    bytes as they are, which no other application has)."""
     stems = [_stem(app.label) for app in apps]
 
     def key(stem: str) -> str:
@@ -180,7 +183,7 @@ def _names(apps: list[Application]) -> list[str]:
     names = []
     for app, stem in zip(apps, stems):
         if shared[key(stem)] > 1 or len(stem.encode()) > NAME_BYTES:
-            digest = hashlib.sha256(os.fsencode(app.evidence)).hexdigest()[:10]
+            digest = hashlib.sha256(os.fsencode(app.evidence.relative_to(directory))).hexdigest()[:10]
             stem = stem.encode()[:NAME_BYTES].decode("utf-8", "ignore") + "-" + digest
         names.append(stem)
     return names

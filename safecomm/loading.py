@@ -155,22 +155,20 @@ def decode_text(raw: bytes, label: str, lenient: bool = False) -> str:
 def _encoding(raw: bytes) -> str | None:
     """The encoding a file that is not UTF-8 most likely has, when it decodes cleanly in it."""
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        candidates = ["utf-32"]
+        name = "utf-32"
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    elif raw[1::2].count(0) > len(raw) // 4:
-        candidates = ["utf-16-le"]
+        name = "utf-16"
+    elif raw[1::2].count(0) > len(raw) // 4:  # ASCII keys in UTF-16 without a BOM: every other byte 0
+        name = "utf-16-le"
     elif raw[0::2].count(0) > len(raw) // 4:
-        candidates = ["utf-16-be"]
+        name = "utf-16-be"
     else:
-        candidates = ["gb18030"]
-    for name in candidates:
-        try:
-            raw.decode(name)
-            return name
-        except UnicodeDecodeError:
-            pass
-    return None
+        name = "gb18030"
+    try:
+        raw.decode(name)
+    except UnicodeDecodeError:
+        return None
+    return name
 
 
 class _Strict:

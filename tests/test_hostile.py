@@ -411,6 +411,7 @@ def test_batch_names_are_unique_and_the_summary_links_right(tmp_path, mini):
     assert snapshot(root) == before
     names = [app.name for app in batch.find(root)]
     assert len({n.casefold() for n in names}) == 5
+    assert [app.name for app in batch.find(Path(os.path.relpath(root)))] == names  # however the folder is named
     assert sorted(p.name for p in (out / "summary_files").iterdir()) == sorted(f"{n}.html" for n in names)
     page = (out / "summary").read_text(encoding="utf-8")
     rows = re.findall(r'<a href="summary_files/([^"]+)">([^<]+)</a></td>\s*<td>([^<]+)</td>', page)
