@@ -113,8 +113,10 @@ def bench_pdfs(n: int, work: Path, jobs: int = 2) -> None:
     generate(folder, n, seed=7)
     scheme = load_scheme()
     rows = batch.assess_all(batch.find(folder), scheme, jobs=jobs)
+    (work / "pdf").mkdir()
+    save = lambda row, data: (work / "pdf" / f"{row.application.name}.pdf").write_bytes(data)  # noqa: E731
     start = time.perf_counter()
-    done = batch.render_pdfs(rows, work / "pdf", jobs)
+    done = batch.render_pdfs(rows, save, jobs)
     seconds = time.perf_counter() - start
     failed = [d for d in done if d.error]
     print(f"{n} 份申报表 PDF，{jobs} 个进程（约每 {batch.TASKS_PER_WORKER} 份换新进程）：")

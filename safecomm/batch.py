@@ -3,24 +3,31 @@
 One broken application never stops the batch: it becomes a row carrying its error. The
 summary is the same in every format (terminal, CSV, HTML, JSON); rows are sorted by verdict
 (ready first, in the order the policy's rules give), then by count of A.
+
+A row keeps what the summary shows, and its assessment packed (its JSON, compressed: a tenth
+of the objects' memory), unpacked one at a time for the outputs that need it whole: a district
+of 3,000 applications stays small in the parent process.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-import json
 import os
+import unicodedata
+import zlib
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .assessment import Assessment
 from .ledger.scan import is_proposals
-from .loading import InputError
-from .review import sheet_path
+from .loading import InputError, bundle_files, os_reason, printable
+from .output import Kind
 from .scheme import Scheme, VerdictPolicy
 
 if TYPE_CHECKING:
@@ -28,55 +35,171 @@ if TYPE_CHECKING:
 
 GAPS = 3
 BUNDLES = ("evidence.yaml", "台账.xlsx")  # the names of one community's bundle in its own folder
+SIDE_BY_SIDE = (".yaml", ".yml", ".xlsx")  # bundles directly in the batch folder
+NAME_BYTES = 200  # an output name's stem, leaving room for a hash and `.html` under the 255-byte limit
 
 
 @dataclass(frozen=True)
 class Application:
-    """One evidence file found under the batch folder, and its review sheet if one lies beside it."""
+    """One evidence file found under the batch folder, and its review sheet if one lies beside it.
+
+    `problem` says why it cannot be assessed although it was found (two review sheets, a link
+    out of the batch folder, a folder that cannot be read): it becomes an error row.
+    """
 
     evidence: Path
     review: Path | None
-    label: str  # the evidence path relative to the batch folder: unique, stable, shown in every row
+    label: str  # the evidence path relative to the batch folder, printable: shown in every row
+    name: str = ""  # the stem of its output files (PDF, HTML report): unique within the batch
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the district's summary says of one assessment (after review)."""
+
+    title: str
+    county: str
+    counts: dict[str, int]
+    vetoes: int
+    verdict: str
+    overridden: int
+    gaps: list[str]
+    indicators: list[tuple[str, dict[str, int]]]  # (`1 机构与职责`, grade counts), for the summary's chart
+
+    @classmethod
+    def of(cls, r: Assessment) -> Summary:
+        return cls(r.community.title, r.community.county or "", dict(r.counts), sum(1 for i in r.items if i.vetoed),
+                   r.verdict.verdict, r.verdict.overridden, gaps(r), [(f"{i.id} {i.title}", dict(i.counts)) for i in r.indicators])
 
 
 @dataclass
 class Row:
     application: Application
-    result: Assessment | None = None
+    summary: Summary | None = None
+    packed: bytes | None = None  # the assessment's JSON, compressed
     error: str | None = None
+    files: tuple[str, ...] = ()  # real paths of what the application read: no output may replace them
+
+    @classmethod
+    def assessed(cls, app: Application, result: Assessment, files: Iterable[str | Path]) -> Row:
+        packed = zlib.compress(result.to_json().encode("utf-8"), 6)
+        return cls(app, Summary.of(result), packed, files=tuple(os.path.realpath(f) for f in files))
+
+    def json(self) -> str:
+        """The assessment as `safecomm assess --format json` gives it."""
+        return zlib.decompress(self.packed).decode("utf-8")
+
+    @property
+    def result(self) -> Assessment | None:
+        """The assessment itself, unpacked anew at each call: hold it no longer than needed."""
+        return None if self.packed is None else Assessment.model_validate_json(self.json())
 
 
 def find(directory: Path) -> list[Application]:
-    """Every application under `directory`, in path order.
+    """Every application under `directory`, in path order, each with a unique output name.
 
     An application is an `evidence.yaml` or a `台账.xlsx` ledger at any depth (one folder per
     community), or any other `*.yaml`/`*.yml`/`*.xlsx` directly in `directory` (bundles side by
     side); `*.review.yaml` files are review sheets, `*.待确认.*` rows proposed by `scan`, `~$*`
-    an editor's lock files: none of them is an application.
+    an editor's lock files: none of them is an application. A symbolic link that stays inside `directory` is the
+    application it points to, assessed once where it really is; one that leads out of it is
+    skipped with a row saying so, as is a folder that cannot be read.
     """
-    found = {p for name in BUNDLES for p in directory.rglob(name) if p.is_file()}
-    found |= {p for p in directory.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml", ".xlsx")
-              and not _is_sheet(p) and not is_proposals(p) and not p.name.startswith("~$")}
-    apps = []
-    for path in sorted(found):
-        apps.append(Application(path, _sheet_for(path), path.relative_to(directory).as_posix()))
-    return apps
+    root = os.path.realpath(directory)
+    found: dict[str, Application] = {}  # real path of the evidence → application
+    skipped: list[Application] = []
+
+    def walk(folder: Path, top: bool) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(_skipped(directory, folder, f"无法读取文件夹（{os_reason(exc)}），其中的申报未评估"))
+            return
+        names = {e.name for e in entries}
+        for entry in entries:
+            path = Path(entry.path)
+            wanted = entry.name in BUNDLES or (top and entry.name.endswith(SIDE_BY_SIDE) and not _is_sheet(entry.name)
+                                               and not is_proposals(path) and not entry.name.startswith("~$"))
+            if entry.is_symlink():
+                real = os.path.realpath(path)
+                if os.path.commonpath([root, real]) != root:
+                    if wanted or os.path.isdir(real):
+                        skipped.append(_skipped(directory, path, f"是指向批量文件夹之外（{printable(real)}）的符号链接，"
+                                                               "未评估：请把该申报复制到批量文件夹中"))
+                    continue
+                if os.path.isdir(real):
+                    continue  # a folder inside the batch folder: walked where it really is
+            if entry.is_dir(follow_symlinks=False):
+                walk(path, top=False)
+            elif wanted:
+                real = os.path.realpath(path)
+                if real not in found or found[real].evidence.is_symlink():
+                    found[real] = _application(directory, path, names)
+
+    walk(Path(directory), top=True)
+    apps = sorted(list(found.values()) + skipped, key=lambda a: a.label)
+    return [replace(app, name=name) for app, name in zip(apps, _names(directory, apps))]
 
 
-def _is_sheet(path: Path) -> bool:
-    return path.name.endswith((".review.yaml", ".review.yml"))
+def _skipped(directory: Path, path: Path, problem: str) -> Application:
+    return Application(path, None, _label(directory, path), problem=problem)
 
 
-def _sheet_for(evidence: Path) -> Path | None:
-    """`X.review.yaml` beside `X.yaml`; for `<folder>/evidence.yaml` (or 台账.xlsx), also the folder's only sheet."""
-    beside = sheet_path(evidence)
-    if beside.is_file():
-        return beside
+def _label(directory: Path, path: Path) -> str:
+    return printable(path.relative_to(directory).as_posix())
+
+
+def _is_sheet(name: str) -> bool:
+    return name.endswith((".review.yaml", ".review.yml"))
+
+
+def _application(directory: Path, evidence: Path, names: set[str]) -> Application:
+    """The application of one evidence file, with its review sheet: `X.review.yaml` beside
+    `X.yaml`; for `<folder>/evidence.yaml` also any sheet in the folder that no other bundle
+    there claims (the same for `台账.xlsx`). Two sheets make an error row naming both: which one holds the review?"""
+    stem = evidence.name.removesuffix(evidence.suffix)
+    sheets = [n for n in (f"{stem}.review.yaml", f"{stem}.review.yml") if n in names]
     if evidence.name in BUNDLES:
-        sheets = sorted(p for p in evidence.parent.iterdir() if _is_sheet(p))
-        if len(sheets) == 1:
-            return sheets[0]
-    return None
+        for n in sorted(names):
+            bundle = n.removesuffix(".review.yaml").removesuffix(".review.yml")
+            if _is_sheet(n) and n not in sheets and not {f"{bundle}{suffix}" for suffix in SIDE_BY_SIDE} & names:
+                sheets.append(n)
+    label = _label(directory, evidence)
+    if len(sheets) > 1:
+        listed = "、".join(printable(n) for n in sheets)
+        return Application(evidence, None, label, problem=(
+            f"旁边有 {len(sheets)} 份审核表（{listed}），不知道该用哪一份：请删去或改名多余的，只留一份"
+        ))
+    return Application(evidence, evidence.parent / sheets[0] if sheets else None, label)
+
+
+def _names(directory: Path, apps: list[Application]) -> list[str]:
+    """Output stems, unique by construction: `和平街道/evidence.yaml` and `和平街道.yaml` both read
+    `和平街道`, so every stem shared (ignoring case and Unicode form, as Windows and macOS do) or
+    too long for a file name gets a hash of its application's own path in the batch folder (the
+    bytes as they are, which no other application has)."""
+    stems = [_stem(app.label) for app in apps]
+
+    def key(stem: str) -> str:
+        return unicodedata.normalize("NFC", stem).casefold()
+
+    shared = Counter(key(s) for s in stems)
+    names = []
+    for app, stem in zip(apps, stems):
+        if shared[key(stem)] > 1 or len(stem.encode()) > NAME_BYTES:
+            digest = hashlib.sha256(os.fsencode(app.evidence.relative_to(directory))).hexdigest()[:10]
+            stem = stem.encode()[:NAME_BYTES].decode("utf-8", "ignore") + "-" + digest
+        names.append(stem)
+    return names
+
+
+def _stem(label: str) -> str:
+    """`和平街道/evidence.yaml` → `和平街道`; `和平街道/台账.xlsx` → `和平街道-台账`; `和平街道.yaml` → `和平街道`;
+    `a/b/c.yaml` → `a-b-c`."""
+    path = Path(label)
+    parts = path.parent.parts if path.name == "evidence.yaml" and path.parent.parts else (*path.parent.parts, path.stem)
+    return "-".join(parts) or "evidence"
 
 
 def assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
@@ -85,15 +208,20 @@ def assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
     from .loading import load_evidence
     from .review import apply_review, load_review
 
+    sheet = [app.review] if app.review else []
+    if app.problem:
+        return Row(app, error=app.problem, files=tuple(os.path.realpath(f) for f in [app.evidence, *sheet]))
     try:
-        result = assess(load_evidence(app.evidence), scheme)
+        evidence = load_evidence(app.evidence, scheme)
+        result = assess(evidence, scheme)
         if app.review:
             result = apply_review(result, load_review(app.review), scheme, allow_stale)
-        return Row(app, result=result)
+        return Row.assessed(app, result, [*bundle_files(app.evidence, evidence), *sheet])
     except InputError as exc:
-        return Row(app, error="\n".join(str(p) for p in exc.problems))
+        error = "\n".join(str(p) for p in exc.problems)
     except Exception as exc:  # one application's failure must not cost the district its batch
-        return Row(app, error=f"评估时出错（请报告此问题）：{type(exc).__name__}: {exc}")
+        error = printable(f"评估时出错（请报告此问题）：{type(exc).__name__}: {exc}")
+    return Row(app, error=error, files=tuple(os.path.realpath(f) for f in [*bundle_files(app.evidence), *sheet]))
 
 
 # -- running many: a pool of forked workers, each holding the rule set once --------------------
@@ -139,11 +267,11 @@ def sort_rows(rows: Iterable[Row], policy: VerdictPolicy) -> list[Row]:
     order = [policy.ready] + [r.verdict for r in reversed(policy.rules) if r.verdict != policy.ready]
 
     def key(row: Row):
-        if row.result is None:
+        if row.summary is None:
             return (len(order) + 1, 0, row.application.label)
-        verdict = row.result.verdict.verdict
+        verdict = row.summary.verdict
         rank = order.index(verdict) if verdict in order else len(order)
-        return (rank, -row.result.counts["A"], row.application.label)
+        return (rank, -row.summary.counts["A"], row.application.label)
 
     return sorted(rows, key=key)
 
@@ -156,18 +284,17 @@ def gaps(result: Assessment, n: int = GAPS) -> list[str]:
 
 
 COLUMNS = ["申报", "社区", "县(区)", "A", "B", "C", "否决", "结论", "改判", "主要差距", "错误"]
+CSV = Kind("汇总表 CSV", lambda head: head.decode("utf-8-sig", "replace").startswith(",".join(COLUMNS[:3])))
 
 
 def summary(row: Row) -> list[str]:
     """One row of the summary table, as text cells in COLUMNS order."""
-    r = row.result
+    r = row.summary
     if r is None:
         return [row.application.label, "", "", "", "", "", "", "无法评估", "", "", row.error or ""]
     return [
-        row.application.label, r.community.title, r.community.county or "",
-        str(r.counts["A"]), str(r.counts["B"]), str(r.counts["C"]),
-        str(sum(1 for i in r.items if i.vetoed)), r.verdict.verdict, str(r.verdict.overridden),
-        "、".join(gaps(r)), "",
+        row.application.label, r.title, r.county, str(r.counts["A"]), str(r.counts["B"]), str(r.counts["C"]),
+        str(r.vetoes), r.verdict, str(r.overridden), "、".join(r.gaps), "",
     ]
 
 
@@ -198,10 +325,16 @@ def csv_text(rows: list[Row]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def json_text(rows: list[Row]) -> str:
-    """Every assessment that could be made, as one JSON array (broken applications are in the table)."""
-    data = [row.result.model_dump(mode="json") for row in rows if row.result is not None]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def json_text(rows: list[Row]) -> Iterator[str]:
+    """Every assessment that could be made, as one JSON array (broken applications are in the
+    table), in pieces: the array of a large district is never whole in memory. The same text as
+    `json.dumps(results, ensure_ascii=False, indent=2)`, one assessment's JSON indented inside."""
+    first = True
+    for row in rows:
+        if row.packed is not None:
+            yield ("[\n" if first else ",\n") + "  " + row.json().rstrip("\n").replace("\n", "\n  ")
+            first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 # -- PDFs: WeasyPrint's memory grows across renders, so workers are replaced every few documents --
@@ -217,38 +350,27 @@ class PdfDone:
     peak_kib: int  # the worker's peak resident memory so far
 
 
-def pdf_name(app: Application) -> str:
-    """`和平街道/evidence.yaml` → `和平街道.pdf`; `和平街道.yaml` → `和平街道.pdf`."""
-    path = Path(app.label)
-    parts = path.parent.parts if path.name == "evidence.yaml" and path.parent.parts else (*path.parent.parts, path.stem)
-    return "-".join(parts) + ".pdf"
+def _pdf_job(label: str, result: Assessment, evidence_dir: Path, fonts: Fonts | None) -> tuple[bytes | None, PdfDone]:
+    """Render one 申报表 in a worker; the bytes go back to the parent, which alone writes files."""
+    import resource
 
-
-def _render_pdf(result: Assessment, evidence_dir: Path, target: Path, fonts: Fonts | None) -> None:
-    """The one call into the PDF renderer (the 申报表)."""
-    from .output import write_atomic
     from .report import pdf
     from .report.html import Fonts
 
-    write_atomic(target, pdf.render(result, evidence_dir, fonts or Fonts()))
-
-
-def _pdf_job(label: str, result: Assessment, evidence_dir: Path, target: Path, fonts: Fonts | None) -> PdfDone:
-    import resource
-
+    data, error = None, None
     try:
-        _render_pdf(result, evidence_dir, target, fonts)
-        error = None
+        data = pdf.render(result, evidence_dir, fonts or Fonts())
     except Exception as exc:  # a PDF that cannot be made is reported, the others still are
-        error = f"{type(exc).__name__}: {exc}"
-    return PdfDone(label, error, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        error = printable(f"{type(exc).__name__}: {exc}")
+    return data, PdfDone(label, error, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def render_pdfs(
-    rows: list[Row], pdf_dir: Path, jobs: int, fonts: Fonts | None = None,
+    rows: list[Row], save: Callable[[Row, bytes], None], jobs: int, fonts: Fonts | None = None,
     progress: Callable[[PdfDone], None] = lambda done: None,
 ) -> list[PdfDone]:
-    """One 申报表 PDF per assessed row, named after its application, in the user's `fonts` if given.
+    """One 申报表 PDF per assessed row, in the user's `fonts` if given, handed to `save` as it
+    arrives (an error `save` raises, such as a full disk, stops the rendering).
 
     Workers are recycled by running the documents in rounds of `jobs × TASKS_PER_WORKER`, each
     round in a fresh pool of spawned processes. (ProcessPoolExecutor's own max_tasks_per_child
@@ -258,23 +380,29 @@ def render_pdfs(
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    pdf_dir.mkdir(parents=True, exist_ok=True)
-    todo = [row for row in rows if row.result is not None]
+    todo = [row for row in rows if row.packed is not None]
     size = jobs * TASKS_PER_WORKER
     done = []
     for start in range(0, len(todo), size):
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
             futures = {
-                pool.submit(_pdf_job, row.application.label, row.result, row.application.evidence.parent,
-                            pdf_dir / pdf_name(row.application), fonts): row.application.label
+                pool.submit(_pdf_job, row.application.label, row.result, row.application.evidence.parent, fonts): row
                 for row in todo[start:start + size]
             }
-            for future in as_completed(futures):
-                try:
-                    done.append(future.result())
-                except BrokenProcessPool:
-                    done.append(PdfDone(futures[future], "生成 PDF 的进程意外退出（可能是内存不足）", 0, 0))
-                progress(done[-1])
+            try:
+                for future in as_completed(futures):
+                    row = futures.pop(future)
+                    try:
+                        data, finished = future.result()
+                    except BrokenProcessPool:
+                        data, finished = None, PdfDone(row.application.label, "生成 PDF 的进程意外退出（可能是内存不足）", 0, 0)
+                    if data is not None:
+                        save(row, data)
+                    done.append(finished)
+                    progress(finished)
+            except BaseException:
+                pool.shutdown(cancel_futures=True)
+                raise
     return sorted(done, key=lambda d: d.label)
 
 

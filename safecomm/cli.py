@@ -3,31 +3,48 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from . import clicktext
 from . import scheme as schemes
-from .loading import InputError, Problem
+from .loading import InputError, Problem, os_reason, printable, read_input
 from .report import PARTS
 
 EXIT_INPUT = 2
+FONT_BYTES = 64 * 1024 * 1024  # a CJK font with every glyph is 20-60 MB
+FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
+
+clicktext.install()
 
 
 def handles_input_errors(func):
-    """Bad input becomes a list of `file:line:column  field  message` on stderr and exit 2."""
+    """Bad input becomes a list of `file:line:column  field  message` on stderr and exit 2; so
+    does an error writing the results themselves (standard output on a full disk)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            done = func(*args, **kwargs)
+            sys.stdout.flush()
+            return done
         except InputError as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
             click.echo(f"共 {n} 处问题，未生成结果。", err=True)
+            sys.exit(EXIT_INPUT)
+        except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as exc:  # what the loaders and Outputs did not word: standard output, mostly
+            what = f"{printable(str(exc.filename))}  无法读写" if exc.filename else "标准输出  无法写出结果"
+            click.echo(f"{what}：{os_reason(exc)}", err=True)
             sys.exit(EXIT_INPUT)
 
     return wrapper
@@ -36,6 +53,13 @@ def handles_input_errors(func):
 # Fields that only help the rules read a record (declared items, links, the period): never missed.
 AIDS = {"documents.items", "activities.items", "hazards.activity", "community.period"}
 
+
+def _echo_json(text: str) -> None:
+    """JSON goes out as UTF-8 bytes, whatever the console's encoding: a Windows console would
+    write GBK into a redirected file, which no JSON reader expects."""
+    click.echo(text.encode("utf-8"), nl=False)
+
+
 scheme_option = click.option(
     "--scheme", "scheme_ref", default=schemes.DEFAULT, show_default=True,
     help="规则集：内置规则集的编号，或规则集 YAML 文件的路径",
@@ -43,9 +67,12 @@ scheme_option = click.option(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="safecomm")
+@click.version_option(package_name="safecomm", prog_name="safecomm")
 def main() -> None:
     """安全社区创建自评：按评定指标评估证据，给出等级、理由和申报表。"""
+    for stream in (sys.stdout, sys.stderr):  # a GBK console cannot show �: a ? then, never a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 font_options = [
@@ -73,7 +100,7 @@ def with_font_options(func):
 @with_font_options
 @click.option("--strict", is_flag=True, help="结论不是“可以申报”时以退出码 1 结束")
 @click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="审核表（safecomm review start 生成并填写）")
-@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表（报告会注明）")
+@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表（只限同一社区；报告会注明）")
 @handles_input_errors
 def assess(
     evidence: Path, scheme_ref: str, fmt: str, strict: bool, review_path: Path | None, allow_stale: bool,
@@ -82,27 +109,35 @@ def assess(
 ) -> None:
     """评估 EVIDENCE（证据 YAML 或台账 .xlsx），按指标列出每个条目的等级、理由和提升建议。"""
     from .engine import assess as run
-    from .loading import load_evidence
+    from .loading import bundle_files, load_evidence
+    from .output import DOCX, PDF, Outputs
 
     _check_papers(fmt, pdf_path, docx_path, docx_template, only)
-    fonts = _fonts(font_title, font_serif, font_sans) if fmt == "html" or pdf_path or docx_path else None
-    inputs = _inputs(evidence, scheme_ref, review_path, docx_template, fonts.files() if fonts else [])
-    _check_outputs(inputs, pdf_path, docx_path)
     scheme = schemes.load_scheme(scheme_ref)
-    result = run(load_evidence(evidence, scheme), scheme)
+    fonts = _fonts(font_title, font_serif, font_sans)
+    bundle = load_evidence(evidence, scheme)
+    sheet = None
     if review_path:
-        from .review import apply_review, load_review
+        from .review import load_review
 
-        result = apply_review(result, load_review(review_path), scheme, allow_stale)
+        sheet = load_review(review_path)
+    out = Outputs([*bundle_files(evidence, bundle), *scheme.files, *fonts.values(),
+                   *(p for p in (review_path, docx_template) if p)])
+    out.check_all([(path, kind) for path, kind in ((pdf_path, PDF), (docx_path, DOCX)) if path])
+    result = run(bundle, scheme)
+    if sheet:
+        from .review import apply_review
+
+        result = apply_review(result, sheet, scheme, allow_stale)
     papers = {}  # made before anything is printed: a bad template stops the run with nothing written
     if pdf_path:
         from .report import pdf  # WeasyPrint is imported only when a PDF is asked for
 
-        papers[pdf_path] = pdf.render(result, evidence.resolve().parent, fonts, only or PARTS)
+        papers[pdf_path] = pdf.render(result, evidence.resolve().parent, _faces(fonts), only or PARTS), PDF
     if docx_path:
-        papers[docx_path] = _docx(result, docx_template, only, fonts)
+        papers[docx_path] = _docx(result, docx_template, only, _faces(fonts)), DOCX
     if fmt == "json":
-        click.echo(result.to_json(), nl=False)
+        _echo_json(result.to_json())
     elif fmt == "md":
         from .report import markdown
 
@@ -110,14 +145,14 @@ def assess(
     elif fmt == "html":
         from .report import html
 
-        click.echo(html.render(result, fonts, only or PARTS), nl=False)
+        click.echo(html.render(result, _faces(fonts), only or PARTS), nl=False)
     else:
         from .report import text
 
         click.echo(text.render(result, color=sys.stdout.isatty()), nl=False)
-    for target, data in papers.items():
-        write(target, data)
-        click.echo(f"已生成申报表 {target}", err=True)
+    for target, (data, kind) in papers.items():
+        out.write(target, data, kind)
+        click.echo(f"已生成申报表 {printable(str(target))}", err=True)
     if strict and not result.verdict.ready:
         sys.exit(1)
 
@@ -148,42 +183,29 @@ def _docx(result, template: Path | None, only: tuple[str, ...], fonts) -> bytes:
     return docx.render(result, word.word_fonts(fonts.title, fonts.serif, fonts.sans), parts, chart_font)
 
 
-def _inputs(evidence: Path, scheme_ref: str, *more) -> list[Path]:
-    """Every file a command reads, in one place: no output may be written over one of them."""
-    found = [evidence] + ([Path(scheme_ref)] if Path(scheme_ref).is_file() else [])
-    for item in more:
-        found += [Path(p) for p in (item if isinstance(item, list) else [item]) if p]
-    return found
-
-
-def _check_outputs(inputs: list[Path], *targets: Path | None) -> None:
-    """Before any work: no output may be written over a file the run reads."""
-    read = {p.resolve() for p in inputs}
-    problems = [Problem(str(t), 0, 0, "", "这是本次读取的输入文件，不能用输出覆盖它：请换一个输出文件名")
-                for t in targets if t and t.resolve() in read]
+def _fonts(title: Path | None, serif: Path | None, sans: Path | None) -> dict[str, Path]:
+    """The user's font files for the 申报表, by option, checked before any work: each must be a
+    font file (TrueType, OpenType, a collection or WOFF), not merely a path that exists."""
+    given = {option: path for option, path in (("--font-title", title), ("--font-serif", serif), ("--font-sans", sans)) if path}
+    problems = []
+    for option, path in given.items():
+        try:
+            head = read_input(path, limit=FONT_BYTES, what="字体文件")[:4]
+        except InputError as exc:
+            problems += [Problem(p.file, 0, 0, option, f"{p.message}：请给出 .ttf/.otf/.ttc 字体文件的路径") for p in exc.problems]
+            continue
+        if head not in FONT_MAGIC:
+            problems.append(Problem(printable(str(path)), 0, 0, option, "不是字体文件：请给出 .ttf/.otf/.ttc 字体文件的路径"))
     if problems:
         raise InputError(problems)
+    return given
 
 
-def write(target: Path, data: bytes | str) -> None:
-    """The one way `assess` and `report` write a file (atomically)."""
-    from .output import write_atomic
-
-    write_atomic(target, data)
-
-
-def _fonts(title: Path | None, serif: Path | None, sans: Path | None):
-    """The user's font files for the 申报表; a path that is not a file is an input error."""
+def _faces(fonts: dict[str, Path]):
+    """The checked font files as the renderers take them (imported only when rendering)."""
     from .report.html import Fonts
 
-    given = {"--font-title": title, "--font-serif": serif, "--font-sans": sans}
-    problems = [
-        Problem(str(path), 0, 0, option, "字体文件不存在：请给出 .ttf/.otf/.ttc 字体文件的路径")
-        for option, path in given.items() if path and not path.is_file()
-    ]
-    if problems:
-        raise InputError(problems)
-    return Fonts(title=title, serif=serif, sans=sans)
+    return Fonts(title=fonts.get("--font-title"), serif=fonts.get("--font-serif"), sans=fonts.get("--font-sans"))
 
 
 @main.command()
@@ -200,17 +222,20 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
            allow_stale: bool, font_title: Path | None, font_serif: Path | None, font_sans: Path | None) -> None:
     """由 EVIDENCE 起草安全社区建设工作报告：社区概况，按指标和条目写开展的工作，缺少的内容标为【待补充】。"""
     from .engine import assess as run
-    from .loading import load_evidence
+    from .loading import bundle_files, load_evidence
+    from .output import DOCX, MARKDOWN, Outputs
     from .report import workreport
 
     fmt = fmt or ("md" if output and output.suffix.lower() == ".md" else "docx")
     if fmt == "docx" and not output:
         raise InputError([Problem("-o", 0, 0, "-o", "Word 文件须用 -o 指定输出路径，如 -o 工作报告.docx；要在终端查看请用 --format md")])
     fonts = _fonts(font_title, font_serif, font_sans)
-    inputs = _inputs(evidence, scheme_ref, review_path, fonts.files())
-    _check_outputs(inputs, output)
     scheme = schemes.load_scheme(scheme_ref)
     ev = load_evidence(evidence, scheme)
+    out = Outputs([*bundle_files(evidence, ev), *scheme.files, *fonts.values(), *([review_path] if review_path else [])])
+    kind = MARKDOWN if fmt == "md" else DOCX
+    if output:
+        out.check(output, kind)
     result = run(ev, scheme)
     if review_path:
         from .review import apply_review, load_review
@@ -227,9 +252,10 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
     else:
         from .report import charts, word, workreport_docx
 
-        data = workreport_docx.render(draft, word.word_fonts(fonts.title, fonts.serif, fonts.sans), charts.png_font(fonts.sans))
-    write(output, data)
-    click.echo(f"已生成工作报告草稿 {output}（【待补充】处须由申报单位补写）", err=True)
+        faces = _faces(fonts)
+        data = workreport_docx.render(draft, word.word_fonts(faces.title, faces.serif, faces.sans), charts.png_font(faces.sans))
+    out.write(output, data, kind)
+    click.echo(f"已生成工作报告草稿 {printable(str(output))}（【待补充】处须由申报单位补写）", err=True)
 
 
 @main.command()
@@ -259,7 +285,7 @@ def validate(evidence: Path, scheme_ref: str) -> None:
         if field not in used and not any(u.startswith(field + ".") for u in used) and field not in AIDS:
             click.echo(f"提示：本证据从未填写 {field}（读取它的条目：{'、'.join(items)}）；"
                        "这些条目中依赖它的检查可能要求现场核实或达不到 A", err=True)
-    click.echo(f"{evidence}：格式正确（{len(ev.records())} 条带编号的记录）。")
+    click.echo(f"{printable(str(evidence))}：格式正确（{len(ev.records())} 条带编号的记录）。")
 
 
 @main.command()
@@ -331,29 +357,25 @@ def init(directory: Path, xlsx: bool, scheme_ref: str, force: bool) -> None:
     """在 DIRECTORY 中生成带中文注释的证据模板 evidence.yaml，或加 --xlsx 生成台账 台账.xlsx。"""
     from importlib import resources
 
+    from .output import EVIDENCE, LEDGER_FILE, Outputs
+
     if xlsx:
         from .ledger.write import template
 
-        target, data = directory / LEDGER, template(schemes.load_scheme(scheme_ref))
+        target, data, kind = directory / LEDGER, template(schemes.load_scheme(scheme_ref)), LEDGER_FILE
     else:
-        target = directory / "evidence.yaml"
+        target, kind = directory / "evidence.yaml", EVIDENCE
         data = (resources.files("safecomm") / "templates" / "evidence.yaml").read_bytes()
-    _write_new(target, data, [], force, "确需覆盖请加 --force")
-    (directory / "attachments").mkdir(exist_ok=True)
-    click.echo(f"已生成 {target}：按{'表中说明' if xlsx else '注释'}填写后运行 safecomm validate {target}")
-
-
-def _write_new(target: Path, data: bytes | str, inputs: list[Path], force: bool, hint: str) -> None:
-    """The write of a command that makes a file for a person to keep: never over one of the
-    run's `inputs` (not even with --force), never over an existing file without `force`."""
-    from .output import write_atomic
-
-    if any(target.resolve() == path.resolve() for path in inputs):
-        raise InputError([Problem(str(target), 0, 0, "", "是本次读取的输入文件，不能覆盖：请换一个文件名")])
-    try:
-        write_atomic(target, data, overwrite=force)
-    except FileExistsError:
-        raise InputError([Problem(str(target), 0, 0, "", f"已存在，未覆盖（{hint}）")]) from None
+    out = Outputs()
+    out.check(target, kind, force)
+    try:  # all or nothing: a failure leaves no half-made folder behind
+        out.folder(directory / "attachments")
+        out.write(target, data, kind, force=force)
+    except InputError:
+        out.undo_folders()
+        raise
+    shown = printable(str(target))
+    click.echo(f"已生成 {shown}：按{'表中说明' if xlsx else '注释'}填写后运行 safecomm validate {shown}")
 
 
 LEDGER = "台账.xlsx"
@@ -368,14 +390,18 @@ YAML_SUFFIXES = (".yaml", ".yml")
 @handles_input_errors
 def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
     """在证据 YAML 与台账 .xlsx 之间转换，内容不变：SOURCE 是 .yaml 则 TARGET 为 .xlsx，反之亦然。"""
-    from .loading import load_evidence
+    from .loading import bundle_files, load_evidence
+    from .output import EVIDENCE, LEDGER_FILE, Outputs
 
     to_ledger = source.suffix.lower() in YAML_SUFFIXES
     wanted = ".xlsx" if to_ledger else ".yaml"
     if target.suffix.lower() not in ((".xlsx",) if to_ledger else YAML_SUFFIXES):
         raise InputError([Problem(str(target), 0, 0, "TARGET", f"从 {source.suffix or '该文件'} 转换，目标文件的扩展名应为 {wanted}")])
     scheme = schemes.load_scheme(scheme_ref)
-    evidence = load_evidence(source)
+    evidence = load_evidence(source, scheme)
+    out = Outputs([*bundle_files(source, evidence), *scheme.files])
+    kind = LEDGER_FILE if to_ledger else EVIDENCE
+    out.check(target, kind, force)
     if to_ledger:
         from .ledger.write import ledger_bytes, plain
 
@@ -384,9 +410,8 @@ def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
         from .ledger.yaml_text import yaml_text
 
         data = yaml_text(evidence, scheme, source.name)
-    inputs = [source, *(source.parent / path for path in evidence.attachments)]
-    _write_new(target, data, inputs, force, "确需覆盖请加 --force")
-    click.echo(f"已生成 {target}（{len(evidence.records())} 条带编号的记录）")
+    out.write(target, data, kind, force=force)
+    click.echo(f"已生成 {printable(str(target))}（{len(evidence.records())} 条带编号的记录）")
     if evidence.attachments and source.resolve().parent != target.resolve().parent:
         click.echo(f"注意：附件路径相对于证据文件所在的文件夹，请把附件一并放到 {target.parent} 中（如 attachments/）。", err=True)
 
@@ -401,12 +426,13 @@ def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
 def scan(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
     """核对 EVIDENCE 所在文件夹中的附件：未被记录引用的文件、缺失的文件，并为未引用的文件拟出待确认的行。"""
     from .ledger import scan as archive
-    from .loading import load_evidence
+    from .loading import bundle_files, load_evidence
+    from .output import EVIDENCE, LEDGER_FILE, Outputs
 
     scheme = schemes.load_scheme(scheme_ref)
-    bundle = load_evidence(evidence)
+    bundle = load_evidence(evidence, scheme)
     found = archive.scan(bundle, evidence, scheme)
-    click.echo(f"{evidence}：附件 {len(bundle.attachments)} 个，缺失 {len(found.missing)} 个；文件夹中未被引用的文件 {len(found.unreferenced)} 个。")
+    click.echo(f"{printable(str(evidence))}：附件 {len(bundle.attachments)} 个，缺失 {len(found.missing)} 个；文件夹中未被引用的文件 {len(found.unreferenced)} 个。")
     for ident, path in found.missing:
         click.echo(f"  缺失  {ident}  {path}")
     for path in found.unreferenced:
@@ -416,6 +442,9 @@ def scan(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> N
     if not found.proposals:
         return
     target = output or archive.proposals_path(evidence)
+    kind = LEDGER_FILE if target.suffix.lower() == ".xlsx" else EVIDENCE
+    out = Outputs([*bundle_files(evidence, bundle), *scheme.files])
+    out.check(target, kind, force)
     if target.suffix.lower() == ".xlsx":
         from .ledger.write import PROPOSAL_NOTE, ledger_bytes
 
@@ -424,10 +453,9 @@ def scan(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> N
         from .ledger.yaml_text import proposals_text
 
         data = proposals_text(found.proposals, scheme, evidence.name)
-    _write_new(target, data, [evidence, *(evidence.parent / p for p in bundle.attachments)], force,
-               "可用 -o 另给文件名，或加 --force 覆盖")
+    out.write(target, data, kind, force=force)
     n = sum(len(rows) for rows in found.proposals.values())
-    click.echo(f"已为未引用的文件拟出 {n} 行，写在 {target}：请核对、补全后复制到 {evidence.name}。")
+    click.echo(f"已为未引用的文件拟出 {n} 行，写在 {printable(str(target))}：请核对、补全后复制到 {evidence.name}。")
 
 
 @main.group()
@@ -445,19 +473,18 @@ def review() -> None:
 def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
     """为 EVIDENCE 生成带中文注释的审核表：列出全部条目及其自动等级，待填写。"""
     from .engine import assess as run
-    from .loading import load_evidence
-    from .output import write_atomic
+    from .loading import bundle_files, load_evidence
+    from .output import REVIEW, Outputs
     from .review import new_sheet, sheet_path
 
     target = output or sheet_path(evidence)
     scheme = schemes.load_scheme(scheme_ref)
-    result = run(load_evidence(evidence, scheme), scheme)
-    try:
-        write_atomic(target, new_sheet(result), overwrite=force)
-    except FileExistsError:
-        click.echo(f"{target} 已存在，未覆盖：审核表中可能已有审核内容（确需重新生成请加 --force）。", err=True)
-        sys.exit(EXIT_INPUT)
-    click.echo(f"已生成审核表 {target}：填写后运行 safecomm assess {evidence} --review {target}")
+    bundle = load_evidence(evidence, scheme)
+    out = Outputs([*bundle_files(evidence, bundle), *scheme.files])
+    out.check(target, REVIEW, force)
+    out.write(target, new_sheet(run(bundle, scheme)), REVIEW, force=force)
+    click.echo(f"已生成审核表 {printable(str(target))}：填写后运行 "
+               f"safecomm assess {printable(str(evidence))} --review {printable(str(target))}")
 
 
 @main.command()
@@ -468,7 +495,7 @@ def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bo
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="把全部评估结果写成一个 JSON 数组")
 @click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), help="为每份申报生成申报表 PDF，放在此文件夹")
 @click.option("--jobs", type=click.IntRange(min=1), help="并行的进程数（默认：CPU 核数）")
-@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表")
+@click.option("--allow-stale", is_flag=True, help="证据在审核表制作后改动过时仍采用审核表（只限同一社区）")
 @with_font_options
 @handles_input_errors
 def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path | None, json_out: Path | None,
@@ -479,37 +506,56 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     证据旁的 *.review.yaml 审核表会一并采用。任何一份申报无法评估时退出码为 1。
     """
     from . import batch as district
-    from .output import write_atomic
+    from .output import HTML, JSON, PDF, Outputs
 
     scheme = schemes.load_scheme(scheme_ref)
-    fonts = _fonts(font_title, font_serif, font_sans) if html_out or pdf_dir else None
+    fonts = _fonts(font_title, font_serif, font_sans)
+    faces = _faces(fonts) if html_out or pdf_dir else None
     apps = district.find(directory)
     if not apps:
-        raise InputError([Problem(str(directory), 0, 0, "", "文件夹中没有找到申报（evidence.yaml、台账.xlsx，或 *.yaml、*.xlsx 证据文件）")])
-    jobs = jobs or district.default_jobs()
-    with click.progressbar(length=len(apps), label="评估", file=sys.stderr) as bar:
-        rows = district.assess_all(apps, scheme, allow_stale, jobs, progress=lambda row: bar.update(1))
-    rows = district.sort_rows(rows, scheme.verdict)
-    click.echo(district.table_text(rows), nl=False)
+        raise InputError([Problem(printable(str(directory)), 0, 0, "", "文件夹中没有找到申报（evidence.yaml、台账.xlsx，或 *.yaml、*.xlsx 证据文件）")])
+    out = Outputs([*scheme.files, *fonts.values()])
+    out.add_inputs(path for app in apps for path in (app.evidence, app.review) if path)
+    targets = []
     if csv_out:
-        write_atomic(csv_out, district.csv_text(rows))
+        targets.append((csv_out, district.CSV))
     if json_out:
-        write_atomic(json_out, district.json_text(rows))
+        targets.append((json_out, JSON))
     if html_out:
         from .report import batch_html
 
-        batch_html.write(rows, html_out, fonts)
-    failed = {row.application.label for row in rows if row.error}
+        reports = batch_html.folder(html_out)
+        targets += [(html_out, HTML)] + [(reports / f"{app.name}.html", HTML) for app in apps]
     if pdf_dir:
-        assessed = [row for row in rows if row.result]
+        targets += [(pdf_dir / f"{app.name}.pdf", PDF) for app in apps]
+    out.check_all(targets)  # before any work, then again once every bundle's attachments are known
+    jobs = jobs or district.default_jobs()
+    with click.progressbar(length=len(apps), label="评估", file=sys.stderr) as bar:
+        rows = district.assess_all(apps, scheme, allow_stale, jobs, progress=lambda row: bar.update(1))
+    planned = {os.path.realpath(path) for path, _ in targets}  # of the many files read, only those that are outputs too
+    out.add_inputs(path for row in rows for path in row.files if path in planned)
+    out.check_all(targets)
+    rows = district.sort_rows(rows, scheme.verdict)
+    click.echo(district.table_text(rows), nl=False)
+    if csv_out:
+        out.write(csv_out, district.csv_text(rows), district.CSV)
+    if json_out:
+        out.write(json_out, district.json_text(rows), JSON)
+    if html_out:
+        batch_html.write(rows, html_out, out, faces)
+    failed = sum(1 for row in rows if row.error)
+    if pdf_dir:
+        out.folder(pdf_dir)
+        assessed = [row for row in rows if row.summary]
+        save = lambda row, data: out.write(pdf_dir / f"{row.application.name}.pdf", data, PDF)  # noqa: E731
         with click.progressbar(length=len(assessed), label="申报表 PDF", file=sys.stderr) as bar:
-            pdfs = district.render_pdfs(assessed, pdf_dir, jobs, fonts, progress=lambda done: bar.update(1))
+            pdfs = district.render_pdfs(assessed, save, jobs, faces, progress=lambda done: bar.update(1))
         for done in pdfs:
             if done.error:
                 click.echo(f"{done.label}：生成 PDF 失败：{done.error}", err=True)
-                failed.add(done.label)
+                failed += 1
     if failed:
-        click.echo(f"共 {len(rows)} 份申报，{len(failed)} 份未能完成（见上）。", err=True)
+        click.echo(f"共 {len(rows)} 份申报，{failed} 份未能完成（见上）。", err=True)
         sys.exit(1)
 
 
@@ -529,6 +575,8 @@ def diff(old: Path, new: Path, scheme_ref: str, fmt: str) -> None:
     scheme = None
     if old.suffix.lower() != ".json" or new.suffix.lower() != ".json":
         scheme = schemes.load_scheme(scheme_ref)
-    d = compare.compare(compare.load_side(old, scheme), compare.load_side(new, scheme), str(old), str(new))
-    render = {"text": compare.text, "json": compare.to_json, "md": compare.markdown}[fmt]
-    click.echo(render(d), nl=False)
+    d = compare.compare(compare.load_side(old, scheme), compare.load_side(new, scheme), printable(str(old)), printable(str(new)))
+    if fmt == "json":
+        _echo_json(compare.to_json(d))
+    else:
+        click.echo((compare.markdown if fmt == "md" else compare.text)(d), nl=False)

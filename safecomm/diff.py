@@ -15,11 +15,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .assessment import Assessment, ItemResult
-from .loading import InputError, Problem, field_path
+from .loading import MAX_BYTES, InputError, Problem, decode_text, field_path, printable, read_input
 from .measure import format_points
 from .scheme import Scheme
 
 RANK = {"A": 3, "B": 2, "C": 1}
+RESULT_BYTES = 8 * MAX_BYTES  # the JSON of the largest evidence file accepted is about 2.5 times its size
 NO_CHANGE = "无变化（no change）：等级、阈值、得分和结论都相同"
 
 
@@ -60,6 +61,7 @@ class Side:
     scheme: str
     verdict: str
     evidence_digest: str
+    scheme_digest: str
     score: str | None = None  # `100.4/135`, for a points rule set
 
 
@@ -91,17 +93,14 @@ def load_side(path: Path, scheme: Scheme | None) -> Assessment:
         from .loading import load_evidence
 
         return assess(load_evidence(path), scheme)
-    label = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(label, 0, 0, "", "文件不存在")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(label, 0, 0, "", f"无法读取文件：{exc}")]) from None
+    label = printable(str(path))
+    text = decode_text(read_input(path, label, RESULT_BYTES), label, lenient=True)  # as a Windows console may have written it
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError([Problem(label, exc.lineno, exc.colno, "", f"不是有效的 JSON：{exc.msg}")]) from None
+    except RecursionError:
+        raise InputError([Problem(label, 0, 0, "", "JSON 嵌套层数过深：不是 safecomm assess --format json 的输出")]) from None
     try:
         return Assessment.model_validate(data)
     except ValidationError as exc:
@@ -116,7 +115,7 @@ def load_side(path: Path, scheme: Scheme | None) -> Assessment:
 def _side(result: Assessment, file: str) -> Side:
     p, s = result.period, result.score
     return Side(file, result.community.title, f"{p.start} 至 {p.end}", f"{result.scheme.id} {result.scheme.version}",
-                result.verdict.verdict, result.evidence_digest,
+                result.verdict.verdict, result.evidence_digest, result.scheme.digest,
                 f"{format_points(s.total)}/{format_points(s.out_of)}" if s else None)
 
 
@@ -171,6 +170,8 @@ def _summary(d: Diff) -> list[str]:
         lines.append("注意：两份评估不是同一个社区")
     if d.old.scheme != d.new.scheme:
         lines.append("注意：两份评估用的规则集不同，等级变化可能来自规则而非证据")
+    elif d.old.scheme_digest != d.new.scheme_digest:
+        lines.append("注意：两份评估的规则集编号和版本相同，但内容不同（摘要不一致，规则集文件被改动过），等级变化可能来自规则而非证据")
     return lines
 
 

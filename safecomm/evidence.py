@@ -473,16 +473,16 @@ def attachment_locs(data: Any):
 
 def canonical(ev: Evidence) -> dict:
     """The bundle as plain data with every list sorted: the order of records, members, topics… is not meaning."""
-    data = _unordered(ev.model_dump(mode="json", exclude_none=True))
+    data = unordered(ev.model_dump(mode="json", exclude_none=True))
     data["attachments"] = {p: a.sha256 for p, a in sorted(ev.attachments.items())}
     return data
 
 
-def _unordered(value: dict | list) -> dict | list:
+def unordered(value: dict | list) -> dict | list:
     """The same data with every list sorted (records by id, others by their JSON text)."""
     if type(value) is dict:
-        return {k: _unordered(v) if type(v) in (dict, list) else v for k, v in value.items()}
-    items = [_unordered(v) if type(v) in (dict, list) else v for v in value]
+        return {k: unordered(v) if type(v) in (dict, list) else v for k, v in value.items()}
+    items = [unordered(v) if type(v) in (dict, list) else v for v in value]
     if items and type(items[0]) is dict:
         return sorted(items, key=lambda r: r["id"] if "id" in r else _canonical_text(r))
     return sorted(items, key=str)

@@ -8,7 +8,11 @@ search for the next.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +29,7 @@ except ImportError:  # PyYAML built without libyaml: the pure Python loader does
     CParser = None
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64  # nesting levels of a YAML file: the deepest real one (a rule set's check parameters) has about 10
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -42,7 +47,7 @@ class Problem:
     sheet: str = ""
 
     def __str__(self) -> str:
-        return f"{self.place}  {self.path or ('(工作表)' if self.sheet else '(文件)')}  {self.message}"
+        return printable(f"{self.place}  {self.path or ('(工作表)' if self.sheet else '(文件)')}  {self.message}")
 
     @property
     def place(self) -> str:
@@ -70,9 +75,126 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Text as it can be printed and written as UTF-8: a lone surrogate (a `\\ud800` escape in
+    YAML, or a file name that was not UTF-8, as from a Windows zip unpacked here) or a control
+    character becomes �."""
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "文件系统是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENAMETOOLONG: "文件名或路径太长（一段文件名最多 255 字节，约 85 个汉字）",
+    errno.ELOOP: "路径中的符号链接构成了循环",
+    errno.ENOENT: "文件或所在文件夹不存在",
+    errno.EEXIST: "已存在",
+    errno.EIO: "读写出错（磁盘或网络盘故障）",
+    errno.EFBIG: "文件太大",
+    errno.ETXTBSY: "文件正被使用",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """What an OSError means, in words a person can act on."""
+    return _REASONS.get(exc.errno) or f"系统错误 {exc.strerror or exc}"
+
+
+def read_input(path: str | Path, label: str | None = None, limit: int = MAX_BYTES, what: str = "文件") -> bytes:
+    """The bytes of an input file, for every reader of a user's files (evidence, review sheets,
+    rule sets, JSON results, fonts, ledgers). Opened without blocking (a FIFO would hang), then
+    checked on the open file to be a regular file within `limit` before anything is read, and
+    read no further than the limit: a link to /dev/zero or a 2 GiB sparse file costs nothing.
+    `what` names the file in the messages (规则集文件, 字体文件…)."""
+    label = label or printable(str(path))
+
+    def fail(message: str) -> InputError:
+        return InputError([Problem(label, 0, 0, "", message)])
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise fail(f"{what}不存在") from None
+    except ValueError:
+        raise fail(f"{what}名中含有空字符") from None
+    except OSError as exc:
+        raise fail(f"无法读取{what}：{os_reason(exc)}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise fail(f"这是一个文件夹，应为{what}")
+        if not stat.S_ISREG(st.st_mode):
+            raise fail(f"不是普通文件（是设备、管道或套接字），应为{what}")
+        if st.st_size > limit:
+            raise fail(f"{what}过大（{st.st_size} 字节），上限为 {limit} 字节")
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise fail(f"无法读取{what}：{os_reason(exc)}") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise fail(f"{what}过大（超过 {limit} 字节）")
+    return data
+
+
+def decode_text(raw: bytes, label: str, lenient: bool = False) -> str:
+    """UTF-8 text (with or without a BOM). Anything else is an InputError that says what the file
+    looks like instead. `lenient` also reads UTF-16/32 with a BOM and GB18030 (GBK): what a
+    Windows console makes of our own output when it is redirected to a file."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    found = _encoding(raw)
+    if lenient and found:
+        return raw.decode(found)
+    line = raw[:bad].count(b"\n") + 1
+    column = bad - raw.rfind(b"\n", 0, bad)
+    if found and found.startswith("utf"):
+        line, column = 1, 1  # the whole file is in another encoding: no one byte is to blame
+    names = {"utf-16": "UTF-16", "utf-32": "UTF-32", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "gb18030": "GBK"}
+    guess = f"（看来是 {names[found]} 编码）" if found else ""
+    raise InputError([Problem(label, line, column, "", f"文件不是 UTF-8 编码{guess}：请用编辑器另存为 UTF-8")])
+
+
+def _encoding(raw: bytes) -> str | None:
+    """The encoding a file that is not UTF-8 most likely has, when it decodes cleanly in it."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        name = "utf-32"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        name = "utf-16"
+    elif raw[1::2].count(0) > len(raw) // 4:  # ASCII keys in UTF-16 without a BOM: every other byte 0
+        name = "utf-16-le"
+    elif raw[0::2].count(0) > len(raw) // 4:
+        name = "utf-16-be"
+    else:
+        name = "gb18030"
+    try:
+        raw.decode(name)
+    except UnicodeDecodeError:
+        return None
+    return name
+
+
 class _Strict:
-    """Refuses anchors and aliases (they expand when walked: billion laughs) and leaves dates as
-    text: PyYAML would crash on `2024-13-01`, the models parse and report it."""
+    """Refuses anchors and aliases (they expand when walked: billion laughs) and nesting deeper
+    than MAX_DEPTH (the composer recurses), and leaves dates as text: PyYAML would crash on
+    `2024-13-01`, the models parse and report it."""
+
+    _depth = 0
 
     yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -85,7 +207,15 @@ class _Strict:
             raise yaml.composer.ComposerError(
                 None, None, "不允许使用 YAML 锚点或别名（& 或 *）：请把内容直接写出来", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"不允许嵌套超过 {MAX_DEPTH} 层：请检查缩进和括号是否成对", event.start_mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Loader(_Strict, yaml.SafeLoader):
@@ -164,33 +294,20 @@ def field_path(loc: tuple) -> str:
 
 def read_yaml(path: str | Path, label: str | None = None) -> Document:
     """Parse one YAML file safely; raise InputError on anything that is not plain YAML data."""
-    path = Path(path)
-    label = label or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(label, 0, 0, "", "文件不存在")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(label, 0, 0, "", "这是一个文件夹，应为 YAML 文件")]) from None
-    except OSError as exc:
-        raise InputError([Problem(label, 0, 0, "", f"无法读取文件：{exc.strerror}")]) from None
-    return parse_yaml(raw, label)
+    label = label or printable(str(path))
+    return parse_yaml(read_input(path, label), label)
 
 
 def parse_yaml(raw: bytes, label: str) -> Document:
     if len(raw) > MAX_BYTES:
         raise InputError([Problem(label, 0, 0, "", f"文件过大（{len(raw)} 字节），上限为 {MAX_BYTES} 字节")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - raw.rfind(b"\n", 0, exc.start)
-        raise InputError([Problem(label, line, column, "", "文件不是 UTF-8 编码（可能是 GBK）：请用编辑器另存为 UTF-8")]) from None
+    text = decode_text(raw, label)
     if CParser is not None:
         try:
             return _parse(_FastLoader, text, label)
-        except InputError:
-            pass  # parse again in Python, for PyYAML's wording of the problem
+        except InputError as exc:
+            if exc.problems[0].message.startswith("不允许"):
+                raise  # our own refusal: the same words either way, and the Python parser is slow
     return _parse(_Loader, text, label)
 
 
@@ -205,46 +322,105 @@ def _parse(loader_class: type, text: str, label: str) -> Document:
         root = loader.get_single_node()
         if root is None:
             raise InputError([Problem(label, 1, 1, "", "文件为空：应为 YAML 映射（键: 值）")])
-        problems = list(_duplicate_keys(root, label, ()))
+        problems = list(_node_problems(root, label, ()))
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and "end of stream" in str(exc.problem):
             mark = exc.context_mark  # an unclosed quote or bracket: show where it was opened
         message = _yaml_message(exc)
+        opened = _unclosed(text, exc.problem_mark) if exc.problem_mark and not message.startswith("不允许") else None
+        if opened:
+            mark, message = opened
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise InputError([Problem(label, line, column, "", message)]) from None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(label, 0, 0, "", f"YAML 错误：{exc}")]) from None
+    except yaml.YAMLError:
+        raise InputError([Problem(label, 0, 0, "", "YAML 语法错误：这里的写法无法识别：请检查引号、冒号、缩进和括号")]) from None
     finally:
         loader.dispose()
     return Document(label, data, root, problems)
 
 
+_TAG = "YAML 标签（以 ! 开头）写法有误：证据文件中不需要标签；若是文字内容，请给整个值加引号"
+_DIRECTIVE = "以 % 开头的 YAML 指令或多余的文档分隔符（--- 或 ...）：请删除；若是文字内容，请给整个值加引号"
+_HINTS = {  # PyYAML's words (its messages begin so) → what to do, in Chinese; the first that matches wins
+    "mapping values are not allowed here": "这里不能出现冒号：值中含有“: ”时请给整个值加引号",
+    "could not find expected ':'": "缺少冒号：每一行应为“键: 值”",
+    "found character '\\t' that cannot start any token": "含有制表符（Tab）：YAML 只能用空格缩进",
+    "found character": "值不能以 @ 或 ` 等字符开头：请给整个值加引号",
+    "expected <block end>, but found": "缩进不一致：同一层的行应对齐",
+    "invalid indentation or unclosed": "缩进有误，或 [ 与 { 没有闭合",
+    "found undefined alias": "不允许使用 YAML 别名（*）",
+    "expected alphabetic or numeric character": "& 或 * 之后应为名称（YAML 的锚点与别名，本文件中不允许）：若是文字内容，请给整个值加引号",
+    "found unexpected end of stream": "文件意外结束：引号或括号没有闭合",
+    "found unknown escape character": "引号内有无法识别的转义字符：改用单引号",
+    "expected escape sequence": "引号内 \\x、\\u 或 \\U 之后应为十六进制数字：改用单引号，或删去反斜杠",
+    "expected ',' or '}', but got ':'": "一行写法 {…} 里出现了意外的冒号：若值含“: ”，请给该值加引号（如 title: \"会议: 主题\"）；也可能是前面的 { 没有用 } 闭合",
+    "expected ',' or '}'": "一行写法 {…} 没有正确结束：检查逗号和右花括号 }",
+    "expected ',' or ']'": "一行写法 […] 没有正确结束：检查逗号和右方括号 ]",
+    "expected the node content": "这里缺少值：检查逗号、冒号和括号",
+    "sequence entries are not allowed here": "这里不能出现列表项“- ”：检查缩进；以“- ”开头的文字请加引号",
+    "mapping keys are not allowed here": "这里不能出现“? ”：以问号开头的文字请加引号",
+    "expected chomping or indentation indicators": "| 或 > 之后的写法有误：多行文字写成 | 或 >，后面直接换行",
+    "expected indentation indicator": "| 或 > 之后的写法有误：多行文字写成 | 或 >，后面直接换行",
+    "expected a comment or a line break": "这里之后应换行（或以 # 开始注释）：检查 | 或 > 之后的多余文字",
+    "found unhashable key": "键不能是列表或映射",
+    "could not determine a constructor for the tag": _TAG,
+    "expected '!'": _TAG, "expected '>'": _TAG, "expected URI": _TAG, "expected non-empty name": _TAG, "found undefined tag": _TAG,
+    "expected ' '": _TAG,
+    "expected a single document": _DIRECTIVE, "expected '<document start>'": _DIRECTIVE, "found unexpected document": _DIRECTIVE,
+    "expected a digit": _DIRECTIVE, "found duplicate YAML directive": _DIRECTIVE, "found incompatible YAML document": _DIRECTIVE,
+}
+
+
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's error in Chinese, with what to do; never its English."""
     problem = exc.problem or ""
     if problem.startswith("不允许"):
         return problem
-    hints = {
-        "mapping values are not allowed here": "这里不能出现冒号：值中含有“: ”时请给整个值加引号",
-        "could not find expected ':'": "缺少冒号：每一行应为“键: 值”",
-        "found character '\\t' that cannot start any token": "含有制表符（Tab）：YAML 只能用空格缩进",
-        "expected <block end>, but found": "缩进不一致：同一层的行应对齐",
-        "found undefined alias": "不允许使用 YAML 别名（*）",
-        "found unexpected end of stream": "文件意外结束：引号或括号没有闭合",
-        "found unknown escape character": "引号内有无法识别的转义字符：改用单引号",
-        "expected ',' or '}', but got ':'": "一行写法 {…} 里出现了意外的冒号：若值含“: ”，请给该值加引号（如 title: \"会议: 主题\"）；也可能是前面的 { 没有用 } 闭合",
-        "expected ',' or '}'": "一行写法 {…} 没有正确结束：检查逗号和右花括号 }",
-        "expected ',' or ']'": "一行写法 […] 没有正确结束：检查逗号和右方括号 ]",
-    }
-    for english, chinese in hints.items():
-        if english in problem or english in str(exc.context or ""):
+    for english, chinese in _HINTS.items():
+        if problem.startswith(english) or str(exc.context or "").startswith(english):
             return f"YAML 语法错误：{chinese}"
-    return f"YAML 语法错误：{problem or exc.context}"
+    return "YAML 语法错误：这里的写法无法识别：请检查引号、冒号、缩进和括号"
 
 
-def _duplicate_keys(node: yaml.Node, label: str, loc: tuple):
-    if isinstance(node, yaml.MappingNode):
+def _unclosed(text: str, error: yaml.Mark) -> tuple[yaml.Mark, str] | None:
+    """Where a quote or bracket opened that a syntax error at `error` comes from, and what to say:
+    a quoted value that ran over lines and closed on the error's line (an unclosed quote that
+    swallowed the next lines, which PyYAML blames on the indentation), or a { or [ still open
+    at the end of the file."""
+    opened = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.CSafeLoader if CParser is not None else yaml.SafeLoader):
+            if token.start_mark.line > error.line:
+                break
+            if isinstance(token, (yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+                opened.append(token.start_mark)
+            elif isinstance(token, (yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)) and opened:
+                opened.pop()
+            elif (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and token.start_mark.line < token.end_mark.line == error.line):
+                return token.start_mark, (
+                    f"YAML 语法错误：第 {token.start_mark.line + 1} 行的引号没有闭合，直到第 {error.line + 1} 行才遇到下一个引号："
+                    "请在值的末尾补上引号（值中本身含引号时，外层改用另一种引号）"
+                )
+    except yaml.YAMLError:
+        pass
+    if opened and not text[error.index:].strip():
+        return opened[-1], "YAML 语法错误：这里开始的 { 或 [ 直到文件末尾也没有闭合：请补上 } 或 ]"
+    return None
+
+
+def _node_problems(node: yaml.Node, label: str, loc: tuple):
+    """Duplicate keys, and text with lone surrogates (a `\\ud800` escape), which is then read as
+    � so that the models do not report it a second time in pydantic's words."""
+    if isinstance(node, yaml.ScalarNode):
+        if isinstance(node.value, str) and _SURROGATE.search(node.value):
+            bad = _SURROGATE.search(node.value).group()
+            yield Problem(label, node.start_mark.line + 1, node.start_mark.column + 1, field_path(loc),
+                          f"含有无效的字符（孤立的代理码位 \\u{ord(bad):04x}，多半是转义写错了）：请删除或改正")
+            node.value = _SURROGATE.sub("\ufffd", node.value)
+    elif isinstance(node, yaml.MappingNode):
         seen: dict[str, yaml.Node] = {}
         for key, value in node.value:
             name = str(key.value)
@@ -254,10 +430,11 @@ def _duplicate_keys(node: yaml.Node, label: str, loc: tuple):
                               f"键 {name} 重复（第 {first} 行已有）：同一层的键只能出现一次")
             else:
                 seen[name] = key
-            yield from _duplicate_keys(value, label, loc + (name,))
+            yield from _node_problems(key, label, loc)
+            yield from _node_problems(value, label, loc + (name,))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            yield from _duplicate_keys(item, label, loc + (i,))
+            yield from _node_problems(item, label, loc + (i,))
 
 
 # -- pydantic errors, in Chinese ------------------------------------------------------------
@@ -284,6 +461,12 @@ _MESSAGES = {
     "model_attributes_type": "应为映射（键: 值）",
     "string_too_short": "不能为空",
     "string_too_long": "太长",
+    "string_unicode": "含有无效的字符",
+    "too_short": "项数太少",
+    "too_long": "项数太多",
+    "none_required": "应留空",
+    "union_tag_invalid": "类型不是可用的取值",
+    "union_tag_not_found": "缺少类型字段",
 }
 
 
@@ -312,7 +495,7 @@ def _message(error: dict) -> str:
         return _PATTERNS.get(ctx.get("pattern"), "格式不对") + shown
     if kind in _MESSAGES:
         return _MESSAGES[kind] + (shown if kind not in ("missing", "extra_forbidden") else "")
-    return f"{error['msg']}{shown}"
+    return f"取值不符合要求{shown}（{kind}）"
 
 
 def _choices(expected: str) -> str:
@@ -348,9 +531,9 @@ def load_model(doc: Document, model: type[M], context: dict | None = None) -> M:
     return result
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path: str | Path) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 16), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -376,13 +559,15 @@ def load_evidence(path: str | Path, scheme=None):
     Raises InputError listing every problem. A missing attachment is not an error: the
     assessment reports it as a warning.
     """
-    from .evidence import Attachment, Evidence, attachment_locs, item_problems, reference_problems
+    from .evidence import Evidence, item_problems, reference_problems
 
     path = Path(path)
     doc = read_evidence_file(path)
     if not isinstance(doc.data, dict):
         load_model(doc, Evidence)  # raises the "not a mapping" problem
     problems = list(doc.problems)
+    attachments, found = read_attachments(doc, path)  # before validation: it writes `\` as `/`
+    problems += found
     try:
         evidence = Evidence.model_validate(doc.data)
     except ValidationError as exc:
@@ -395,17 +580,99 @@ def load_evidence(path: str | Path, scheme=None):
         if evidence is not None and scheme.communities and evidence.community.kind not in scheme.communities:
             kinds = "、".join(k.value for k in scheme.communities)
             problems.append(doc.problem(("community", "kind"), f"规则集 {scheme.id} 不适用于{evidence.community.kind.value}（适用于：{kinds}）：请换用适用的规则集（safecomm indicators --schemes）"))
-    base = path.resolve().parent
-    attachments: dict[str, Attachment] = {}
-    for loc, written in attachment_locs(doc.data):
-        target = (base / written).resolve()
-        if Path(written).is_absolute() or not target.is_relative_to(base):
-            problems.append(doc.problem(loc, f"附件 {written} 不在证据文件所在文件夹内：附件须放在该文件夹（或其子文件夹）中，用相对路径引用"))
-        elif target.is_file():
-            attachments[written] = Attachment(path=written, sha256=sha256_file(target), size=target.stat().st_size)
-        else:
-            attachments[written] = Attachment(path=written)
     if problems:
         raise InputError(problems)
     evidence._attachments = attachments
     return evidence
+
+
+# -- attachments -------------------------------------------------------------------------------
+
+NAME_BYTES = 255  # one component of a path (ext4, NTFS, APFS…)
+PATH_BYTES = 4096  # a whole path (Linux PATH_MAX)
+OUTSIDE = "不在证据文件所在文件夹内：附件须放在该文件夹（或其子文件夹）中，用相对路径引用，如 attachments/d-001.pdf"
+
+
+def attachment_path(written: str) -> tuple[str, str | None]:
+    """An attachment path as written → (the path looked up, or why it cannot be one).
+
+    Judged as a string before the file system is touched. A backslash is a Windows separator
+    and is read as `/`; a drive (`C:\\…`), a network share (`\\\\server\\…`) or a leading `/` is
+    absolute, and attachments live inside the bundle's folder.
+    """
+    if "\x00" in written:
+        return written, "含有空字符（NUL）：请删除"
+    normal = written.replace("\\", "/")
+    if normal.startswith("/") or re.match(r"[A-Za-z]:", normal):
+        return normal, f"是绝对路径，{OUTSIDE}"
+    size = len(normal.encode("utf-8", "replace"))
+    if size > PATH_BYTES:
+        return normal, f"太长（{size} 字节，上限 {PATH_BYTES} 字节）"
+    for part in normal.split("/"):
+        size = len(part.encode("utf-8", "replace"))
+        if size > NAME_BYTES:
+            return normal, f"中的文件名「{part[:20]}…」太长（{size} 字节，上限 {NAME_BYTES} 字节，约 85 个汉字）：请缩短"
+    return normal, None
+
+
+def read_attachments(doc: Document, path: Path) -> tuple[dict, list[Problem]]:
+    """Every attachment the bundle cites, checked and hashed once each, keyed by the path looked
+    up (written back into `doc.data`, so that the model holds the same path)."""
+    from .evidence import Attachment, attachment_locs
+
+    base = os.path.realpath(path.parent)
+    attachments: dict[str, Attachment] = {}
+    problems = []
+    for loc, written in list(attachment_locs(doc.data)):
+        normal, wrong = attachment_path(written)
+        if normal != written:
+            _put(doc.data, loc, normal)
+        if wrong is None and normal not in attachments:
+            wrong = _attachment(base, normal, attachments)
+        if wrong:
+            shown = written if len(written) <= 80 else written[:79] + "…"
+            problems.append(doc.problem(loc, f"附件 {shown} {wrong}"))
+    return attachments, problems
+
+
+def _attachment(base: str, normal: str, into: dict) -> str | None:
+    """Hash one attachment into `into`; or why it cannot be read (None when it is merely missing)."""
+    from .evidence import Attachment
+
+    target = os.path.realpath(os.path.join(base, normal))
+    if os.path.commonpath([base, target]) != base:
+        return OUTSIDE
+    try:
+        st = os.stat(target)
+        if stat.S_ISREG(st.st_mode):
+            into[normal] = Attachment(path=normal, sha256=sha256_file(target), size=st.st_size)
+            return None
+    except (FileNotFoundError, NotADirectoryError):
+        into[normal] = Attachment(path=normal)
+        return None
+    except OSError as exc:
+        return f"无法读取：{os_reason(exc)}"
+    return "是文件夹，应为文件" if stat.S_ISDIR(st.st_mode) else "不是普通文件（是设备、管道或套接字）"
+
+
+def _put(data, loc: tuple, value) -> None:
+    for segment in loc[:-1]:
+        data = data[segment]
+    data[loc[-1]] = value
+
+
+def bundle_files(path: str | Path, evidence=None) -> list[Path]:
+    """The files a bundle consists of (the evidence file and every attachment it cites), which no
+    output may replace. Without the loaded `evidence` (it did not validate), its attachments are
+    read from the YAML as far as it parses."""
+    from .evidence import attachment_locs
+
+    path = Path(path)
+    if evidence is not None:
+        cited = list(evidence.attachments)
+    else:
+        try:
+            cited = [attachment_path(p)[0] for _, p in attachment_locs(read_yaml(path).data)]
+        except InputError:
+            cited = []
+    return [path] + [path.parent / p for p in cited if "\x00" not in p]

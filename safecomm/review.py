@@ -3,7 +3,10 @@
 The reviewer's layer is kept beside the engine's, never in its place: each item keeps its
 automatic grade, and an override adds the reviewer's grade, reason, name and date. A grade
 needs a reason; a veto cannot be graded away (only confirmed or contested in words); a sheet
-made against other evidence is refused unless the caller accepts it as stale.
+made against other evidence is refused unless the caller accepts it as stale, and a sheet made for
+another community (单位名称 or period) is refused always: --allow-stale covers a changed bundle,
+never somebody else's. A sheet from before the community was recorded is accepted only while the
+evidence is unchanged (its digest then proves the community).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from . import assessment as out
 from .engine import conclude
-from .evidence import Day
+from .evidence import Day, Period
 from .loading import Document, InputError, load_model, read_yaml
 from .scheme import Scheme
 
@@ -56,8 +59,14 @@ class ItemReview(Sheet):
     reason: Text = Field(None, description="改判的理由（改判时必填）；不改判时可作为确认或异议的意见")
 
 
+class ReviewedCommunity(Sheet):
+    name: str = Field(min_length=1, description="单位名称（勿改）")
+    period: Period = Field(description="评估期（勿改）")
+
+
 class Review(Sheet):
     format: Literal["safecomm/review@1"]
+    community: ReviewedCommunity | None = Field(None, description="本表所审核的单位与评估期（勿改）；旧版审核表没有此项")
     evidence_digest: str = Field(pattern=r"^[0-9a-f]{64}$", description="制作审核表时证据的 SHA-256（勿改）")
     scheme: str = Field(min_length=1, description="规则集编号")
     reviewer: Reviewer = Reviewer()
@@ -73,6 +82,12 @@ class Review(Sheet):
 
             return Problem("审核表", 0, 0, field_path(loc), message)
         return self._doc.problem(loc, message)
+
+    def where(self, loc: tuple) -> str:
+        """`审核表 x.review.yaml 的 opinion（第 12 行）`, for a warning about one place."""
+        from .loading import field_path
+
+        return f"审核表 {self._doc.file} 的 {self._doc.name(loc)}" if self._doc else f"审核表的 {field_path(loc)}"
 
 
 def load_review(path: str | Path) -> Review:
@@ -104,7 +119,20 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
     if review.scheme != result.scheme.id:
         problems.append(review.problem(("scheme",), f"审核表针对规则集 {review.scheme}，本次评估用的是 {result.scheme.id}"))
     stale = review.evidence_digest != result.evidence_digest
-    if stale and not allow_stale:
+    ours = review.community
+    if ours and (ours.name, ours.period.start.isoformat(), ours.period.end.isoformat()) != (
+            result.community.name, result.period.start, result.period.end):
+        problems.append(review.problem(("community",), (
+            f"审核表是为 {ours.name}（评估期 {ours.period.start} 至 {ours.period.end}）制作的，本次评估的是 "
+            f"{result.community.name}（评估期 {result.period.start} 至 {result.period.end}）：另一单位或另一评估期的"
+            "审核表一律不能采用（--allow-stale 也不能），请为本申报运行 safecomm review start"
+        )))
+    elif stale and ours is None:
+        problems.append(review.problem(("evidence_digest",), (
+            "证据在审核表制作之后改动过，而这份旧版审核表没有记录单位名称和评估期（community），无法确认是同一社区，"
+            "--allow-stale 不适用：请用 `safecomm review start` 重新制作审核表并转抄改判"
+        )))
+    elif stale and not allow_stale:
         problems.append(review.problem(("evidence_digest",), (
             "证据在审核表制作之后改动过（摘要不同），改判可能已不适用：请用 `safecomm review start` 重新制作审核表"
             "并转抄改判，或加 --allow-stale 仍按此表审核（报告会注明）"
@@ -130,6 +158,10 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
     warnings = list(result.warnings)
     if stale:
         warnings.append("审核表是针对另一版本的证据制作的（证据摘要不同，按 --allow-stale 仍予采用）：改判可能已不适用，请复核")
+    texts = [(("opinion",), review.opinion)] + [(("items", n, "reason"), e.reason) for n, e in enumerate(review.items)]
+    warnings += [
+        f"{review.where(loc)}以 # 开头，像是误粘贴的注释，已原样印入申报表：如非本意请删去" for loc, text in texts if text and text.startswith("#")
+    ]
     items = []
     for item in result.items:
         entry = entries.get(item.id)
@@ -196,6 +228,8 @@ def new_sheet(result: out.Assessment) -> str:
     lines += [
         "",
         f"format: {FORMAT}",
+        f"community: {{name: {_q(c.name)}, period: {{start: {result.period.start}, end: {result.period.end}}}}}",
+        "# ↑ 本表审核的单位和评估期（勿改）：用于另一单位或另一评估期时，审核表一律被拒绝",
         f"evidence_digest: {result.evidence_digest}",
         f"scheme: {result.scheme.id}",
         "reviewer:",

@@ -13,7 +13,7 @@ from importlib import resources
 
 import yaml
 
-from .evidence import COLLECTIONS, Evidence
+from .evidence import COLLECTIONS, Evidence, unordered
 
 SINGLE = ("agreements", "publicity", "workforce_training", "feedback")
 
@@ -25,6 +25,25 @@ def template() -> Evidence:
     return Evidence.model_validate(yaml.safe_load(raw))
 
 
+def same(mine, theirs) -> bool:
+    """The same content, whatever the order of lists inside (records, topics, sources)."""
+    if mine is None or theirs is None:
+        return mine is theirs
+    if isinstance(mine, list):
+        return sorted(map(_plain, mine), key=repr) == sorted(map(_plain, theirs), key=repr)
+    return _plain(mine) == _plain(theirs)
+
+
+def _plain(value):
+    if hasattr(value, "model_dump"):
+        return unordered(value.model_dump(mode="json", exclude_none=True))
+    return value
+
+
+def _among(record, theirs: list) -> bool:
+    return any(same(record, t) for t in theirs)
+
+
 def split(ev: Evidence) -> tuple[Evidence, list[str]]:
     """The evidence without its sample data, and what was left out (`documents D-001`, `publicity`)."""
     t = template()
@@ -32,37 +51,37 @@ def split(ev: Evidence) -> tuple[Evidence, list[str]]:
     update: dict = {}
     for name in COLLECTIONS:
         theirs = {r.id: r for r in getattr(t, name)}
-        kept = [r for r in getattr(ev, name) if theirs.get(r.id) != r]
-        if len(kept) < len(getattr(ev, name)):
-            left_out += [f"{name} {r.id}" for r in getattr(ev, name) if theirs.get(r.id) == r]
-            update[name] = kept
-    budget = [b for b in ev.budget if b not in t.budget]
+        sample = [r for r in getattr(ev, name) if r.id in theirs and same(r, theirs[r.id])]
+        if sample:
+            left_out += [f"{name} {r.id}" for r in sample]
+            update[name] = [r for r in getattr(ev, name) if r not in sample]
+    budget = [b for b in ev.budget if not _among(b, t.budget)]
     if len(budget) < len(ev.budget):
-        left_out.append("budget " + "、".join(str(b.year) for b in ev.budget if b in t.budget))
+        left_out.append("budget " + "、".join(str(b.year) for b in ev.budget if _among(b, t.budget)))
         update["budget"] = budget
     emergency = {}
     for name in ("teams", "equipment"):
         mine, theirs = getattr(ev.emergency, name), getattr(t.emergency, name)
-        kept = [r for r in mine if r not in theirs]
+        kept = [r for r in mine if not _among(r, theirs)]
         if len(kept) < len(mine):
-            left_out += [f"emergency.{name} {r.id}" for r in mine if r in theirs]
+            left_out += [f"emergency.{name} {r.id}" for r in mine if _among(r, theirs)]
             emergency[name] = kept
     if emergency:
         update["emergency"] = ev.emergency.model_copy(update=emergency)
     injuries = {}
     for name in ("sources", "reports_to"):
-        if getattr(ev.injuries, name) and getattr(ev.injuries, name) == getattr(t.injuries, name):
+        if getattr(ev.injuries, name) and same(getattr(ev.injuries, name), getattr(t.injuries, name)):
             left_out.append(f"injuries.{name}")
             injuries[name] = []
-    years = [y for y in ev.injuries.years if y not in t.injuries.years]
+    years = [y for y in ev.injuries.years if not _among(y, t.injuries.years)]
     if len(years) < len(ev.injuries.years):
-        left_out.append("injuries.years " + "、".join(str(y.year) for y in ev.injuries.years if y in t.injuries.years))
+        left_out.append("injuries.years " + "、".join(str(y.year) for y in ev.injuries.years if _among(y, t.injuries.years)))
         injuries["years"] = years
     if injuries:
         update["injuries"] = ev.injuries.model_copy(update=injuries)
     for name in SINGLE:
         mine = getattr(ev, name)
-        if mine is not None and mine.model_fields_set and mine == getattr(t, name):
+        if mine is not None and mine.model_fields_set and same(mine, getattr(t, name)):
             left_out.append(name)
             update[name] = type(mine)() if name == "publicity" else None
     if not update:

@@ -418,6 +418,7 @@ class Scheme(Rule):
     _vocabulary: Vocabulary | None = PrivateAttr(None)
     _lineage: Any = PrivateAttr(None)  # extend.Lineage: the bases and what this rule set changed in them
     _kinds: dict[str, Scheme] = PrivateAttr(default_factory=dict)
+    _files: tuple[Path, ...] = PrivateAttr(())  # the user's rule-set files read: this one and its bases
     _kind: str | None = PrivateAttr(None)
 
     @field_validator("vocabulary")
@@ -448,6 +449,12 @@ class Scheme(Rule):
     def for_kind(self, kind: str) -> Scheme:
         """The rule set as it reads for a kind of community: its wording and item changes applied."""
         return self._kinds.get(kind, self)
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The user's rule-set files this rule set was read from (a variant and the bases it names by
+        path): inputs of the run, which no output may replace."""
+        return self.__pydantic_private__["_files"]
 
     @property
     def words(self) -> Vocabulary:
@@ -633,21 +640,25 @@ def _layer(ref: str | Path, cited_by=None, chain: tuple[str, ...] = ()):
     from . import extend
 
     doc, identity, raw, folder = _open(ref, cited_by)
+    files = (Path(identity),) if Path(identity).is_absolute() else ()  # shipped rule sets are not the user's
     base_ref = extend.parent(doc)
     if base_ref is None:
         layer = extend.Layer.root(doc, raw)
     else:
         extend.check_chain(doc, identity, chain)
         by_path = Path(base_ref).suffix in (".yaml", ".yml")  # else a shipped rule set's id
-        base, _ = _layer(folder / base_ref if by_path else base_ref, doc, chain + (identity,))
+        base, base_scheme = _layer(folder / base_ref if by_path else base_ref, doc, chain + (identity,))
         layer = extend.extend(base, doc, raw)
-    return layer, _checked(layer)
+        files += base_scheme.files
+    scheme = _checked(layer)
+    scheme._files = files
+    return layer, scheme
 
 
 def _open(ref: str | Path, cited_by=None):
     """(document, identity, bytes, folder) of a rule set named on the command line or by `extends:`
     in `cited_by`, where a problem finding it is then reported."""
-    from .loading import InputError, Problem, parse_yaml
+    from .loading import InputError, Problem, parse_yaml, read_input
 
     def refused(message: str) -> InputError:
         return InputError([cited_by.problem(("extends",), message) if cited_by else Problem(str(ref), 0, 0, "--scheme", message)])
@@ -655,9 +666,11 @@ def _open(ref: str | Path, cited_by=None):
     path = Path(ref)
     if isinstance(ref, Path) or path.suffix in (".yaml", ".yml") or path.exists():
         try:
-            raw = path.read_bytes()
-        except OSError:
-            raise refused(f"规则集文件不存在或无法读取：{path}") from None
+            raw = read_input(path, str(path), what="规则集文件")
+        except InputError as exc:
+            if not cited_by:
+                raise
+            raise refused(exc.problems[0].message) from None
         label, identity, folder = str(path), str(path.resolve()), path.parent
     elif SHIPPED_NAME.fullmatch(str(ref)) and (found := _shipped_file(str(ref))) is not None:
         raw, label, identity, folder = found.read_bytes(), f"indicators/{ref}.yaml", f"indicators/{ref}", Path(str(found)).parent

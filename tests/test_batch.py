@@ -61,9 +61,12 @@ def test_summary_rows_sorted_by_verdict_then_a_and_broken_application_gives_exit
     assert body["新华街道/evidence.yaml"][7:10] == ["需整改后申报", "0", "1.3 C"]
     assert body["胜利镇.yaml"][6:10] == ["1", "不具备申报条件", "0", "2.4 否决"]
     broken = body["坏申报/evidence.yaml"]
-    assert broken[7] == "无法评估" and "evidence.yaml:3:" in broken[10]
+    assert broken[7] == "无法评估" and "evidence.yaml:2:12" in broken[10]  # where the [ was opened
     assert "坏申报/evidence.yaml" in result.output and "无法评估" in result.output
     assessed = json.loads((out / "all.json").read_text(encoding="utf-8"))
+    rows = batch.sort_rows(batch.assess_all(batch.find(district), load_scheme(mini_scheme)), load_scheme(mini_scheme).verdict)
+    whole = json.dumps([r.result.model_dump(mode="json") for r in rows if r.packed], ensure_ascii=False, indent=2) + "\n"
+    assert "".join(batch.json_text(rows)) == whole == (out / "all.json").read_text(encoding="utf-8")  # written in pieces
     assert [a["community"]["name"] for a in assessed] == ["和平街道办事处", "东风街道办事处", "新华街道办事处", "胜利镇人民政府"]
     assert all(a["format"] == "safecomm/assessment@1" for a in assessed)
 
@@ -145,8 +148,10 @@ def test_pdf_workers_are_replaced_after_their_share_of_documents(district, mini_
     pytest.importorskip("safecomm.report.pdf")
     monkeypatch.setattr(batch, "TASKS_PER_WORKER", 1)
     rows = batch.assess_all(batch.find(district)[:2], load_scheme(mini_scheme))
-    done = batch.render_pdfs(rows, tmp_path / "pdf", jobs=1)
+    saved = []
+    done = batch.render_pdfs(rows, lambda row, data: saved.append((row.application.name, data[:5])), jobs=1)
     assert [d.error for d in done] == [None, None]
+    assert sorted(saved) == [(row.application.name, b"%PDF-") for row in rows]
     assert len({d.worker for d in done}) == 2  # one fresh process per document here
     assert all(d.peak_kib > 0 for d in done)
 

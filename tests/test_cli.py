@@ -181,7 +181,7 @@ def test_evidence_schema_lists_chinese_and_english_enum_values():
 
 def test_unknown_schema_and_version():
     run("schema", "nothing", code=2)
-    assert "version" in run("--version").stdout
+    assert "safecomm，版本" in run("--version").stdout
 
 
 # -- the installed console script ------------------------------------------------------------

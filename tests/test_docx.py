@@ -300,7 +300,7 @@ def test_cli_docx_and_only(tmp_path, ready):
 @pytest.mark.parametrize("args, message", [
     (["--only", "自评表"], "--only 选择申报表的部分"),
     (["--docx-template", "t.docx"], "须与 --docx 一起使用"),
-    (["--docx", str(READY)], "不能用输出覆盖"),
+    (["--docx", str(READY)], "是本次读取的输入文件，不能覆盖"),
 ])
 def test_cli_misuse_is_an_input_error(args, message):
     out = CliRunner().invoke(main, ["assess", str(READY)] + args)

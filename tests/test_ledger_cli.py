@@ -40,11 +40,15 @@ def test_init_xlsx_writes_a_ledger_that_validates_and_never_clobbers(tmp_path):
     assert (target / "attachments").is_dir()
     assert "格式正确" in run("validate", target / "台账.xlsx").stdout
     made = (target / "台账.xlsx").read_bytes()
-    (target / "台账.xlsx").write_bytes(b"clerk's work")
+    filled = (FIXTURES / "ready" / "台账.xlsx").read_bytes()  # a ledger with a clerk's work in it
+    (target / "台账.xlsx").write_bytes(filled)
     assert "--force" in run("init", target, "--xlsx", code=2).stderr
-    assert (target / "台账.xlsx").read_bytes() == b"clerk's work"
+    assert (target / "台账.xlsx").read_bytes() == filled
     run("init", target, "--xlsx", "--force")
     assert (target / "台账.xlsx").read_bytes() == made
+    (target / "台账.xlsx").write_bytes(b"not a workbook")  # --force replaces only a file of the same kind
+    assert "不是台账工作簿" in run("init", target, "--xlsx", "--force", code=2).stderr
+    assert (target / "台账.xlsx").read_bytes() == b"not a workbook"
 
 
 def test_convert_both_ways_keeps_the_digest_and_writes_commented_yaml(ready):
@@ -64,9 +68,13 @@ def test_convert_never_writes_over_its_input_or_an_existing_file(ready):
     (ready / "link.xlsx").symlink_to(ready / "evidence.yaml")
     refused = run("convert", ready / "evidence.yaml", ready / "link.xlsx", "--force", code=2)
     assert "输入文件" in refused.stderr
-    (ready / "old.xlsx").write_bytes(b"keep")
+    kept = (FIXTURES / "rectify" / "台账.xlsx").read_bytes()
+    (ready / "old.xlsx").write_bytes(kept)
     assert "--force" in run("convert", ready / "evidence.yaml", ready / "old.xlsx", code=2).stderr
-    assert (ready / "old.xlsx").read_bytes() == b"keep"
+    assert (ready / "old.xlsx").read_bytes() == kept
+    (ready / "notes.xlsx").write_bytes(b"keep")
+    assert "不是台账工作簿" in run("convert", ready / "evidence.yaml", ready / "notes.xlsx", "--force", code=2).stderr
+    assert (ready / "notes.xlsx").read_bytes() == b"keep"
     assert "扩展名应为 .xlsx" in run("convert", ready / "evidence.yaml", ready / "x.yaml", code=2).stderr
     assert (ready / "evidence.yaml").read_bytes() == before
 

@@ -154,7 +154,7 @@ def test_cli_markdown_to_stdout_and_errors(tmp_path):
     out = CliRunner().invoke(main, ["report", str(path), "-o", str(tmp_path / "r.md")])
     assert out.exit_code == 0 and (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# ")
     for args, message in ((["report", str(path)], "须用 -o 指定输出路径"),
-                          (["report", str(path), "-o", str(path)], "不能用输出覆盖"),
+                          (["report", str(path), "-o", str(path)], "是本次读取的输入文件，不能覆盖"),
                           (["report", str(tmp_path / "无.yaml"), "-o", str(tmp_path / "r.docx")], "")):
         out = CliRunner().invoke(main, args)
         assert out.exit_code == 2 and message in out.output and "Traceback" not in out.output

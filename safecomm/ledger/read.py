@@ -15,15 +15,13 @@ does not exist) is reported together with what the model finds, all at once.
 from __future__ import annotations
 
 import io
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 
-from ..loading import Problem, column_letters, field_path
+from ..loading import Problem, column_letters, field_path, read_input
 from . import cells
 from .layout import CHOICES, FORM, GUIDE, Column, Table, layout
 from .package import MACROS, MAX_FILE, check, refuse
@@ -115,23 +113,8 @@ def read_ledger(path: str | Path, label: str | None = None) -> Ledger:
 
 
 def _read(path: Path, label: str) -> bytes:
-    """The file's bytes, after making sure it is a regular file of sensible size."""
-    try:
-        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as f:
-            st = os.fstat(f.fileno())
-            if stat.S_ISDIR(st.st_mode):
-                raise refuse(label, "这是一个文件夹，应为 .xlsx 工作簿")
-            if not stat.S_ISREG(st.st_mode):
-                raise refuse(label, "不是普通文件，应为 .xlsx 工作簿")
-            if st.st_size > MAX_FILE:
-                raise refuse(label, f"文件过大（{st.st_size} 字节），上限为 {MAX_FILE} 字节")
-            return f.read(MAX_FILE + 1)
-    except FileNotFoundError:
-        raise refuse(label, "文件不存在") from None
-    except IsADirectoryError:
-        raise refuse(label, "这是一个文件夹，应为 .xlsx 工作簿") from None
-    except OSError as exc:
-        raise refuse(label, f"无法读取文件：{exc.strerror}") from None
+    """The file's bytes: a regular file of sensible size, read no further than the limit."""
+    return read_input(path, label, limit=MAX_FILE, what="台账文件")
 
 
 def _merged(ledger: Ledger, sheet: str, merged: list, first_row: int, loc: tuple) -> None:

@@ -26,6 +26,7 @@ TARGET = "#2f6f3e"
 VETO = "#c0504d"
 GRADE_FILL = {"A": "#5f9e6e", "B": "#d9a441", "C": "#c0504d"}
 PNG_SCALE = 3  # pixels per unit: 1920 px across, about 300 dpi over the 156 mm text block
+LABEL = 40  # characters of a label shown; a longer one (a project's name) ends in …
 
 
 @dataclass
@@ -42,7 +43,10 @@ class Drawing:
         self.shapes.append(("rect", x, y, w, h, fill, stroke))
 
     def text(self, x: float, y: float, text: object, anchor: str = "start", size: int | None = None, fill: str | None = None) -> None:
-        self.shapes.append(("text", x, y, str(text), anchor, size, fill))
+        text = str(text)
+        if len(text) > LABEL:
+            text = text[:LABEL - 1] + "…"
+        self.shapes.append(("text", x, y, text, anchor, size, fill))
 
     @property
     def svg(self) -> Markup:

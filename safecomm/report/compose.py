@@ -3,10 +3,17 @@
 Every sentence and number the HTML/PDF and the Word 申报表 print is made here (or is a field of
 the assessment), so templates hold no logic beyond loops, and the same words appear in every
 format. These are stamped pages: advice is the plain voice (`plain_advice`), never field names.
+
+The form is bounded whatever the inputs hold, so that any accepted input prints in bounded time
+and memory: free text a person wrote is cut at a limit with a note of what was left out and
+where it is whole; an evidence index longer than INDEX_ROWS table rows becomes a summary by
+kind (the full index stays in the JSON result); a chart with more than CHART_BARS bars gives way
+to a note; at most WARNINGS warnings are listed.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -16,6 +23,24 @@ from ..checks.common import cite
 from ..measure import format_percent, format_points
 from . import PARTS, charts
 from .text import STATUS, points_words, scheme_words, score_lines
+
+
+INDEX_ROWS = 2000  # table rows (records and their files): about 7 s of the PDF's time
+CHART_BARS = 60
+WARNINGS = 50
+NAME = 200  # a name or heading (单位名称, 审核人)
+TITLE = 120  # a title or path in the evidence index
+REASON = 2000  # one reason or remark
+PASSAGE = 20000  # the narrative, the opinion: some ten pages each
+LINE = 40  # characters a short paragraph costs in a passage
+JSON_RESULT = "评定结果的 JSON 文件"
+
+
+def clip(text: str | None, limit: int, whole: str = JSON_RESULT) -> str | None:
+    """`text` cut at `limit` characters, saying how much was left out and where it is `whole`."""
+    if text is None or len(text) <= limit:
+        return text
+    return f"{text[:limit]}……（以下 {len(text) - limit} 字从略，全文见{whole}）"
 
 
 def cn_date(iso: str | None) -> str | None:
@@ -75,6 +100,16 @@ class IndexRow:
 
 
 @dataclass
+class IndexKind:
+    """One line of the evidence index's summary, for a bundle too large to list record by record."""
+
+    kind: str
+    records: int
+    files: int
+    missing: int
+
+
+@dataclass
 class Chart:
     key: str  # injuries, grades, participation, education: how other papers pick a chart
     number: int
@@ -100,11 +135,15 @@ class Report:
     parts: tuple[str, ...]
     sample: str | None
     title: str
+    name: str
+    community_title: str
+    county: str
     narrative: list[str]
     narrative_note: str | None
     remarks: str
     county_date: str | None
     reviewer_line: str | None
+    opinion: str | None
     stale_notice: str | None
     period: str
     show_review: bool
@@ -115,6 +154,9 @@ class Report:
     gaps: list[Gap]
     charts: list[Chart]
     index: list[IndexRow]
+    index_summary: list[IndexKind]  # instead of `index` when that would exceed INDEX_ROWS
+    index_note: str | None
+    warnings: list[str]
     footer: str
     created: str
 
@@ -124,16 +166,24 @@ def compose(result: Assessment, font_family: str = "sans-serif", parts: tuple[st
     c = result.community
     review = result.review
     show_review = review is not None or any(i.override for i in result.items)
+    entries = result.evidence_index
+    rows = sum(1 + len(e.files) for e in entries)
+    listed = rows <= INDEX_ROWS
     return Report(
         result=result,
         parts=tuple(p for p in PARTS if p in parts),
         sample=SAMPLE if result.sample else None,
-        title=f"{c.title}申报表",
-        narrative=[p for p in (c.summary or "").splitlines() if p.strip()] or narrative(result),
+        title=clip(f"{c.title}申报表", NAME),
+        name=clip(c.name, NAME, "证据文件的单位名称"),
+        community_title=clip(c.title, NAME, "证据文件的拟申报安全社区名称"),
+        county=clip(c.county, NAME) or "",
+        narrative=_passage([p for p in (c.summary or "").splitlines() if p.strip()], "证据文件的工作简述")
+        or narrative(result),
         narrative_note=None if (c.summary or "").strip() else NARRATIVE_NOTE,
         remarks=form_remarks(result),
         county_date=cn_date(review.date) if review else None,
         reviewer_line=_reviewer_line(result),
+        opinion=clip(review.opinion, PASSAGE, "审核表的初步审查意见") if review else None,
         stale_notice=(
             "注意：以下审查意见针对的是另一版本的证据（证据已变更），需重新审核。"
             if review and review.stale else None
@@ -149,12 +199,45 @@ def compose(result: Assessment, font_family: str = "sans-serif", parts: tuple[st
         score_lines=score_lines(result),
         gaps=gaps(result),
         charts=chart_list(result, font_family) if "图表" in parts else [],
-        index=[_index_row(e) for e in result.evidence_index],
+        index=[_index_row(e) for e in entries] if listed else [],
+        index_summary=[] if listed else index_summary(result),
+        index_note=None if listed else (
+            f"证据索引共 {len(entries)} 条记录、{rows - len(entries)} 个附件，超过 {INDEX_ROWS} 行，申报表只列各类别的汇总；"
+            f"逐条记录及每个附件的 SHA-256 见{JSON_RESULT}的证据索引。"
+        ),
+        warnings=result.warnings[:WARNINGS] + (
+            [f"另有 {len(result.warnings) - WARNINGS} 条警告，见{JSON_RESULT}。"] if len(result.warnings) > WARNINGS else []
+        ),
         footer=(
             f"规则集 {scheme_words(result.scheme)} · 证据摘要 SHA-256 {result.evidence_digest}"
         ),
         created=f"{result.period.end}T00:00:00+00:00",
     )
+
+
+def _passage(paragraphs: list[str], whole: str) -> list[str]:
+    """The paragraphs that fit in PASSAGE characters (a paragraph costs at least a line), the
+    last one cut with a note of what was left out."""
+    out, used = [], 0
+    for n, p in enumerate(paragraphs):
+        room = PASSAGE - used
+        if len(p) > room:
+            rest = sum(len(q) for q in paragraphs[n:]) - max(room, 0)
+            out.append(f"{p[:max(room, 0)]}……（以下 {rest} 字从略，全文见{whole}）")
+            break
+        out.append(p)
+        used += max(len(p), LINE)
+    return out
+
+
+def index_summary(result: Assessment) -> list[IndexKind]:
+    """Records, files and missing files of the evidence index, by kind, in order of first appearance."""
+    records, files, missing = Counter(), Counter(), Counter()
+    for e in result.evidence_index:
+        records[e.kind] += 1
+        files[e.kind] += len(e.files)
+        missing[e.kind] += sum(1 for h in e.sha256 if h is None)
+    return [IndexKind(kind, n, files[kind], missing[kind]) for kind, n in records.items()]
 
 
 def narrative(result: Assessment) -> list[str]:
@@ -201,7 +284,7 @@ def _reviewer_line(result: Assessment) -> str | None:
     review = result.review
     if not review or not (review.reviewer or review.unit):
         return None
-    return "审核人：" + "，".join(x for x in (review.unit, review.reviewer) if x)
+    return "审核人：" + "，".join(clip(x, NAME, " 审核表 reviewer") for x in (review.unit, review.reviewer) if x)
 
 
 def _row(result: Assessment, item: ItemResult) -> Row:
@@ -228,9 +311,10 @@ def _row(result: Assessment, item: ItemResult) -> Row:
 def review_words(item: ItemResult) -> str:
     """A changed grade reads as 改判; a reviewer's remark on an unchanged grade as 审核意见."""
     o = item.override
+    reason = clip(o.reason, REASON, " 审核表")
     if item.overridden:
-        return f"审核改判为 {o.grade}（自评 {item.grade}）：{o.reason}"
-    return f"审核意见（等级维持 {item.grade}）：{o.reason}"
+        return f"审核改判为 {o.grade}（自评 {item.grade}）：{reason}"
+    return f"审核意见（等级维持 {item.grade}）：{reason}"
 
 
 def gaps(result: Assessment) -> list[Gap]:
@@ -241,7 +325,7 @@ def gaps(result: Assessment) -> list[Gap]:
     for i in below:
         override = review_words(i) if i.override else None
         out.append(Gap(
-            id=i.id, grade=i.final_grade, vetoed=i.vetoed, reason=i.reason,
+            id=i.id, grade=i.final_grade, vetoed=i.vetoed, reason=clip(i.reason, REASON),
             advice=list(i.plain_advice), confirm=i.confirm if i.needs_review else None, override=override,
         ))
     return out
@@ -254,26 +338,31 @@ def chart_list(result: Assessment, font_family: str) -> list[Chart]:
         lines.append((f.participation_target, f"要求 {percent(f.participation_target)}", charts.TARGET))
     if f.participation_veto is not None:
         lines.append((f.participation_veto, f"否决线 {percent(f.participation_veto)}", charts.VETO))
+    participation = [(f"{pid} {name}", rate, percent(rate)) for pid, name, rate in f.participation]
     return [
-        Chart("injuries", 1, "事故与伤害人次（逐年）", charts.bars(
-            [(f"{y}年", n) for y, n in f.injuries], unit="人次", font=font_family,
-        ) if f.injuries else None, "未登记逐年的事故与伤害人次"),
-        Chart("grades", 2, "各指标的条目等级", charts.stacked(
-            [(f"{ind.id} {ind.title}", ind.counts) for ind in result.indicators], font=font_family,
-        ) if result.indicators else None, "规则集中没有指标"),
-        Chart("participation", 3, "重点项目相关人群参与度", charts.ratios(
-            [(f"{pid} {name}", rate, percent(rate)) for pid, name, rate in f.participation], lines=lines, font=font_family,
-        ) if f.participation else None, "没有确定重点事故与伤害预防项目",
-            note="" if lines else "规则集未设参与度要求线"),
-        Chart("education", 4, "面向居民的安全教育（每季度次数）", charts.bars(
-            [(q, n) for q, n in f.education_per_quarter], unit="次", font=font_family,
-            line=(1, "每季度一次"),
-        ) if f.education_per_quarter else None, "评估期内没有季度"),
+        _chart("injuries", 1, "事故与伤害人次（逐年）", [(f"{y}年", n) for y, n in f.injuries], lambda data: charts.bars(
+            data, unit="人次", font=font_family,
+        ), "未登记逐年的事故与伤害人次"),
+        _chart("grades", 2, "各指标的条目等级", [(f"{ind.id} {ind.title}", ind.counts) for ind in result.indicators],
+               lambda data: charts.stacked(data, font=font_family), "规则集中没有指标"),
+        _chart("participation", 3, "重点项目相关人群参与度", participation,
+               lambda data: charts.ratios(data, lines=lines, font=font_family),
+               "没有确定重点事故与伤害预防项目", note="" if lines else "规则集未设参与度要求线"),
+        _chart("education", 4, "面向居民的安全教育（每季度次数）", list(f.education_per_quarter), lambda data: charts.bars(
+            data, unit="次", font=font_family, line=(1, "每季度一次"),
+        ), "评估期内没有季度"),
     ]
+
+
+def _chart(key: str, number: int, title: str, data: list, draw, empty: str, note: str = "") -> Chart:
+    """A chart of `data`; none when there is nothing to draw, or too much to draw legibly."""
+    if len(data) > CHART_BARS:
+        return Chart(key, number, title, None, f"共 {len(data)} 项，超过 {CHART_BARS} 项，图从略；数据见{JSON_RESULT}", note)
+    return Chart(key, number, title, draw(data) if data else None, empty, note)
 
 
 def _index_row(e: IndexEntry) -> IndexRow:
     return IndexRow(
-        id=e.id, kind=e.kind, title=e.title, date=cn_date(e.date),
-        files=[FileLine(p, h) for p, h in zip(e.files, e.sha256)],
+        id=e.id, kind=e.kind, title=clip(e.title, TITLE), date=cn_date(e.date),
+        files=[FileLine(clip(p, TITLE), h) for p, h in zip(e.files, e.sha256)],
     )
