@@ -1,5 +1,6 @@
 """The rule sets live in indicators/ at the top of the repository and ship inside the wheel as
-safecomm/indicators, worked examples included: a non-editable install must find them."""
+safecomm/indicators, worked examples included; every module and data file of the package ships
+too (the package list in pyproject.toml is explicit): a non-editable install must find them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from conftest import ROOT
 
 
-def test_the_wheel_ships_every_rule_set_and_example(tmp_path):
+def test_the_wheel_ships_every_rule_set_example_module_and_template(tmp_path):
     source = tmp_path / "source"  # a clean copy: a stale build/ in the checkout could hide a missing file
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
@@ -31,3 +32,7 @@ def test_the_wheel_ships_every_rule_set_and_example(tmp_path):
     assert expected <= shipped
     assert {"safecomm/indicators/national-2009.yaml", "safecomm/indicators/national-2009-onsite.yaml",
             "safecomm/indicators/examples/city-100.yaml"} <= shipped
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = {p.relative_to(ROOT).as_posix() for p in (ROOT / "safecomm").rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}
+    assert sorted(package - names) == []
