@@ -12,8 +12,10 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from pydantic import BaseModel
 
-from .evidence import COLLECTIONS, Evidence
+from .evidence import COLLECTIONS, Evidence, _unordered
+from .measure import natural_key
 
 SINGLE = ("agreements", "publicity", "workforce_training", "feedback")
 
@@ -25,6 +27,28 @@ def template() -> Evidence:
     return Evidence.model_validate(yaml.safe_load(raw))
 
 
+def _plain(record) -> object:
+    """A record as data with its lists sorted: members or topics in another order are still the sample."""
+    return _unordered(record.model_dump(mode="json")) if record is not None else None
+
+
+def _same(mine, theirs) -> bool:
+    """The same record, lists in any order (cheap checks first: this runs for every assessment)."""
+    if mine is None or theirs is None or type(mine) is not type(theirs):
+        return False
+    if mine == theirs:
+        return True
+    for name in type(mine).model_fields:
+        a = getattr(mine, name)
+        if not isinstance(a, (list, dict, BaseModel)) and a != getattr(theirs, name):
+            return False
+    return _plain(mine) == _plain(theirs)
+
+
+def _among(record, theirs: list) -> bool:
+    return any(_same(record, t) for t in theirs)
+
+
 def split(ev: Evidence) -> tuple[Evidence, list[str]]:
     """The evidence without its sample data, and what was left out (`documents D-001`, `publicity`)."""
     t = template()
@@ -32,37 +56,37 @@ def split(ev: Evidence) -> tuple[Evidence, list[str]]:
     update: dict = {}
     for name in COLLECTIONS:
         theirs = {r.id: r for r in getattr(t, name)}
-        kept = [r for r in getattr(ev, name) if theirs.get(r.id) != r]
+        kept = [r for r in getattr(ev, name) if not _same(r, theirs.get(r.id))]
         if len(kept) < len(getattr(ev, name)):
-            left_out += [f"{name} {r.id}" for r in getattr(ev, name) if theirs.get(r.id) == r]
+            left_out += [f"{name} {r.id}" for r in sorted(getattr(ev, name), key=lambda r: natural_key(r.id)) if _same(r, theirs.get(r.id))]
             update[name] = kept
     budget = [b for b in ev.budget if b not in t.budget]
     if len(budget) < len(ev.budget):
-        left_out.append("budget " + "、".join(str(b.year) for b in ev.budget if b in t.budget))
+        left_out.append("budget " + "、".join(sorted(str(b.year) for b in ev.budget if b in t.budget)))
         update["budget"] = budget
     emergency = {}
     for name in ("teams", "equipment"):
         mine, theirs = getattr(ev.emergency, name), getattr(t.emergency, name)
-        kept = [r for r in mine if r not in theirs]
+        kept = [r for r in mine if not _among(r, theirs)]
         if len(kept) < len(mine):
-            left_out += [f"emergency.{name} {r.id}" for r in mine if r in theirs]
+            left_out += [f"emergency.{name} {r.id}" for r in sorted(mine, key=lambda r: natural_key(r.id)) if _among(r, theirs)]
             emergency[name] = kept
     if emergency:
         update["emergency"] = ev.emergency.model_copy(update=emergency)
     injuries = {}
     for name in ("sources", "reports_to"):
-        if getattr(ev.injuries, name) and getattr(ev.injuries, name) == getattr(t.injuries, name):
+        if getattr(ev.injuries, name) and sorted(getattr(ev.injuries, name)) == sorted(getattr(t.injuries, name)):
             left_out.append(f"injuries.{name}")
             injuries[name] = []
-    years = [y for y in ev.injuries.years if y not in t.injuries.years]
+    years = [y for y in ev.injuries.years if not _among(y, t.injuries.years)]
     if len(years) < len(ev.injuries.years):
-        left_out.append("injuries.years " + "、".join(str(y.year) for y in ev.injuries.years if y in t.injuries.years))
+        left_out.append("injuries.years " + "、".join(sorted(str(y.year) for y in ev.injuries.years if _among(y, t.injuries.years))))
         injuries["years"] = years
     if injuries:
         update["injuries"] = ev.injuries.model_copy(update=injuries)
     for name in SINGLE:
         mine = getattr(ev, name)
-        if mine is not None and mine.model_fields_set and mine == getattr(t, name):
+        if mine is not None and mine.model_fields_set and _same(mine, getattr(t, name)):
             left_out.append(name)
             update[name] = type(mine)() if name == "publicity" else None
     if not update:

@@ -151,7 +151,7 @@ def reporting_aspects(ix: Index, aspects: dict[str, list[str]], terms: list[str]
     登记的报告主管部门，或关于所列词条（如 事故报告）的制度文件的标题和主题，提到其词条即覆盖该方面
     （一个部门只算它提到的第一个方面）。有报告制度却看不出报告去向时无从判断（需核实）。"""
     covered: dict[str, list[str]] = {}
-    for dept in ix.ev.injuries.reports_to:
+    for dept in sorted(set(ix.ev.injuries.reports_to)):
         found = ix.find(dept)
         name = next((n for n, keys in aspects.items() if any(k in found for k in keys)), None)
         if name:
@@ -184,8 +184,8 @@ def record_areas(ix: Index, areas: list[str], terms: list[str], kind: list[Docum
         for area in areas:
             if area in f.view.terms:
                 covered.setdefault(area, f.id)
-    for year in ix.ev.injuries.years:
-        for cause in year.by_cause:
+    for year in sorted(ix.ev.injuries.years, key=lambda y: y.year):
+        for cause in sorted(year.by_cause):
             for area in areas:
                 if area in ix.find(cause):
                     covered.setdefault(area, f"{year.year}年数据")
