@@ -154,11 +154,11 @@ def _reason(checks, vetoed, defects, seen, wanting, rules) -> str:
         c = vetoed[0]
         shown = "" if c.measured_text in c.detail else f"{c.measured_text}，"  # say the value once
         return f"否决：{c.detail}（{shown}否决线 {c.veto}）"
+    if not seen:  # a defect check that saw nothing names no defect: the item is blank
+        return f"空白：未见与本条目相关的证据（{checks[0].detail}）"
     if defects:
         c = defects[0]
         return f"严重缺陷：{c.detail}（{rules[c.id].why}）"
-    if not seen:
-        return f"空白：未见与本条目相关的证据（{checks[0].detail}）"
     if wanting:
         failed = [c for c in wanting if c.status == "failed"] or wanting
         more = f"；另有 {len(wanting) - 1} 项未达到或待核实" if len(wanting) > 1 else ""
