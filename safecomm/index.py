@@ -10,6 +10,7 @@ caused it, so a detail line can say why a record counted.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -139,14 +140,16 @@ class Index:
                     scope = candidate
                     inferred.append(f"标题含“{title[term]}”，按{candidate.value}检查计")
                     break
-        audience = frozenset(a.audience)
-        if not audience:
-            named = frozenset(g for g in self._audience_terms if g.value in title)
-            if named:
-                audience = named
-                inferred.append(f"标题含“{title[next(iter(sorted(named))).value]}”，对象按{'、'.join(sorted(g.value for g in named))}计")
-            elif self.scheme.audience.default is not None:
-                audience = frozenset({self.scheme.audience.default})
+        # Whom the title names counts too, written audience or not: a residents' drill titled
+        # 应急救援队参加… trained the team as well.
+        named = frozenset(g for g in self._audience_terms if g.value in title) - set(a.audience)
+        audience = frozenset(a.audience) | named
+        if named:
+            first = title[min(named).value]
+            also = "也" if a.audience else ""
+            inferred.append(f"标题含“{first}”，对象{also}按{'、'.join(sorted(g.value for g in named))}计")
+        elif not audience and self.scheme.audience.default is not None:
+            audience = frozenset({self.scheme.audience.default})
         domains = set(a.domains) | {d for d in self._domain_terms if d.value in title}
         organizers = {org_kind[a.organizer]} if a.organizer in org_kind else set()
         organizers |= {kind for name, kind in org_names if name in a.title}
@@ -305,6 +308,14 @@ class Index:
     def running(self, p: Project) -> bool:
         """The project runs during the period (a missing start or end leaves that side open)."""
         return (p.start is None or p.start <= self.period.end) and (p.end is None or p.end >= self.period.start)
+
+
+SEPARATORS = re.compile(r"[、，,；;]")
+
+
+def listed(values: Iterable[str]) -> list[str]:
+    """A list as the clerk meant it: `[卫生院、派出所]` written on one line is two entries."""
+    return [v for value in values for v in (part.strip() for part in SEPARATORS.split(value)) if v]
 
 
 def _hit(found: Mapping[str, str], terms: tuple[str, ...]) -> str | None:

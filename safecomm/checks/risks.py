@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from ..evidence import Hazard, InjuryYear
+from ..index import listed
 from ..measure import Measure, ratio
 from ..terms import DocumentKind, HazardLevel
 from . import primitive
@@ -99,7 +100,7 @@ def _series(years: list[InjuryYear]) -> str:
 @primitive(unit="count", reads=("injuries.sources",))
 def injury_sources(ix: Index) -> Measure:
     """事故与伤害数据来源个数：登记的不同来源（卫生服务中心、医院、派出所、交警、消防……）的个数。"""
-    sources = sorted(set(ix.ev.injuries.sources))
+    sources = sorted(set(listed(ix.ev.injuries.sources)))
     if not sources:
         return Measure(0, "未登记事故与伤害数据来源")
     return Measure(len(sources), f"数据来源 {len(sources)} 个：{'、'.join(sources)}", seen=True)
@@ -156,7 +157,7 @@ def reporting_aspects(ix: Index, aspects: dict[str, list[str]], terms: list[str]
     登记的报告主管部门，或关于所列词条（如 事故报告）的制度文件的标题和主题，提到其词条即覆盖该方面
     （一个部门只算它提到的第一个方面）。有报告制度却看不出报告去向时无从判断（需核实）。"""
     covered: dict[str, list[str]] = {}
-    for dept in sorted(set(ix.ev.injuries.reports_to)):
+    for dept in sorted(set(listed(ix.ev.injuries.reports_to))):
         found = ix.find(dept)
         name = next((n for n, keys in aspects.items() if any(k in found for k in keys)), None)
         if name:
