@@ -58,20 +58,21 @@ class Vocabulary:
         if self._pattern is None or not text:
             return found
         spans = [(m.start(), m.start() + len(m.group(1))) for m in self._pattern.finditer(text)]
+        # Where the longer words of not_in stand, with the terms each hides: 不定期 hides 定期检查.
+        hiding = [(s, e, self._hides[w]) for s0 in range(len(text)) for w in self._hides
+                  if text.startswith(w, s0) for s, e in [(s0, s0 + len(w))]] if self._hides else []
         for start, end in spans:
             if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
                 continue  # inside a longer word, whose reading below already covers it
-            for term, word in self._inside(text[start:end]).items():
-                found.setdefault(term, word)
+            for i, j, term, word in self._inside(text[start:end]):
+                a, b = start + i, start + j
+                if term in found or any(term in terms and hs < b and a < he and not (a <= hs and he <= b)
+                                        for hs, he, terms in hiding):
+                    continue  # a word that shares its letters with a longer word that hides it
+                found[term] = word
         return found
 
-    def _terms_inside(self, word: str) -> dict[str, str]:
-        """Every term said by `word` or by a word inside it, unless hidden by a longer word around it."""
+    def _terms_inside(self, word: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, term, word) for every term said by `word` or by a word inside it (from the left, longest first)."""
         inner = [(i, j, word[i:j]) for i in range(len(word)) for j in range(len(word), i, -1) if word[i:j] in self._owners]
-        hiding = [(i, j, self._hides[w]) for i, j, w in inner if w in self._hides]
-        out: dict[str, str] = {}
-        for i, j, w in inner:
-            for term in sorted(self._owners[w]):
-                if not any(hi <= i and j <= hj and (hi, hj) != (i, j) and term in terms for hi, hj, terms in hiding):
-                    out.setdefault(term, w)
-        return out
+        return [(i, j, term, w) for i, j, w in inner for term in sorted(self._owners[w])]
