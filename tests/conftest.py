@@ -179,27 +179,26 @@ def setting(path: str, value):
     return change
 
 
+def _update(record: dict, fields: dict) -> None:
+    for key, value in fields.items():
+        if value is None:
+            record.pop(key, None)
+        else:
+            record[key] = copy.deepcopy(value)
+
+
 def edit(name: str, rid: str, **fields):
     """Change fields of one record (a value of None removes the field)."""
-    def change(s):
-        record = next(r for r in s[name] if r["id"] == rid)
-        for key, value in fields.items():
-            if value is None:
-                record.pop(key, None)
-            else:
-                record[key] = copy.deepcopy(value)
-
-    return change
+    return lambda s: _update(next(r for r in s[name] if r["id"] == rid), fields)
 
 
 def each(name: str, **fields):
     """Change fields of every record of a collection (None removes the field)."""
-    def change(s):
-        for record in s.get(name, []):
-            for key, value in fields.items():
-                if value is None:
-                    record.pop(key, None)
-                else:
-                    record[key] = copy.deepcopy(value)
+    return lambda s: [_update(record, fields) for record in s.get(name, [])]
 
-    return change
+
+def loosely_related(scheme, item_id: str, sections: dict, words: str) -> None:
+    """Evidence only loosely related to an item gives B, never C, and the result says what it saw."""
+    result = item_result(scheme, item_id, **sections)
+    assert result.grade == "B", text_of(result)
+    assert words in text_of(result)
