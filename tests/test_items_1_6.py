@@ -374,6 +374,10 @@ def sectors(n):
         ["政府", "应急", "公安", "消防", "卫生", "教育"][:n])])
 
 
+def categories(n):
+    return edit("organizations", "WG", members=[{"name": f"乙{i}", "category": c} for i, c in enumerate(CATEGORIES[:n])])
+
+
 def exchanges(n):
     return lambda s: s.update(activities=[a for a in s["activities"] if a["kind"] != "交流"] + [
         act(f"X-{i}", "交流", f"2024-0{i + 1}-15") for i in range(n)])
@@ -436,7 +440,8 @@ def channels(n):
 # (item, check, the bar, a change giving n): n at the bar passes and gives A; one less fails and gives B
 # (one department short of "cross-sector" is 1.1's named severe defect: B at the bar of 2, C under it)
 COUNTS = [
-    ("1.1", "sectors", 5, sectors), ("1.1", "cross-sector", 2, sectors), ("1.4", "rules-cover", 5, rule_aspects),
+    ("1.1", "sectors", 5, sectors), ("1.1", "cross-sector", 2, sectors), ("1.2", "categories", 5, categories),
+    ("1.4", "rules-cover", 5, rule_aspects),
     ("2.1", "exchange", 2, exchanges), ("2.3", "active", 4, volunteer_activities), ("3.1", "methods", 2, methods),
     ("3.2", "sources", 2, sources), ("3.2", "causes", 3, causes), ("4.2", "domains", 6, plan_domains),
     ("5.1", "domains", 4, project_domains), ("6.1", "audiences", 3, audiences), ("6.1", "forms", 3, forms),

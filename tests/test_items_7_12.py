@@ -450,7 +450,7 @@ ASPECTS = [
 ]
 
 
-@pytest.mark.parametrize("present, n, expected", [([1, 2, 3, 4], 4, "A"), ([2, 4], 2, "B")])
+@pytest.mark.parametrize("present, n, expected", [([1, 2, 3, 4], 4, "A"), ([2, 3, 4], 3, "B"), ([2, 4], 2, "B")])
 def test_10_2_the_archive_shows_what_was_filed(scheme, tmp_path, present, n, expected):
     result = graded_with_files(scheme, tmp_path, "10.2", [f"files/d{i}.pdf" for i in present], documents=ASPECTS)
     assert result.grade == expected, text_of(result)
