@@ -36,13 +36,11 @@ def _same(mine, theirs) -> bool:
     """The same record, lists in any order (cheap checks first: this runs for every assessment)."""
     if mine is None or theirs is None or type(mine) is not type(theirs):
         return False
-    if mine == theirs:
-        return True
-    for name in type(mine).model_fields:
-        a = getattr(mine, name)
-        if not isinstance(a, (list, dict, BaseModel)) and a != getattr(theirs, name):
+    a, b = mine.__dict__, theirs.__dict__
+    for name, value in a.items():
+        if not isinstance(value, (list, dict, BaseModel)) and value != b[name]:
             return False
-    return _plain(mine) == _plain(theirs)
+    return mine == theirs or _plain(mine) == _plain(theirs)
 
 
 def _among(record, theirs: list) -> bool:

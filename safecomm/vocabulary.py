@@ -59,8 +59,8 @@ class Vocabulary:
             return found
         spans = [(m.start(), m.start() + len(m.group(1))) for m in self._pattern.finditer(text)]
         # Where the longer words of not_in stand, with the terms each hides: 不定期 hides 定期检查.
-        hiding = [(s, e, self._hides[w]) for s0 in range(len(text)) for w in self._hides
-                  if text.startswith(w, s0) for s, e in [(s0, s0 + len(w))]] if self._hides else []
+        hiding = [(m.start(), m.start() + len(w), self._hides[w])
+                  for w in self._hides if w in text for m in re.finditer(f"(?={re.escape(w)})", text)]
         for start, end in spans:
             if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
                 continue  # inside a longer word, whose reading below already covers it
