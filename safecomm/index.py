@@ -199,9 +199,9 @@ class Index:
             if not on_topic:
                 continue
             if kind and not d.kinds & kind:
-                about = f"（标题含“{hit}”）" if hit else ""
-                notes.append(f"{d.id} 是{d.record.kind.value}{about}：若它就是所需的{wanted}，可把 kind 改为 {wanted.split('或')[0]}"
-                             f"，或在它的 items 中写 {self.item}")
+                # items does not change a record's kind: the kind must match whatever the record declares
+                about = f"（标题含“{hit}”）" if hit else f"（items 中写了 {self.item}）"
+                notes.append(f"{d.id} 是{d.record.kind.value}{about}：若它就是所需的{wanted}，可把 kind 改为 {wanted.split('或')[0]}")
             elif in_period and d.record.issued not in self.period:
                 when = d.record.issued.isoformat() if d.record.issued else "未写 issued"
                 notes.append(f"{d.id} 印发日期 {when} 不在评估期内")

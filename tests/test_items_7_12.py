@@ -298,6 +298,17 @@ def test_8_2_plan_of_an_earlier_year_is_b(scheme):
     assert grade(scheme, "8.2", documents=old_plan) == "B"
 
 
+def test_8_2_a_near_miss_says_what_to_change_and_doing_so_counts(scheme):
+    """A report titled as an inspection plan: the hint for the clerk says to change its kind (declaring
+    the item does not change a kind), and doing so gives the credit."""
+    near = doc("D-1", "报告", "2024年安全检查工作安排")
+    hint = check(item_result(scheme, "8.2", documents=[near]), "plan").hint
+    assert "D-1 是报告" in hint and "可把 kind 改为 计划" in hint and "items" not in hint
+    assert check(item_result(scheme, "8.2", documents=[{**near, "kind": "计划"}]), "plan").passed
+    declared = check(item_result(scheme, "8.2", documents=[{**near, "title": "2024年工作安排", "items": ["8.2"]}]), "plan")
+    assert not declared.passed and "items 中写了 8.2" in declared.hint
+
+
 def test_8_3_three_comprehensive_inspections_is_b_with_the_gap(scheme):
     result = item_result(scheme, "8.3", activities=comprehensive(3))
     assert result.grade == "B"
