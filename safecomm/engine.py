@@ -192,7 +192,7 @@ def _reason(checks, vetoed, defects, seen, wanting, rules) -> str:
         c = vetoed[0]
         shown = "" if c.measured_text in c.detail else f"{c.measured_text}，"  # say the value once
         return f"否决：{c.detail}（{shown}否决线 {c.veto}）"
-    if not seen:
+    if not seen:  # a defect check that saw nothing names no defect: the item is blank
         return f"空白：未见与本条目相关的证据（{checks[0].detail}）"
     if defects:
         c = defects[0]
@@ -347,9 +347,10 @@ def evidence_index(evidence: Evidence) -> list[out.IndexEntry]:
         ))
     for a in evidence.activities:
         if a.files:
+            files = sorted(set(a.files))  # the order attachments were listed in is not meaning
             entries.append(out.IndexEntry(
                 id=a.id, kind=a.kind.value, title=a.title, date=a.date.isoformat(),
-                files=list(a.files), sha256=[_sha(evidence, f) for f in a.files],
+                files=files, sha256=[_sha(evidence, f) for f in files],
             ))
     return sorted(entries, key=lambda e: natural_key(e.id))
 
@@ -369,8 +370,8 @@ def warnings(evidence: Evidence, scheme: Scheme | None = None, left_out: list[st
     out_ += [f"附件 {p} 不存在：该附件不能作为证据，请补充或更正路径" for p in missing]
     if scheme is not None:
         known = {item.id for _, item in scheme.items()}
-        for _, record in iter_identified(evidence):
-            stray = [i for i in getattr(record, "items", []) if i not in known]
+        for _, record in sorted(iter_identified(evidence), key=lambda pair: natural_key(pair[1].id)):
+            stray = sorted({i for i in getattr(record, "items", []) if i not in known}, key=natural_key)
             if stray:
                 out_.append(f"{record.id} 声明支持的条目 {'、'.join(stray)} 不在规则集 {scheme.id} 中，未计入")
     return out_

@@ -10,6 +10,7 @@ caused it, so a detail line can say why a record counted.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 TARGET_KINDS = ("vulnerable_groups", "high_risk_groups", "high_risk_environments")
 TARGET_WORDS = {"vulnerable_groups": "脆弱群体", "high_risk_groups": "高危人群", "high_risk_environments": "高风险环境"}
 PLAN_KINDS = frozenset({DocumentKind.SCHEME, DocumentKind.PLAN})
+# The rule set's terms that say what a rectification without a kind is, in the order they are tried:
+# 举一反三 is a preventive measure even when it names a cause; a cause named is a corrective one.
+CUES = ((RectificationKind.PREVENTIVE, ("预防措施",)), (RectificationKind.CORRECTIVE, ("纠正措施", "原因分析")))
 SCOPE_METHOD = {InspectionScope.COMPREHENSIVE: "综合检查", InspectionScope.SPECIAL: "专项检查", InspectionScope.ROUTINE: "日常巡查"}
 
 
@@ -137,14 +141,16 @@ class Index:
                     scope = candidate
                     inferred.append(f"标题含“{title[term]}”，按{candidate.value}检查计")
                     break
-        audience = frozenset(a.audience)
-        if not audience:
-            named = frozenset(g for g, word in self._audience_terms if word in title)
-            if named:
-                audience = named
-                inferred.append(f"标题含“{title[next(iter(sorted(named))).value]}”，对象按{'、'.join(sorted(g.value for g in named))}计")
-            elif self.scheme.audience.default is not None:
-                audience = frozenset({self.scheme.audience.default})
+        # Whom the title names counts too, written audience or not: a residents' drill titled
+        # 应急救援队参加… trained the team as well.
+        named = frozenset(g for g, word in self._audience_terms if word in title) - set(a.audience)
+        audience = frozenset(a.audience) | named
+        if named:
+            first = title[min(named).value]
+            also = "也" if a.audience else ""
+            inferred.append(f"标题含“{first}”，对象{also}按{'、'.join(sorted(g.value for g in named))}计")
+        elif not audience and self.scheme.audience.default is not None:
+            audience = frozenset({self.scheme.audience.default})
         domains = set(a.domains) | {d for d, word in self._domain_terms if word in title}
         organizers = {org_kind[a.organizer]} if a.organizer in org_kind else set()
         organizers |= {kind for name, kind in org_names if name in a.title}
@@ -194,7 +200,8 @@ class Index:
             if not on_topic:
                 continue
             if kind and not d.kinds & kind:
-                about = f"（标题含“{hit}”）" if hit else ""
+                # items does not change a record's kind: the kind must match whatever the record declares
+                about = f"（标题含“{hit}”）" if hit else f"（items 中写了 {self.item}）"
                 notes.append(f"{d.id} 是{d.record.kind.value}{about}：若它就是所需的{wanted}，可把 kind 改为 {wanted.split('或')[0]}")
             elif in_period and d.record.issued not in self.period:
                 when = d.record.issued.isoformat() if d.record.issued else "未写 issued"
@@ -245,10 +252,10 @@ class Index:
         if r.activity:
             return RectificationKind.RECTIFY, None
         text = self.words.find(r.issue)
-        for kind in (RectificationKind.PREVENTIVE, RectificationKind.CORRECTIVE):
-            term = f"{kind.value}措施"
-            if term in text:
-                return kind, f"“{text[term]}”"
+        for kind, terms in CUES:
+            hit = next((t for t in terms if t in text), None)
+            if hit:
+                return kind, f"“{text[hit]}”"
         return RectificationKind.RECTIFY, None
 
     def hazard_method(self, h: Hazard) -> tuple[str, str | None] | None:
@@ -302,6 +309,14 @@ class Index:
     def running(self, p: Project) -> bool:
         """The project runs during the period (a missing start or end leaves that side open)."""
         return (p.start is None or p.start <= self.period.end) and (p.end is None or p.end >= self.period.start)
+
+
+SEPARATORS = re.compile(r"[、，,；;]")
+
+
+def listed(values: Iterable[str]) -> list[str]:
+    """A list as the clerk meant it: `[卫生院、派出所]` written on one line is two entries."""
+    return [v for value in values for v in (part.strip() for part in SEPARATORS.split(value)) if v]
 
 
 def _hit(found: Mapping[str, str], terms: tuple[str, ...]) -> str | None:

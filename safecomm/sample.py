@@ -12,8 +12,10 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from pydantic import BaseModel
 
 from .evidence import COLLECTIONS, Evidence, unordered
+from .measure import natural_key
 
 SINGLE = ("agreements", "publicity", "workforce_training", "feedback")
 
@@ -25,23 +27,24 @@ def template() -> Evidence:
     return Evidence.model_validate(yaml.safe_load(raw))
 
 
-def same(mine, theirs) -> bool:
-    """The same content, whatever the order of lists inside (records, topics, sources)."""
-    if mine is None or theirs is None:
-        return mine is theirs
-    if isinstance(mine, list):
-        return sorted(map(_plain, mine), key=repr) == sorted(map(_plain, theirs), key=repr)
-    return _plain(mine) == _plain(theirs)
+def _plain(record) -> object:
+    """A record as data with its lists sorted: members or topics in another order are still the sample."""
+    return unordered(record.model_dump(mode="json")) if record is not None else None
 
 
-def _plain(value):
-    if hasattr(value, "model_dump"):
-        return unordered(value.model_dump(mode="json", exclude_none=True))
-    return value
+def _same(mine, theirs) -> bool:
+    """The same record, lists in any order (cheap checks first: this runs for every assessment)."""
+    if mine is None or theirs is None or type(mine) is not type(theirs):
+        return False
+    a, b = mine.__dict__, theirs.__dict__
+    for name, value in a.items():
+        if not isinstance(value, (list, dict, BaseModel)) and value != b[name]:
+            return False
+    return mine == theirs or _plain(mine) == _plain(theirs)
 
 
 def _among(record, theirs: list) -> bool:
-    return any(same(record, t) for t in theirs)
+    return any(_same(record, t) for t in theirs)
 
 
 def split(ev: Evidence) -> tuple[Evidence, list[str]]:
@@ -51,37 +54,37 @@ def split(ev: Evidence) -> tuple[Evidence, list[str]]:
     update: dict = {}
     for name in COLLECTIONS:
         theirs = {r.id: r for r in getattr(t, name)}
-        sample = [r for r in getattr(ev, name) if r.id in theirs and same(r, theirs[r.id])]
-        if sample:
-            left_out += [f"{name} {r.id}" for r in sample]
-            update[name] = [r for r in getattr(ev, name) if r not in sample]
-    budget = [b for b in ev.budget if not _among(b, t.budget)]
+        kept = [r for r in getattr(ev, name) if not _same(r, theirs.get(r.id))]
+        if len(kept) < len(getattr(ev, name)):
+            left_out += [f"{name} {r.id}" for r in sorted(getattr(ev, name), key=lambda r: natural_key(r.id)) if _same(r, theirs.get(r.id))]
+            update[name] = kept
+    budget = [b for b in ev.budget if b not in t.budget]
     if len(budget) < len(ev.budget):
-        left_out.append("budget " + "、".join(str(b.year) for b in ev.budget if _among(b, t.budget)))
+        left_out.append("budget " + "、".join(sorted(str(b.year) for b in ev.budget if b in t.budget)))
         update["budget"] = budget
     emergency = {}
     for name in ("teams", "equipment"):
         mine, theirs = getattr(ev.emergency, name), getattr(t.emergency, name)
         kept = [r for r in mine if not _among(r, theirs)]
         if len(kept) < len(mine):
-            left_out += [f"emergency.{name} {r.id}" for r in mine if _among(r, theirs)]
+            left_out += [f"emergency.{name} {r.id}" for r in sorted(mine, key=lambda r: natural_key(r.id)) if _among(r, theirs)]
             emergency[name] = kept
     if emergency:
         update["emergency"] = ev.emergency.model_copy(update=emergency)
     injuries = {}
     for name in ("sources", "reports_to"):
-        if getattr(ev.injuries, name) and same(getattr(ev.injuries, name), getattr(t.injuries, name)):
+        if getattr(ev.injuries, name) and sorted(getattr(ev.injuries, name)) == sorted(getattr(t.injuries, name)):
             left_out.append(f"injuries.{name}")
             injuries[name] = []
     years = [y for y in ev.injuries.years if not _among(y, t.injuries.years)]
     if len(years) < len(ev.injuries.years):
-        left_out.append("injuries.years " + "、".join(str(y.year) for y in ev.injuries.years if _among(y, t.injuries.years)))
+        left_out.append("injuries.years " + "、".join(sorted(str(y.year) for y in ev.injuries.years if _among(y, t.injuries.years))))
         injuries["years"] = years
     if injuries:
         update["injuries"] = ev.injuries.model_copy(update=injuries)
     for name in SINGLE:
         mine = getattr(ev, name)
-        if mine is not None and mine.model_fields_set and same(mine, getattr(t, name)):
+        if mine is not None and mine.model_fields_set and _same(mine, getattr(t, name)):
             left_out.append(name)
             update[name] = type(mine)() if name == "publicity" else None
     if not update:

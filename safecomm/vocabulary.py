@@ -43,8 +43,6 @@ class Vocabulary:
         ordered = sorted(owners, key=lambda w: (-len(w), w))
         # A lookahead finds the longest word starting at every place, overlapping ones included.
         self._pattern = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))") if ordered else None
-        hiders = sorted(self._hides, key=lambda w: (-len(w), w))
-        self._hiders = re.compile("(?=(" + "|".join(map(re.escape, hiders)) + "))") if hiders else None
         self.find = lru_cache(maxsize=8192)(self._find)
         self._inside = lru_cache(maxsize=None)(self._terms_inside)
 
@@ -60,24 +58,21 @@ class Vocabulary:
         if self._pattern is None or not text:
             return found
         spans = [(m.start(), m.start() + len(m.group(1))) for m in self._pattern.finditer(text)]
-        hiders = [(h.start(), h.start() + len(h.group(1)), self._hides[h.group(1)])
-                  for h in self._hiders.finditer(text)] if self._hiders else []
+        # Where the longer words of not_in stand, with the terms each hides: 不定期 hides 定期检查.
+        hiding = [(m.start(), m.start() + len(w), self._hides[w])
+                  for w in self._hides if w in text for m in re.finditer(f"(?={re.escape(w)})", text)]
         for start, end in spans:
             if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
                 continue  # inside a longer word, whose reading below already covers it
-            for term, word in self._inside(text[start:end]).items():
-                # 不定期检查 reads 不定期 and 定期检查: the second overlaps a word that hides 定期检查.
-                if not any(hs < end and start < he and (hs, he) != (start, end) and term in terms for hs, he, terms in hiders):
-                    found.setdefault(term, word)
+            for i, j, term, word in self._inside(text[start:end]):
+                a, b = start + i, start + j
+                if term in found or any(term in terms and hs < b and a < he and not (a <= hs and he <= b)
+                                        for hs, he, terms in hiding):
+                    continue  # a word that shares its letters with a longer word that hides it
+                found[term] = word
         return found
 
-    def _terms_inside(self, word: str) -> dict[str, str]:
-        """Every term said by `word` or by a word inside it, unless hidden by a longer word around it."""
+    def _terms_inside(self, word: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, term, word) for every term said by `word` or by a word inside it (from the left, longest first)."""
         inner = [(i, j, word[i:j]) for i in range(len(word)) for j in range(len(word), i, -1) if word[i:j] in self._owners]
-        hiding = [(i, j, self._hides[w]) for i, j, w in inner if w in self._hides]
-        out: dict[str, str] = {}
-        for i, j, w in inner:
-            for term in sorted(self._owners[w]):
-                if not any(hi <= i and j <= hj and (hi, hj) != (i, j) and term in terms for hi, hj, terms in hiding):
-                    out.setdefault(term, w)
-        return out
+        return [(i, j, term, w) for i, j, w in inner for term in sorted(self._owners[w])]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from safecomm import Evidence, assess, load_scheme
-from safecomm.engine import evaluate_item
+from safecomm.checks import REGISTRY
+from safecomm.index import Index
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -37,12 +38,38 @@ def grade(scheme, item_id: str, **sections) -> str:
 
 
 def item_result(scheme, item_id: str, **sections):
-    indicator, item = scheme.item(item_id)
-    return evaluate_item(evidence(**sections), indicator.id, item)
+    """One item's result, from a full assessment (a citation needs the cited item's result)."""
+    return next(i for i in full(scheme, **sections).items if i.id == item_id)
 
 
 def full(scheme, **sections):
     return assess(evidence(**sections), scheme)
+
+
+def check(result, check_id: str):
+    """One check of an item result, by id."""
+    return next(c for c in result.checks if c.id == check_id)
+
+
+def text_of(result) -> str:
+    """Everything an item result says, for asserting on words."""
+    return "\n".join([result.reason, *result.advice, *(c.detail for c in result.checks), *(c.hint or "" for c in result.checks)])
+
+
+def measure(scheme, name: str, ev: Evidence | None = None, item: str | None = None, **params):
+    """A primitive run on its own, as the engine runs it (through the index, for `item`)."""
+    primitive = REGISTRY[name]
+    index = Index(ev if ev is not None else evidence(), scheme)
+    return primitive(index.at(item) if item else index, primitive.params.model_validate(params))
+
+
+def act(id: str, kind: str, date: str = "2024-05-10", **fields) -> dict:
+    """An activity; its title says nothing beyond its kind unless given."""
+    return {"id": id, "kind": kind, "date": date, "title": fields.pop("title", f"{kind}活动{id}"), **fields}
+
+
+def doc(id: str, kind: str, title: str, issued: str | None = "2024-03-01", **fields) -> dict:
+    return {"id": id, "kind": kind, "title": title, **({"issued": issued} if issued else {}), **fields}
 
 
 # -- files on disk, for the commands (review, batch, diff) --------------------------------------
@@ -117,3 +144,61 @@ def write_evidence(path: Path, **sections) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+# -- changes to a bundle given as sections, for "the same bundle but …" -------------------------
+
+def variant(base: dict, *changes) -> dict:
+    """A deep copy of `base` with each `change(sections)` applied in turn."""
+    sections = copy.deepcopy(base)
+    for change in changes:
+        change(sections)
+    return sections
+
+
+def drop(name: str, *ids: str):
+    """Remove the records with these ids from a collection."""
+    return lambda s: s.update({name: [r for r in s.get(name, []) if r["id"] not in ids]})
+
+
+def keep(name: str, *ids: str):
+    """Keep only the records with these ids in a collection."""
+    return lambda s: s.update({name: [r for r in s.get(name, []) if r["id"] in ids]})
+
+
+def setting(path: str, value):
+    """Set `a.b.c` in the sections (None removes nothing: it writes null, as a clerk would)."""
+    *parents, last = path.split(".")
+
+    def change(s):
+        target = s
+        for p in parents:
+            target = target[p]
+        target[last] = copy.deepcopy(value)
+
+    return change
+
+
+def _update(record: dict, fields: dict) -> None:
+    for key, value in fields.items():
+        if value is None:
+            record.pop(key, None)
+        else:
+            record[key] = copy.deepcopy(value)
+
+
+def edit(name: str, rid: str, **fields):
+    """Change fields of one record (a value of None removes the field)."""
+    return lambda s: _update(next(r for r in s[name] if r["id"] == rid), fields)
+
+
+def each(name: str, **fields):
+    """Change fields of every record of a collection (None removes the field)."""
+    return lambda s: [_update(record, fields) for record in s.get(name, [])]
+
+
+def loosely_related(scheme, item_id: str, sections: dict, words: str) -> None:
+    """Evidence only loosely related to an item gives B, never C, and the result says what it saw."""
+    result = item_result(scheme, item_id, **sections)
+    assert result.grade == "B", text_of(result)
+    assert words in text_of(result)

@@ -138,7 +138,7 @@ def test_removing_an_item_changes_counts_and_points(tmp_path, ready):
     base, after = assess(ready, onsite), assess(ready, load_scheme(path))
     assert (sum(base.counts.values()), sum(after.counts.values())) == (45, 44)
     assert (base.score.possible, after.score.possible) == (135, 132)
-    assert base.score.points == 132.88 and after.score.points == 132.88 - 2.2  # 8.7 scored 0 + 1 + 1.2
+    assert base.score.points == 133.68 and after.score.points == 133.68 - 3  # 8.7 scored 0.8 + 1 + 1.2
 
 
 def test_an_item_not_applicable_is_listed_with_its_reason_and_not_graded(tmp_path, ready):

@@ -115,6 +115,9 @@ def test_init_writes_a_template_that_validates(tmp_path):
     assert checked.exit_code == 0, checked.output
     assert "格式正确" in checked.output
     # The untouched template is sample data, and validate says so until the clerk replaces it.
+    # the only warning is that it is still the sample: valid, but not yet this community's evidence
+    assert [line for line in checked.output.splitlines() if line.startswith("警告")] == [
+        line for line in checked.output.splitlines() if line.startswith("警告：示例数据")]
     assert "警告：示例数据" in checked.output
 
 

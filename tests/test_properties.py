@@ -12,12 +12,13 @@ import random
 import sys
 from datetime import date
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
 from safecomm import Evidence, assess, load_scheme
-from safecomm.evidence import Attachment, digest
+from safecomm.checks import REGISTRY
+from safecomm.evidence import REFERENCES, Attachment, digest
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import gen  # noqa: E402
@@ -91,7 +92,28 @@ def _member(rng, data):
     return ("organizations", data["organizations"].index(body), "members"), gen.member(rng, 99, **extra)
 
 
-WORK = [_activity, _document, _hazard, _rectification, _goal, _survey, _team, _equipment, _member]
+def _organization(rng, data):
+    kind = rng.choice(["志愿者组织", "群众组织", "项目组"])
+    return "organizations", {"id": "NEW-O", "kind": kind, "name": rng.choice(["护河志愿服务队", "楼长协会", "安全巡逻队"]),
+                             "size": rng.randint(5, 80)}
+
+
+def _project(rng, data):
+    """A project recorded completely: its plan, its population all taking part, an improving outcome
+    on a metric the goals already carry (so that it is reflected in them, as 4.3 asks)."""
+    plans = [d["id"] for d in data["documents"] if d["kind"] == "方案"]
+    metrics = [g["metric"] for g in data["goals"] if g.get("metric")]
+    assume(plans and metrics)
+    population = rng.randint(50, 900)
+    return "projects", {
+        "id": "NEW-P", "name": "独居老人居家安全", "domains": gen.pick(rng, gen.DOMAINS, 1, 3), "key": rng.random() < 0.5,
+        "plan": rng.choice(plans), "targets": {"vulnerable_groups": ["独居老人"]}, "start": f"{gen.YEAR}-01-01",
+        "end": f"{gen.YEAR}-12-31", "target_population": population, "participants": population,
+        "outcomes": [{"metric": rng.choice(metrics), "baseline": 20, "latest": 10, "better": "降低"}],
+    }
+
+
+WORK = [_activity, _document, _hazard, _rectification, _goal, _survey, _team, _equipment, _member, _organization, _project]
 
 
 def added(data: dict, where, record: dict) -> dict:
@@ -124,6 +146,57 @@ def test_more_evidence_of_work_done_never_lowers_a_grade(data, work, rng):
     after = assess(load(added(data, where, record)), SCHEME)
     lowered = [(b.id, b.grade, a.grade, a.reason) for b, a in zip(before.items, after.items) if RANK[a.grade] < RANK[b.grade]]
     assert not lowered, (work.__name__, record, lowered)
+
+
+ITEM_IDS = [item.id for _, item in SCHEME.items()]
+
+
+@PROPERTY
+@given(bundles, st.sampled_from(["documents", "activities"]), st.sampled_from(ITEM_IDS), st.randoms(use_true_random=False))
+def test_declaring_an_item_never_lowers_a_grade(data, section, item_id, rng):
+    """`items: [...]` says a record supports an item: the strongest match, never a penalty. (Declared on a
+    record with its file: a record declared for 9.2 or 10.x without its original would rightly count as
+    one without an original.)"""
+    filed = [r for r in data[section] if r.get("file") or r.get("files")]
+    assume(filed)
+    grown = copy.deepcopy(data)
+    chosen = rng.choice(filed)["id"]
+    record = next(r for r in grown[section] if r["id"] == chosen)
+    record["items"] = sorted(set(record.get("items", [])) | {item_id})
+    before = assess(load(data), SCHEME)
+    after = assess(load(grown), SCHEME)
+    lowered = [(b.id, b.grade, a.grade, a.reason) for b, a in zip(before.items, after.items) if RANK[a.grade] < RANK[b.grade]]
+    assert not lowered, (record["id"], item_id, lowered)
+
+
+def _sections_read_by(item_id: str) -> set[str]:
+    """The top-level sections an item's checks read, the cited checks' included (a citation is related evidence)."""
+    _, item = SCHEME.item(item_id)
+    found: set[str] = set()
+    for check in item.checks:
+        primitive = check.primitive or SCHEME.check(check.see)[1].primitive
+        found |= {f.split(".")[0] for f in REGISTRY[primitive].reads}
+    return found - {"community"}
+
+
+@settings(PROPERTY, max_examples=30)
+@given(bundles, st.sampled_from(ITEM_IDS))
+def test_removing_everything_an_item_reads_gives_c(data, item_id):
+    """With every section its checks read emptied, an item has no related evidence: C, whatever else is there."""
+    bare = copy.deepcopy(data)
+    for section in _sections_read_by(item_id):
+        if isinstance(bare.get(section), list):
+            bare[section] = []
+        else:
+            bare.pop(section, None)
+    # references into an emptied section would not load: the clerk drops them too
+    for section, field, target in REFERENCES:
+        if not bare.get(target):
+            for record in bare.get(section, []):
+                record.pop(field, None)
+    result = next(i for i in assess(load(bare), SCHEME).items if i.id == item_id)
+    assert result.grade == "C", (item_id, result.reason)
+    assert not any(c.seen for c in result.checks)
 
 
 # -- order is not meaning --------------------------------------------------------------------

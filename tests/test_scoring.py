@@ -25,22 +25,22 @@ SHARES = {"a": Fraction(1), "b": Fraction("0.7"), "c": Fraction("0.3"), "d": Fra
 PARTS = {
     "ready": "1.1 aaa 1.2 aaa 1.3 aaa 1.4 aaa 1.5 aaa 1.6 aaa 2.1 aaa 2.2 aaa 2.3 aaa 2.4 aaa 3.1 aaa 3.2 aaa "
              "3.3 abb 4.1 aaa 4.2 aaa 4.3 aaa 5.1 aaa 5.2 aaa 5.3 aaa 6.1 aaa 6.2 aaa 6.3 aaa 6.4 aaa 6.5 aaa "
-             "7.1 aaa 7.2 aaa 7.3 abb 7.4 aaa 8.1 aaa 8.2 aaa 8.3 aaa 8.4 aaa 8.5 aaa 8.6 aaa 8.7 daa 9.1 aaa "
+             "7.1 aaa 7.2 aaa 7.3 abb 7.4 aaa 8.1 aaa 8.2 aaa 8.3 aaa 8.4 aaa 8.5 aaa 8.6 aaa 8.7 aaa 9.1 aaa "
              "9.2 aaa 10.1 aaa 10.2 aaa 11.1 aaa 11.2 aaa 11.3 aaa 12.1 aaa 12.2 aaa 12.3 aaa",
-    "rectify": "1.1 aaa 1.2 abb 1.3 aaa 1.4 abb 1.5 aaa 1.6 abb 2.1 bbb 2.2 dab 2.3 abb 2.4 aab 3.1 aaa 3.2 bab "
+    "rectify": "1.1 aaa 1.2 abb 1.3 aaa 1.4 abb 1.5 aaa 1.6 abb 2.1 bbb 2.2 dab 2.3 abb 2.4 aab 3.1 aaa 3.2 baa "
                "3.3 abb 4.1 aba 4.2 aaa 4.3 bbb 5.1 aaa 5.2 bbb 5.3 aab 6.1 aaa 6.2 aaa 6.3 bbb 6.4 aaa 6.5 aab "
                "7.1 abb 7.2 bbb 7.3 abb 7.4 aba 8.1 dbd 8.2 add 8.3 bbb 8.4 daa 8.5 aaa 8.6 abb 8.7 dda 9.1 abb "
                "9.2 aaa 10.1 aaa 10.2 aaa 11.1 abb 11.2 ddd 11.3 ddd 12.1 ddd 12.2 ddb 12.3 bbb",
     "veto": "1.1 aaa 1.2 abb 1.3 aaa 1.4 aaa 1.5 aaa 1.6 aaa 2.1 bbb 2.2 dab 2.3 abb 2.4 ddd 3.1 aaa 3.2 aaa "
             "3.3 abb 4.1 aaa 4.2 aaa 4.3 aaa 5.1 abb 5.2 aaa 5.3 aab 6.1 aaa 6.2 aaa 6.3 aaa 6.4 aaa 6.5 aaa "
-            "7.1 aaa 7.2 bbc 7.3 aaa 7.4 aba 8.1 daa 8.2 aaa 8.3 aaa 8.4 daa 8.5 aaa 8.6 abb 8.7 daa 9.1 abb "
+            "7.1 aaa 7.2 bbc 7.3 aaa 7.4 aba 8.1 daa 8.2 aaa 8.3 aaa 8.4 daa 8.5 aaa 8.6 abb 8.7 aaa 9.1 abb "
             "9.2 aaa 10.1 aaa 10.2 aaa 11.1 aaa 11.2 aaa 11.3 bba 12.1 aaa 12.2 aaa 12.3 ddd",
 }
 # By hand from PARTS: 135 less, per part, weight × (1 − share).
-#   ready:   3.3 and 7.3 lose 0.3 + 0.36 each, 8.7 loses 0.8                        → 135 − 2.12 = 132.88
-#   rectify: 34.6 lost (three blank items 9, 12.2 ddb 2.16, 8.1 dbd 2.3, …)          → 100.4
-#   veto:    17 lost (2.4 and 12.3 vetoed, 3 each; 7.2 bbc 1.38, …)                   → 118
-TOTALS = {"ready": Fraction("132.88"), "rectify": Fraction("100.4"), "veto": Fraction("118")}
+#   ready:   3.3 and 7.3 lose 0.3 + 0.36 each                                       → 135 − 1.32 = 133.68
+#   rectify: 34.24 lost (three blank items 9, 12.2 ddb 2.16, 8.1 dbd 2.3, …)          → 100.76
+#   veto:    16.2 lost (2.4 and 12.3 vetoed, 3 each; 7.2 bbc 1.38, …)                 → 118.8
+TOTALS = {"ready": Fraction("133.68"), "rectify": Fraction("100.76"), "veto": Fraction("118.8")}
 ZERO = {"ready": [], "rectify": ["11.2", "11.3", "12.1"], "veto": ["2.4", "12.3"]}
 VERDICTS = {"ready": "通过", "rectify": "不通过", "veto": "不通过"}
 
@@ -117,8 +117,8 @@ def test_an_item_not_applicable_leaves_the_denominator(tmp_path, onsite):
     )
     result = assess(load_evidence(FIXTURES / "ready" / "evidence.yaml"), load_scheme(path))
     score = result.score
-    assert (score.possible, score.points, score.out_of) == (132, 132.88 - 3, 135)  # 6.5 scored 3 of 3
-    assert Fraction(str(score.total)) == cut(Fraction("129.88") * 135 / 132) == Fraction("132.83")
+    assert (score.possible, score.points, score.out_of) == (132, 133.68 - 3, 135)  # 6.5 scored 3 of 3
+    assert Fraction(str(score.total)) == cut(Fraction("130.68") * 135 / 132) == Fraction("133.65")
     assert [n.id for n in result.not_applicable] == ["6.5"] and "6.5" not in [i.id for i in result.items]
 
 
@@ -129,7 +129,7 @@ def test_a_reviewer_who_changes_a_grade_sets_every_part(onsite):
     after = conclude(onsite, items, [])
     item = next(i for i in after["items"] if i.id == "2.1")
     assert [p.grade for p in item.points.parts] == ["c", "c", "c"] and item.points.points == 0.9
-    assert after["score"].points == 132.88 - 3 + 0.9
+    assert after["score"].points == 133.68 - 3 + 0.9
 
 
 def problems(tmp_path, base: str, body: str) -> list[tuple[int, str]]:

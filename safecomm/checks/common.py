@@ -65,15 +65,6 @@ def either(values: Iterable[object]) -> str:
     return "或".join(str(v) for v in values)
 
 
-NO_FILES = "证据中没有引用任何附件，存档情况无法从文件判断"
-
-
-def cites_files(ix: Index) -> bool:
-    """The bundle cites attachments at all: when it cites none, whether the work was filed is a
-    question for the visit, not a gap the file shows."""
-    return any(d.record.file for d in ix.docs) or any(a.record.files for a in ix.acts)
-
-
 def filed(ix: Index, paths: list[str]) -> bool:
     """At least one attachment is cited and every one cited exists."""
     found = [ix.ev.attachments.get(path) for path in paths]

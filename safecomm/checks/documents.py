@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..measure import Measure, ratio
 from ..terms import DocumentKind
 from . import primitive
-from .common import NO_FILES, cite, cite_found, cites_files, either, filed, files
+from .common import cite, cite_found, either, filed, files
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -35,7 +35,13 @@ def documents(
     about = what(kind, terms, in_period, and_terms)
     if not found:
         near = ix.near_documents(kind, terms, in_period)
-        return Measure(0, f"未见{about}", hint="；".join(near[:3]) or None)
+        hint = "；".join(near[:3]) or None
+        # The same document issued in another year is related evidence: not current, but not blank either.
+        other_years = ix.documents(kind, terms, and_terms, False) if in_period else []
+        if other_years:
+            dated = "、".join(f"{f.id}（{_issued(f)}）" for f in other_years[:6])
+            return Measure(0, f"未见{about}；其他时间印发的有：{dated}", [f.id for f in other_years], hint=hint)
+        return Measure(0, f"未见{about}", hint=hint)
     return Measure(len(found), f"{about} {len(found)} 份：{cite_found(found)}", [f.id for f in found])
 
 
@@ -57,16 +63,22 @@ def document_terms(ix: Index, terms: list[str], kind: list[DocumentKind] = []) -
 @primitive(unit="ratio", reads=("documents.file",))
 def documents_with_file(ix: Index, kind: list[DocumentKind] = [], terms: list[str] = []) -> Measure:
     """有可查原件的文件所占比例（可见证、可追溯）：所列种类（和词条）的文件中，附件已给出且确实存在的比例。
-    证据中没有引用任何附件时无从判断（需现场核实）。"""
+    证据中的文件都没有附原件时（从未用到 file），无从判断（需现场查阅）。"""
     found = ix.documents(kind, terms)
     about = what(kind, terms, False)
     if not found:
         return Measure(None, f"未见{about}")
-    if not cites_files(ix):
-        return Measure(None, f"{about} {len(found)} 份；{NO_FILES}", [f.id for f in found], unknown=True)
+    if not any(d.file for d in ix.ev.documents):
+        return Measure(None, f"{about} {len(found)} 份：{cite(f.id for f in found)}；证据中的文件都未附原件，需现场查阅",
+                       [f.id for f in found], unknown=True)
     lacking = [f.id for f in found if not filed(ix, files(f.view.record))]
     detail = f"{len(found) - len(lacking)}/{len(found)} 份{about}有可查的原件"
     if lacking:
         detail += f"，缺原件：{cite(lacking)}"
     return Measure(ratio(len(found) - len(lacking), len(found)), detail, [f.id for f in found])
+
+
+def _issued(found) -> str:
+    day = found.view.record.issued
+    return f"{day.year}年{day.month}月{day.day}日印发" if day else "未写印发日期"
 

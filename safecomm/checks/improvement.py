@@ -3,6 +3,7 @@ that look beyond the period assessed."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -28,14 +29,27 @@ def goals_beyond_period(ix: Index, horizon: list[Horizon] = []) -> Measure:
     return Measure(len(found), f"{what} {len(found)} 个：{cite(g.id for g in found)}", [g.id for g in found])
 
 
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _of_the_period(title: str, years: set[int]) -> bool:
+    """A report whose title names only years outside the period reviews another year
+    (a 2023年度评审报告 issued in January 2024 is last year's review)."""
+    named = {int(y) for y in _YEAR.findall(title)}
+    return not named or bool(named & years)
+
+
 @primitive(unit="count", reads=("activities.kind", "activities.date", "documents.kind", "documents.issued", "documents.title"))
 def reviews(ix: Index, terms: list[str], report_kinds: list[DocumentKind] = [],
             grace_days: int = Field(0, ge=0, le=366)) -> Measure:
     """评估期内的整体评审次数：评审活动（标题为评审的会议也算）的次数；没有登记评审活动时，按关于所列词条的
-    评审报告计——报告常在评审之后印发，评估期结束后 grace_days 天内印发的也算。"""
+    评审报告计——报告常在评审之后印发，评估期结束后 grace_days 天内印发的也算；标题写明的年度都不在评估期内的
+    （如评估 2024 年时的“2023年度评审报告”）是别的年度的评审，不算。"""
     acts = ix.activities([ActivityKind.REVIEW])
     start, end = ix.period.start, ix.period.end + timedelta(days=grace_days)
-    docs = [f for f in ix.documents(report_kinds, terms) if f.view.record.issued and start <= f.view.record.issued <= end]
+    years = set(range(ix.period.start.year, ix.period.end.year + 1))
+    docs = [f for f in ix.documents(report_kinds, terms) if f.view.record.issued and start <= f.view.record.issued <= end
+            and _of_the_period(f.view.record.title, years)]
     ids = [f.id for f in acts + docs]
     if acts:
         tail = f"；评审报告 {cite_found(docs)}" if docs else ""

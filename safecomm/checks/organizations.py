@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..measure import Measure
+from ..measure import Measure, natural_key
 from ..terms import MemberCategory, OrganizationKind
 from . import primitive
 from .common import cite, either
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def _of_kind(ix: Index, kind: list[OrganizationKind]):
-    return [o for o in ix.ev.organizations if o.kind in kind]
+    """In id order: a detail line must not depend on the order the records were written in."""
+    return sorted((o for o in ix.ev.organizations if o.kind in kind), key=lambda o: natural_key(o.id))
 
 
 def _name(kind: list[OrganizationKind]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
+from ..index import listed
 from ..measure import Measure, format_percent, ratio
 from . import primitive
 
@@ -24,7 +25,7 @@ def publicity(ix: Index, field: Literal["boards", "channels"]) -> Measure:
         if n:
             return Measure(n, f"固定宣传栏、橱窗、提示牌 {n} 处", seen=True)
         return Measure(0, "未登记固定宣传栏、橱窗、提示牌", unknown=not written)
-    channels = sorted(set(ix.ev.publicity.channels))
+    channels = sorted(set(listed(ix.ev.publicity.channels)))
     if not channels:
         return Measure(0, "未登记传播安全知识的媒体渠道", unknown=not written)
     return Measure(len(channels), f"传播渠道 {len(channels)} 种：{'、'.join(channels)}", seen=True)

@@ -69,7 +69,7 @@ def _has(ix: Index, goal: Goal, prop: GoalProperty) -> bool:
 
 def _period_lines(ix: Index):
     years = range(ix.period.start.year, ix.period.end.year + 1)
-    return [b for b in ix.ev.budget if b.year in years], f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return sorted((b for b in ix.ev.budget if b.year in years), key=lambda b: b.year), f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
 @primitive(unit="count", reads=("budget.planned", "community.period"))

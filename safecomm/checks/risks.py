@@ -3,11 +3,13 @@ reporting and recording accidents and injuries (indicators 3, 7, 8, 9)."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from ..evidence import Hazard, InjuryYear
+from ..index import listed
 from ..measure import Measure, ratio
 from ..terms import DocumentKind, HazardLevel
 from . import primitive
@@ -111,7 +113,7 @@ def _series(years: list[InjuryYear]) -> str:
 @primitive(unit="count", reads=("injuries.sources",))
 def injury_sources(ix: Index) -> Measure:
     """事故与伤害数据来源个数：登记的不同来源（卫生服务中心、医院、派出所、交警、消防……）的个数。"""
-    sources = sorted(set(ix.ev.injuries.sources))
+    sources = sorted(set(listed(ix.ev.injuries.sources)))
     if not sources:
         return Measure(0, "未登记事故与伤害数据来源")
     return Measure(len(sources), f"数据来源 {len(sources)} 个：{'、'.join(sources)}", seen=True)
@@ -128,18 +130,22 @@ def injury_years(ix: Index) -> Measure:
 
 @primitive(unit="bool", reads=("injuries.years", "community.period"))
 def injury_trend(ix: Index, years: int = Field(3, ge=2, le=10), tolerance: float = Field(0.05, ge=0, le=0.5)) -> Measure:
-    """事故与伤害逐年好转：最近 years 个年度连续有数据，最近一年低于其中最早一年，且没有哪一年比上一年
-    上升超过 tolerance（如 5%，容许个别年份的小幅波动）。"""
+    """事故与伤害逐年好转：看最近 years 个年度（截至有数据的最近一年）中有数据的年份，最近一年低于其中最早
+    一年，且没有哪一年比前一个有数据的年份上升超过 tolerance（如 5%，容许个别年份的小幅波动）。至少要有两个
+    年度才看得出趋势；数据有几个年度是 8.1 的事，这里不因缺年再扣一次。"""
     data = _years(ix)
-    recent = data[-years:]
-    if len(recent) < years or recent[-1].year - recent[0].year != years - 1:
+    recent = [y for y in data if y.year > data[-1].year - years] if data else []
+    if len(recent) < 2:
         shown = f"：{_series(data)}" if data else ""
-        return Measure(False, f"没有连续 {years} 个年度的数据，看不出趋势{shown}", seen=bool(data))
-    rises = [(a, b) for a, b in zip(recent, recent[1:]) if b.total > a.total * (1 + tolerance)]
+        return Measure(False, f"最近 {years} 个年度中只有 {len(recent)} 个年度的数据，看不出趋势{shown}", seen=bool(data))
+    bar = 1 + Fraction(str(tolerance))  # exact: a rise of exactly 5% is within a 5% tolerance
+    rises = [(a, b) for a, b in zip(recent, recent[1:]) if b.total > a.total * bar]
     falling = recent[-1].total < recent[0].total
     detail = f"{_series(recent)}：" + ("总体下降" if falling else "未下降")
     if rises:
-        detail += "；" + "、".join(f"{b.year}年比上年上升 {b.total - a.total}" for a, b in rises)
+        detail += "；" + "、".join(f"{b.year}年比{a.year}年上升 {b.total - a.total}" for a, b in rises)
+    if len(recent) < years:
+        detail += f"（最近 {years} 个年度中有 {len(recent)} 个年度的数据）"
     return Measure(falling and not rises, detail, seen=True)
 
 
@@ -164,7 +170,7 @@ def reporting_aspects(ix: Index, aspects: dict[str, list[str]], terms: list[str]
     登记的报告主管部门，或关于所列词条（如 事故报告）的制度文件的标题和主题，提到其词条即覆盖该方面
     （一个部门只算它提到的第一个方面）。有报告制度却看不出报告去向时无从判断（需核实）。"""
     covered: dict[str, list[str]] = {}
-    for dept in ix.ev.injuries.reports_to:
+    for dept in sorted(set(listed(ix.ev.injuries.reports_to))):
         found = ix.find(dept)
         name = next((n for n, keys in aspects.items() if any(k in found for k in keys)), None)
         if name:
