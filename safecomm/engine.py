@@ -20,7 +20,7 @@ from . import assessment as out
 from . import sample, scoring
 from .checks import REGISTRY
 from .checks.activities import per_quarter
-from .evidence import Evidence, digest, iter_identified
+from .evidence import Evidence, digest
 from .index import Index
 from .measure import as_number, format_value, natural_key
 from .scheme import POINTS_FIGURES, Check, Item, Scheme, VerdictPolicy
@@ -123,6 +123,7 @@ def evaluate_check(index: Index, check: Check) -> out.CheckResult:
         status = "failed" if vetoed else "passed"
     else:
         status = "unknown" if measure.unknown else "failed"
+    target, veto = check.bound_texts
     return out.CheckResult(
         id=check.id,
         level=check.level,
@@ -135,8 +136,8 @@ def evaluate_check(index: Index, check: Check) -> out.CheckResult:
         evidence=list(measure.ids),
         measured=as_number(measure.value),
         measured_text=None if unit == "bool" else format_value(measure.value, unit),
-        target=check.target.text(unit) if check.target else None,
-        veto=check.veto.text(unit) if check.veto else None,
+        target=target,
+        veto=veto,
         vetoed=vetoed,
     )
 
@@ -370,8 +371,9 @@ def warnings(evidence: Evidence, scheme: Scheme | None = None, left_out: list[st
     out_ += [f"附件 {p} 不存在：该附件不能作为证据，请补充或更正路径" for p in missing]
     if scheme is not None:
         known = {item.id for _, item in scheme.items()}
-        for _, record in sorted(iter_identified(evidence), key=lambda pair: natural_key(pair[1].id)):
-            stray = sorted({i for i in getattr(record, "items", []) if i not in known}, key=natural_key)
+        declaring = [r for r in (*evidence.documents, *evidence.activities) if r.items]  # the records that may declare items
+        for record in sorted(declaring, key=lambda r: natural_key(r.id)):
+            stray = sorted({i for i in record.items if i not in known}, key=natural_key)
             if stray:
                 out_.append(f"{record.id} 声明支持的条目 {'、'.join(stray)} 不在规则集 {scheme.id} 中，未计入")
     return out_

@@ -9,7 +9,6 @@ caused it, so a detail line can say why a record counted.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -102,8 +101,8 @@ class Index:
         self.act_by_id = {a.id: a for a in self.acts}
 
     def at(self, item_id: str) -> Index:
-        view = copy.copy(self)
-        view.item = item_id
+        view = object.__new__(Index)  # shares every table: only the item differs
+        view.__dict__.update(self.__dict__, item=item_id)
         return view
 
     def find(self, *texts: str | None) -> dict[str, str]:

@@ -102,6 +102,7 @@ class Check(Rule):
     why: str | None = Field(None, description="为何选这个数、为何算严重缺陷：指标表没有写明时的依据")
 
     _params: Any = PrivateAttr(None)
+    _texts: tuple[str | None, str | None] = PrivateAttr((None, None))
 
     @field_validator("primitive")
     @classmethod
@@ -147,6 +148,9 @@ class Check(Rule):
         if self.veto is not None and self.target is None:
             raise ValueError("设了 veto 的检查也必须设 target")
         self._params = primitive.params.model_validate(self.params)
+        # Read for every check of every bundle: worked out once here.
+        self._texts = (self.target.text(primitive.unit) if self.target else None,
+                       self.veto.text(primitive.unit) if self.veto else None)
         return self
 
     @property
@@ -156,6 +160,11 @@ class Check(Rule):
     @property
     def bound_params(self) -> Any:
         return self.__pydantic_private__["_params"]  # read for every check of every bundle: skip __getattr__
+
+    @property
+    def bound_texts(self) -> tuple[str | None, str | None]:
+        """The target and the veto line in words (`≥ 50%`, `< 30%`)."""
+        return self.__pydantic_private__["_texts"]
 
     def fact(self) -> tuple:
         """What this check reads, independent of the bar it sets: two checks with the same fact in
