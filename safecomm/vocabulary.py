@@ -24,6 +24,25 @@ class Term(BaseModel):
     not_in: list[str] = Field([], description="在这些较长的词里出现时不算，如 定期 在 不定期 里")
 
 
+def _trie(words) -> str:
+    """A regex matching the longest of `words` at a place: `消防(?:救援(?:大队)?)?|火灾`."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(letter) + pattern(child) for letter, child in sorted(node.items()) if letter]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body  # longer first: a word may end here or go on
+
+    return pattern(tree)
+
+
 class Vocabulary:
     """Term name → its words (the name itself is always one of them)."""
 
@@ -40,9 +59,9 @@ class Vocabulary:
                 self._hides.setdefault(longer, set()).add(name)
                 owners.setdefault(longer, set())
         self._owners = owners
-        ordered = sorted(owners, key=lambda w: (-len(w), w))
-        # A lookahead finds the longest word starting at every place, overlapping ones included.
-        self._pattern = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))") if ordered else None
+        # A lookahead finds the longest word starting at every place, overlapping ones included; the
+        # words are laid out as a trie, so each place costs one branch per letter, not one try per word.
+        self._pattern = re.compile(f"(?=({_trie(owners)}))") if owners else None
         self.find = lru_cache(maxsize=8192)(self._find)
         self._inside = lru_cache(maxsize=None)(self._terms_inside)
 
