@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .checks import REGISTRY
-from .fidelity import as_written, fields_read, terms_read, unknown_when
+from .fidelity import as_written, fields_read, plain, primitive_call, terms_read, unknown_when
 from .measure import format_points
 from .scheme import Bound, Check, Scheme
 
@@ -16,21 +16,9 @@ def check_words(check: Check) -> str:
     """`[A] 领导机构成员来自至少5个部门 — member_sectors(kind=[领导机构])，要求 ≥ 5`"""
     if check.see:
         return f"[引用] {check.requirement} — 见 {check.see}（在该条目评定，此处只作为相关证据）"
-    params = ", ".join(f"{k}={_plain(v)}" for k, v in check.params.items())
-    line = f"[{LEVELS[check.level]}] {check.requirement} — {check.primitive}({params})"
-    if check.target:
-        line += f"，要求 {check.target.text(check.unit)}"
-    if check.veto:
-        line += f"，否决线 {check.veto.text(check.unit)}"
-    return line
-
-
-def _plain(value) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    target, veto = check.bound_texts
+    return (f"[{LEVELS[check.level]}] {check.requirement} — {primitive_call(check)}"
+            + (f"，要求 {target}" if target else "") + (f"，否决线 {veto}" if veto else ""))
 
 
 def lineage_words(scheme: Scheme) -> str:
@@ -187,7 +175,7 @@ def _value(value, unit) -> str:
         return "（无）"
     if isinstance(value, dict) and len(value) == 1 and unit:
         return Bound.model_validate(value).text(unit)
-    return _plain(value)
+    return plain(value)
 
 
 def primitives_data() -> list[dict]:

@@ -178,21 +178,22 @@ def reading(scheme: Scheme, item: Item, check: Check) -> str:
     return text
 
 
+def primitive_call(check: Check) -> str:
+    """`member_sectors(kind=[领导机构])`: the primitive with the parameters as written."""
+    return f"{check.primitive}({', '.join(f'{k}={plain(v)}' for k, v in check.params.items())})"
+
+
 def call(check: Check) -> str:
-    params = ", ".join(f"{k}={_plain(v)}" for k, v in check.params.items())
-    line = f"`{check.primitive}({params})`"
-    if check.target:
-        line += f" {check.target.text(check.unit)}"
-    if check.veto:
-        line += f"，否决线 {check.veto.text(check.unit)}"
-    return line
+    target, veto = check.bound_texts
+    return f"`{primitive_call(check)}`" + (f" {target}" if target else "") + (f"，否决线 {veto}" if veto else "")
 
 
-def _plain(value: Any) -> str:
+def plain(value: Any) -> str:
+    """Parameters as a rule-set author writes them: `[制度, 计划]`, `{交通安全: [交通事故]}`."""
     if isinstance(value, list):
-        return "[" + ", ".join(_plain(v) for v in value) + "]"
+        return "[" + ", ".join(plain(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {plain(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 
