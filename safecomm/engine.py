@@ -156,7 +156,7 @@ def evaluate_item(indicator_id: str, item: Item, own: dict[str, out.CheckResult]
     rules = dict(zip((c.id for c in checks), item.checks))
     mine = [c for c in checks if c.cites is None]
     vetoed = [c for c in mine if c.vetoed]
-    defects = [c for c in mine if c.level == "defect" and c.status == "failed"]
+    defects = [c for c in mine if c.level == "defect" and c.status == "failed" and c.seen]  # nothing seen names no defect
     seen = any(c.seen for c in checks)
     wanting = [c for c in mine if c.level == "A" and c.status != "passed"]
     if vetoed or defects or not seen:

@@ -650,3 +650,10 @@ def test_4_2_an_inspection_plan_is_not_a_safety_plan(scheme):
     result = item_result(scheme, "4.2", **good(drop("documents", "D-P1", "D-P2"),
                                                lambda s: s["documents"].append(doc("D-C", "计划", "2024年安全检查计划"))))
     assert not check(result, "plan").passed
+
+
+def test_1_1_a_founding_notice_without_the_body_registered_is_b_not_a_defect(scheme):
+    """The one-department defect needs a leadership body to judge: without one, the notice is related evidence."""
+    notice = {"id": "D-1", "kind": "通知", "title": "关于成立安全社区创建工作领导小组的通知"}
+    result = item_result(scheme, "1.1", documents=[notice])
+    assert result.grade == "B" and not result.reason.startswith("严重缺陷")

@@ -672,3 +672,9 @@ def test_injury_trend_is_judged_on_the_years_there_are(scheme):
     assert trend(scheme, 150, None, 118).value is True
     lone = trend(scheme, 118, start=2024)
     assert lone.value is False and lone.seen
+
+
+def test_7_1_a_site_plan_filed_as_a_scheme_is_a_contingency_plan(scheme):
+    """现场处置方案 is the third level of contingency plans, whatever kind the office filed it under."""
+    plan = {"id": "D-1", "kind": "方案", "title": "燃气泄漏事故现场处置方案"}
+    assert check(item_result(scheme, "7.1", documents=[plan]), "levels").measured == 1

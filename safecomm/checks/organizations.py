@@ -73,10 +73,11 @@ def charter_documented(ix: Index, kind: list[OrganizationKind], terms: list[str]
     """某类组织的职责有文件规定：组织写明了规定其职责的文件，或有文件声明支持本条目、或在标题主题中提到所列词条
     （如 领导小组）。"""
     orgs = _of_kind(ix, kind)
-    if not orgs:
-        return Measure(False, f"未见{_name(kind)}")
-    linked = [o.charter for o in orgs if o.charter in ix.doc_by_id]
     found = ix.documents(terms=terms) if terms else []
+    if not orgs:  # a founding notice without the body registered is still related evidence
+        seen = f"；已见相关文件 {cite(f.id for f in found)}" if found else ""
+        return Measure(False, f"未登记{_name(kind)}{seen}", [f.id for f in found])
+    linked = [o.charter for o in orgs if o.charter in ix.doc_by_id]
     ids = [o.id for o in orgs] + linked + [f.id for f in found]
     if not linked and not found:
         return Measure(False, f"未见规定{_name(kind)}职责的文件", ids)
