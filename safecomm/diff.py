@@ -92,7 +92,7 @@ def load_side(path: Path, scheme: Scheme | None) -> Assessment:
         from .engine import assess
         from .loading import load_evidence
 
-        return assess(load_evidence(path), scheme)
+        return assess(load_evidence(path, scheme), scheme)
     label = printable(str(path))
     text = decode_text(read_input(path, label, RESULT_BYTES), label, lenient=True)  # as a Windows console may have written it
     try:

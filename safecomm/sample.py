@@ -24,7 +24,7 @@ SINGLE = ("agreements", "publicity", "workforce_training", "feedback")
 def template() -> Evidence:
     """The template `safecomm init` writes, as a model."""
     raw = (resources.files("safecomm") / "templates" / "evidence.yaml").read_text(encoding="utf-8")
-    return Evidence.model_validate(yaml.safe_load(raw))
+    return Evidence.model_validate(yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # libyaml: on every cold start
 
 
 def _plain(record) -> object:
