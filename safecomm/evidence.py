@@ -19,6 +19,7 @@ from .terms import (
     Audience,
     Better,
     CommunityKind,
+    ControlState,
     DocumentKind,
     Domain,
     HazardLevel,
@@ -33,18 +34,19 @@ from .terms import (
 
 FORMAT = "safecomm/evidence@1"
 
-_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-_SHORT_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+# 2024-03-15, 2024-3-5, 2024.1.22, 2024/4/8, 2024年3月15日: one separator throughout, as typed.
+_DATE = re.compile(r"^\s*(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|([-./])(\d{1,2})\4(\d{1,2}))\s*$")
 
 
 def _to_date(value: Any) -> Any:
-    """Accept `2024-03-15`, `2024-3-5`, `2024年3月15日` and Python dates."""
+    """Accept the ways a clerk types a date (`2024-03-15`, `2024-3-5`, `2024.1.22`, `2024/4/8`,
+    `2024年3月15日`) and Python dates."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, str):
-        m = _CN_DATE.match(value) or _SHORT_DATE.match(value)
+        m = _DATE.match(value)
         if m:
-            y, mo, d = (int(g) for g in m.groups())
+            y, mo, d = (int(g) for g in m.groups() if g and g not in "-./")
             try:
                 return date(y, mo, d)
             except ValueError:
@@ -52,7 +54,7 @@ def _to_date(value: Any) -> Any:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_to_date), Field(json_schema_extra={"examples": ["2024-03-15", "2024年3月15日"]})]
+Day = Annotated[date, BeforeValidator(_to_date), Field(json_schema_extra={"examples": ["2024-03-15", "2024年3月15日", "2024.3.15", "2024/3/15"]})]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$", title="编号", description="在本证据包内唯一的编号")]
 Count = Annotated[int, Field(ge=0)]
 Path = Annotated[str, Field(min_length=1, description="附件路径，相对于证据文件所在文件夹")]
@@ -63,6 +65,15 @@ def _item_id(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return repr(float(value)) if isinstance(value, float) else f"{value}"
     return value.strip() if isinstance(value, str) else value
+
+
+def _control_state(value: Any) -> Any:
+    """`controlled: true` and 是 were the two-state spelling: read them as 已控制 / 未控制."""
+    if isinstance(value, bool):
+        return ControlState.CONTROLLED if value else ControlState.OPEN
+    if isinstance(value, str) and value.strip() in ("是", "否"):
+        return ControlState.CONTROLLED if value.strip() == "是" else ControlState.OPEN
+    return value
 
 
 def _one_or_many(value: Any) -> Any:
@@ -95,6 +106,11 @@ class Period(Record):
         return day is not None and self.start <= day <= self.end
 
 
+class Contact(Record):
+    name: str | None = Field(None, title="填报人", description="填报人姓名（印在自评表下方）")
+    phone: str | None = Field(None, title="联系电话", max_length=40)
+
+
 class Community(Record):
     name: str = Field(title="单位名称", min_length=1, description="单位名称")
     title: str | None = Field(None, title="拟申报安全社区名称", description="拟申报安全社区名称（默认同单位名称）")
@@ -104,10 +120,12 @@ class Community(Record):
     county: str | None = Field(None, title="县(区)", description="县(区)")
     population: Count | None = Field(None, title="常住人口")
     households: Count | None = Field(None, title="户数")
+    subdivisions: Count | None = Field(None, title="下辖社区(村)数", description="街道下辖的社区、乡镇下辖的村（社区）个数")
     launched: Day | None = Field(None, title="创建启动日期", description="创建启动日期")
     designated: Day | None = Field(None, title="命名日期", description="曾被命名为安全社区的日期（首次申报不填）：称号的有效期从此算起")
     period: Period = Field(title="评估期", description="评估的年度")
     summary: str | None = Field(None, title="创建工作简述", description="对照创建条件，简述本社区创建安全社区工作内容及成效")
+    contact: Contact | None = Field(None, title="填报人", description="填报人及联系电话")
 
     @property
     def display_title(self) -> str:
@@ -162,7 +180,9 @@ class BudgetLine(Record):
 class Activity(Record):
     id: Id
     kind: ActivityKind = Field(title="活动类别")
-    date: Day = Field(title="日期")
+    date: Day = Field(title="日期", description="日期；一行记多次活动时为第一次的日期")
+    end: Day | None = Field(None, title="结束日期", description="一行记一段时间内的多次活动时，最后一次的日期")
+    count: int = Field(1, ge=1, le=100_000, title="次数", description="这一行记的活动次数（场次），如 全年开展演练48场 写 48")
     title: str = Field(title="名称")
     scope: InspectionScope | None = Field(None, title="检查类型", description="检查的类型：综合 | 专项 | 日常")
     audience: Annotated[list[Audience], BeforeValidator(_one_or_many)] = Field(
@@ -177,6 +197,17 @@ class Activity(Record):
     place: str | None = Field(None, title="地点")
     items: Items = Field([], title="支持的条目")
     files: list[Path] = Field([], title="附件")
+
+    @model_validator(mode="after")
+    def _range(self) -> Activity:
+        if self.end is not None and self.end < self.date:
+            raise ValueError(f"结束日期 {self.end} 早于日期 {self.date}")
+        return self
+
+    @property
+    def last(self) -> date:
+        """The last day this row covers."""
+        return self.end or self.date
 
 
 class Targets(Record):
@@ -219,7 +250,10 @@ class Hazard(Record):
     method: str | None = Field(None, title="辨识方式", description="辨识方式，如 日常巡查 专项排查 居民报告 专家评估（不写时按发现它的检查推断）")
     activity: str | None = Field(None, title="发现它的检查", description="发现它的检查（activities 中的编号）")
     high_risk_environment: bool = Field(False, title="高风险环境")
-    controlled: bool = Field(False, title="已落实控制措施")
+    controlled: Annotated[ControlState | None, BeforeValidator(_control_state)] = Field(
+        None, title="控制状态",
+        description="已控制 | 整改中（措施已落实、尚未完成）| 未控制；也接受 true/false、是/否",
+    )
 
 
 class InjuryYear(Record):
@@ -227,22 +261,49 @@ class InjuryYear(Record):
     total: Count = Field(title="伤害人次")
     by_cause: dict[str, Count] = Field({}, title="按原因")
 
+    @model_validator(mode="after")
+    def _causes_within_total(self) -> InjuryYear:
+        if sum(self.by_cause.values()) > self.total:
+            raise ValueError(f"{self.year} 年按原因分列的人次之和（{sum(self.by_cause.values())}）大于伤害人次（{self.total}）")
+        return self
+
 
 class Injuries(Record):
     sources: list[str] = Field([], title="数据来源", description="数据来源")
     reports_to: list[str] = Field([], title="报告的主管部门", description="事故与伤害报告的主管部门")
     years: list[InjuryYear] = Field([], title="伤害统计")
 
+    @model_validator(mode="after")
+    def _one_row_a_year(self) -> Injuries:
+        seen: set[int] = set()
+        for row in self.years:
+            if row.year in seen:
+                raise ValueError(f"{row.year} 年的伤害统计写了两行：每年一行")
+            seen.add(row.year)
+        return self
+
 
 class SpecialEquipment(Record):
     total: Count = Field(title="特种设备总数")
     registered: Count = Field(title="已登记建档数")
+
+    @model_validator(mode="after")
+    def _possible(self) -> SpecialEquipment:
+        if self.registered > self.total:
+            raise ValueError(f"已登记建档数（{self.registered}）不能大于特种设备总数（{self.total}）")
+        return self
 
 
 class Agreements(Record):
     units: Count = Field(title="应签订单位数", description="辖区应签订安全责任书的单位数")
     signed: Count = Field(title="已签订单位数")
     special_equipment: SpecialEquipment | None = Field(None, title="特种设备")
+
+    @model_validator(mode="after")
+    def _possible(self) -> Agreements:
+        if self.signed > self.units:
+            raise ValueError(f"已签订单位数（{self.signed}）不能大于应签订单位数（{self.units}）")
+        return self
 
 
 class Rectification(Record):
@@ -255,6 +316,18 @@ class Rectification(Record):
     found: Day | None = Field(None, title="发现日期")
     fixed: Day | None = Field(None, title="完成日期")
     verified: Day | None = Field(None, title="验证日期")
+    count: int = Field(1, ge=1, le=100_000, title="件数", description="这一行记的整改件数，如 下达整改指令书63份 写 63")
+    verified_count: Count | None = Field(None, title="已复查数", description="其中已复查（验证）的件数")
+
+    @model_validator(mode="after")
+    def _possible(self) -> Rectification:
+        if self.found and self.fixed and self.fixed < self.found:
+            raise ValueError(f"完成日期 {self.fixed} 早于发现日期 {self.found}")
+        if self.fixed and self.verified and self.verified < self.fixed:
+            raise ValueError(f"验证日期 {self.verified} 早于完成日期 {self.fixed}")
+        if self.verified_count is not None and self.verified_count > self.count:
+            raise ValueError(f"已复查数（{self.verified_count}）不能大于件数（{self.count}）")
+        return self
 
 
 class Team(Record):
@@ -286,6 +359,12 @@ class WorkforceTraining(Record):
     units: Count = Field(title="应培训单位数", description="应开展从业人员安全培训的单位数")
     trained: Count = Field(title="已培训单位数")
 
+    @model_validator(mode="after")
+    def _possible(self) -> WorkforceTraining:
+        if self.trained > self.units:
+            raise ValueError(f"已培训单位数（{self.trained}）不能大于应培训单位数（{self.units}）")
+        return self
+
 
 class Survey(Record):
     id: Id
@@ -297,14 +376,22 @@ class Survey(Record):
     @model_validator(mode="after")
     def _not_more_than_asked(self) -> Survey:
         if self.positive > self.respondents:
-            raise ValueError("positive（肯定回答人数）不能大于 respondents（调查人数）")
+            raise ValueError(f"肯定回答人数（{self.positive}）不能大于调查人数（{self.respondents}）")
         return self
 
 
 class Feedback(Record):
     received: Count = Field(title="收到意见数")
     handled: Count = Field(title="已处理数")
-    satisfied: Count = Field(title="满意数")
+    satisfied: Count | None = Field(None, title="满意数")
+
+    @model_validator(mode="after")
+    def _possible(self) -> Feedback:
+        if self.handled > self.received:
+            raise ValueError(f"已处理数（{self.handled}）不能大于收到意见数（{self.received}）")
+        if self.satisfied is not None and self.satisfied > self.handled:
+            raise ValueError(f"满意数（{self.satisfied}）不能大于已处理数（{self.handled}）")
+        return self
 
 
 class Evidence(Record):

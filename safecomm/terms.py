@@ -157,6 +157,15 @@ class TeamKind(Term):
     PART_TIME = "兼职"
 
 
+class ControlState(Term):
+    """Whether a hazard's control measures are in place: 整改中 is work under way, neither closed
+    nor neglected (funds found, patrols on, works unfinished)."""
+
+    CONTROLLED = "已控制"
+    IN_PROGRESS = "整改中"
+    OPEN = "未控制"
+
+
 class SurveyKind(Term):
     SATISFACTION = "满意度"
     AWARENESS = "知晓率"

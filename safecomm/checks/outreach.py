@@ -68,6 +68,8 @@ def feedback_rate(ix: Index, of: Literal["handled", "satisfied"]) -> Measure:
         (fb.handled, fb.received, "收到意见 {w} 条，已处理 {p} 条") if of == "handled"
         else (fb.satisfied, fb.handled, "已处理意见 {w} 条，对处理满意 {p} 条")
     )
+    if part is None:
+        return Measure(None, f"已处理意见 {whole} 条，未登记对处理满意的条数", seen=bool(fb.received), unknown=True)
     share = ratio(part, whole)
     if share is None:
         return Measure(None, words.format(w=whole, p=part), seen=bool(fb.received))
@@ -81,4 +83,6 @@ def public_feedback(ix: Index, field: Literal["received", "handled", "satisfied"
     if ix.ev.feedback is None:
         return Measure(0, "未登记群众意见和建议", unknown=True)
     n = getattr(ix.ev.feedback, field)
+    if n is None:
+        return Measure(None, f"未登记{label}的条数", seen=bool(ix.ev.feedback.received), unknown=True)
     return Measure(n, f"{label} {n} 条", seen=bool(n))

@@ -11,7 +11,7 @@ from pydantic import Field
 from ..evidence import Hazard, InjuryYear
 from ..index import listed
 from ..measure import Measure, ratio
-from ..terms import DocumentKind, HazardLevel
+from ..terms import ControlState, DocumentKind, HazardLevel
 from . import primitive
 from .common import cite, either
 
@@ -26,8 +26,13 @@ def _hazards(ix: Index, level: list[HazardLevel], in_period: bool) -> list[Hazar
 
 
 def _said(h: Hazard) -> bool:
-    """Whether the record says if the hazard is controlled (the field's default is not an answer)."""
-    return "controlled" in h.model_fields_set
+    """Whether the record says if the hazard is controlled."""
+    return h.controlled is not None
+
+
+def _state(controlled: bool) -> ControlState:
+    """`controlled: true` asks for 已控制, `false` for 未控制: 整改中 is neither a closed hazard nor a neglected one."""
+    return ControlState.CONTROLLED if controlled else ControlState.OPEN
 
 
 def _hazard_words(level: list[HazardLevel], in_period: bool) -> str:
@@ -49,7 +54,7 @@ def hazards(
     found = _hazards(ix, level, in_period)
     unsaid = [h.id for h in found if not _said(h)]
     if controlled is not None:
-        found = [h for h in found if _said(h) and h.controlled is controlled]
+        found = [h for h in found if h.controlled is _state(controlled)]
         if not found and unsaid:
             what = _hazard_words(level, in_period)
             return Measure(None, f"{what} {cite(unsaid)} 未写明是否已落实控制措施", unsaid, unknown=True)
@@ -75,7 +80,7 @@ def hazards_controlled(ix: Index, level: list[HazardLevel] = []) -> Measure:
         return Measure(None, f"未见{what}记录")
     if not any(_said(h) for h in found):
         return Measure(None, f"{what}记录都未写明是否已落实控制措施", [h.id for h in found], unknown=True)
-    open_ = [h.id for h in found if not h.controlled]
+    open_ = [h.id for h in found if h.controlled is not ControlState.CONTROLLED]
     detail = f"{len(found) - len(open_)}/{len(found)} 处{what}已控制"
     if open_:
         detail += f"，未控制：{cite(open_)}"

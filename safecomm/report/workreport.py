@@ -21,6 +21,7 @@ from ..checks.common import quarter, quarter_name
 from ..evidence import Activity, Document, Evidence, Goal, Hazard, Organization, Project, Rectification, Survey
 from ..evidence import Equipment, Team
 from ..measure import format_percent, natural_key
+from ..terms import ControlState
 from ..scheme import Scheme
 from . import charts
 from .compose import chart_list, cn_date
@@ -372,13 +373,13 @@ def goals(w: Writer, items: list[Goal]) -> None:
 def hazards(w: Writer, items: list[Hazard]) -> None:
     levels = Counter(h.level.value for h in items)
     risky = sum(1 for h in items if h.high_risk_environment)
-    controlled = sum(1 for h in items if h.controlled)
+    controlled = sum(1 for h in items if h.controlled is ControlState.CONTROLLED)
     w.add(Para(f"辨识隐患和危险源{len(items)}处（" + "、".join(f"{k}{n}处" for k, n in levels.items()) + "）"
                + (f"，其中高风险环境{risky}处" if risky else "") + f"，已控制{controlled}处。"))
     if len(items) > 1:
-        w.table("隐患和危险源辨识与控制", ["编号", "发现日期", "地点", "类别", "等级", "辨识方式", "已控制"], [
+        w.table("隐患和危险源辨识与控制", ["编号", "发现日期", "地点", "类别", "等级", "辨识方式", "控制状态"], [
             [h.id, cn_date(h.found.isoformat()) if h.found else "—", h.place, h.category or "—", h.level.value,
-             h.method or "—", "是" if h.controlled else "否"] for h in items
+             h.method or "—", h.controlled.value if h.controlled else "未写明"] for h in items
         ])
 
 
@@ -456,7 +457,8 @@ def workforce(w: Writer) -> None:
 def feedback(w: Writer) -> None:
     f = w.ev.feedback
     if f:
-        w.add(Para(f"收到公众意见和建议{f.received}条，已处理并反馈{f.handled}条，提出人对处理满意{f.satisfied}条。"))
+        w.add(Para(f"收到公众意见和建议{f.received}条，已处理并反馈{f.handled}条，提出人对处理满意{f.satisfied}条。" if f.satisfied is not None else
+                   f"收到公众意见和建议{f.received}条，已处理并反馈{f.handled}条。"))
 
 
 def injury_sources(w: Writer) -> None:
