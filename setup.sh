@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-debs=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils)
+# chromium and postgresql-15 serve the workbench's tests: a real browser (Playwright drives Debian's
+# Chromium; it cannot download its own) and a throwaway PostgreSQL cluster the tests start themselves.
+debs=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium postgresql-15)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg -s "$deb" >/dev/null 2>&1 || missing+=("$deb")
