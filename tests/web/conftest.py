@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from webinfra import Postgres, Server, chromium_problem, CHROMIUM
+from .webinfra import Postgres, Server, chromium_problem, CHROMIUM
 
 DATABASES = ("sqlite", "postgresql")
 

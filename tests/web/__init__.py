@@ -1,0 +1,1 @@
+"""The workbench tests (safecomm serve): scope, browser flows, faults, hostile input."""
