@@ -11,14 +11,12 @@ from pathlib import Path
 
 import click
 
-from . import clicktext
+from . import clicktext, papers
 from . import scheme as schemes
-from .loading import InputError, Problem, os_reason, printable, read_input
+from .loading import InputError, Problem, os_reason, printable
 from .report import PARTS
 
 EXIT_INPUT = 2
-FONT_BYTES = 64 * 1024 * 1024  # a CJK font with every glyph is 20-60 MB
-FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
 
 clicktext.install()
 
@@ -121,7 +119,7 @@ def assess(
         from .review import load_review
 
         sheet = load_review(review_path)
-    out = Outputs([*bundle_files(evidence, bundle), *scheme.files, *fonts.values(),
+    out = Outputs([*bundle_files(evidence, bundle), *scheme.files, *fonts.given().values(),
                    *(p for p in (review_path, docx_template) if p)])
     out.check_all([(path, kind) for path, kind in ((pdf_path, PDF), (docx_path, DOCX)) if path])
     result = run(bundle, scheme)
@@ -129,13 +127,11 @@ def assess(
         from .review import apply_review
 
         result = apply_review(result, sheet, scheme, allow_stale)
-    papers = {}  # made before anything is printed: a bad template stops the run with nothing written
+    made = {}  # made before anything is printed: a bad template stops the run with nothing written
     if pdf_path:
-        from .report import pdf  # WeasyPrint is imported only when a PDF is asked for
-
-        papers[pdf_path] = pdf.render(result, evidence.resolve().parent, _faces(fonts), only or PARTS), PDF
+        made[pdf_path] = papers.pdf(result, fonts, only), PDF
     if docx_path:
-        papers[docx_path] = _docx(result, docx_template, only, _faces(fonts)), DOCX
+        made[docx_path] = papers.docx(result, fonts, only, docx_template), DOCX
     if fmt == "json":
         _echo_json(result.to_json())
     elif fmt == "md":
@@ -143,14 +139,12 @@ def assess(
 
         click.echo(markdown.render(result), nl=False)
     elif fmt == "html":
-        from .report import html
-
-        click.echo(html.render(result, _faces(fonts), only or PARTS), nl=False)
+        click.echo(papers.html(result, fonts, only).decode("utf-8"), nl=False)
     else:
         from .report import text
 
         click.echo(text.render(result, color=sys.stdout.isatty()), nl=False)
-    for target, (data, kind) in papers.items():
+    for target, (data, kind) in made.items():
         out.write(target, data, kind)
         click.echo(f"已生成申报表 {printable(str(target))}", err=True)
     if strict and not result.verdict.ready:
@@ -170,42 +164,9 @@ def _check_papers(fmt: str, pdf_path: Path | None, docx_path: Path | None, templ
         raise InputError(problems)
 
 
-def _docx(result, template: Path | None, only: tuple[str, ...], fonts) -> bytes:
-    """The Word 申报表: filled into the user's template, or laid out by us."""
-    if template:
-        from .report import docx_template
-
-        return docx_template.render(result, template)
-    from .report import charts, docx, word
-
-    parts = only or docx.PARTS
-    chart_font = charts.png_font(fonts.sans) if "图表" in parts else None
-    return docx.render(result, word.word_fonts(fonts.title, fonts.serif, fonts.sans), parts, chart_font)
-
-
-def _fonts(title: Path | None, serif: Path | None, sans: Path | None) -> dict[str, Path]:
-    """The user's font files for the 申报表, by option, checked before any work: each must be a
-    font file (TrueType, OpenType, a collection or WOFF), not merely a path that exists."""
-    given = {option: path for option, path in (("--font-title", title), ("--font-serif", serif), ("--font-sans", sans)) if path}
-    problems = []
-    for option, path in given.items():
-        try:
-            head = read_input(path, limit=FONT_BYTES, what="字体文件")[:4]
-        except InputError as exc:
-            problems += [Problem(p.file, 0, 0, option, f"{p.message}：请给出 .ttf/.otf/.ttc 字体文件的路径") for p in exc.problems]
-            continue
-        if head not in FONT_MAGIC:
-            problems.append(Problem(printable(str(path)), 0, 0, option, "不是字体文件：请给出 .ttf/.otf/.ttc 字体文件的路径"))
-    if problems:
-        raise InputError(problems)
-    return given
-
-
-def _faces(fonts: dict[str, Path]):
-    """The checked font files as the renderers take them (imported only when rendering)."""
-    from .report.html import Fonts
-
-    return Fonts(title=fonts.get("--font-title"), serif=fonts.get("--font-serif"), sans=fonts.get("--font-sans"))
+def _fonts(title: Path | None, serif: Path | None, sans: Path | None) -> papers.FontFiles:
+    """The --font-* files, checked before any work."""
+    return papers.check_fonts(papers.FontFiles(title=title, serif=serif, sans=sans))
 
 
 @main.command()
@@ -224,7 +185,6 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
     from .engine import assess as run
     from .loading import bundle_files, load_evidence
     from .output import DOCX, MARKDOWN, Outputs
-    from .report import workreport
 
     fmt = fmt or ("md" if output and output.suffix.lower() == ".md" else "docx")
     if fmt == "docx" and not output:
@@ -232,7 +192,7 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
     fonts = _fonts(font_title, font_serif, font_sans)
     scheme = schemes.load_scheme(scheme_ref)
     ev = load_evidence(evidence, scheme)
-    out = Outputs([*bundle_files(evidence, ev), *scheme.files, *fonts.values(), *([review_path] if review_path else [])])
+    out = Outputs([*bundle_files(evidence, ev), *scheme.files, *fonts.given().values(), *([review_path] if review_path else [])])
     kind = MARKDOWN if fmt == "md" else DOCX
     if output:
         out.check(output, kind)
@@ -241,19 +201,10 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
         from .review import apply_review, load_review
 
         result = apply_review(result, load_review(review_path), scheme, allow_stale)
-    draft = workreport.compose(ev, result, scheme)
-    if fmt == "md":
-        from .report import workreport_md
-
-        data = workreport_md.render(draft)
-        if not output:
-            click.echo(data, nl=False)
-            return
-    else:
-        from .report import charts, word, workreport_docx
-
-        faces = _faces(fonts)
-        data = workreport_docx.render(draft, word.word_fonts(faces.title, faces.serif, faces.sans), charts.png_font(faces.sans))
+    data = papers.workreport(ev, result, scheme, fmt, fonts)
+    if not output:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
     out.write(output, data, kind)
     click.echo(f"已生成工作报告草稿 {printable(str(output))}（【待补充】处须由申报单位补写）", err=True)
 
@@ -510,11 +461,11 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
 
     scheme = schemes.load_scheme(scheme_ref)
     fonts = _fonts(font_title, font_serif, font_sans)
-    faces = _faces(fonts) if html_out or pdf_dir else None
+    faces = fonts.faces() if html_out or pdf_dir else None
     apps = district.find(directory)
     if not apps:
         raise InputError([Problem(printable(str(directory)), 0, 0, "", "文件夹中没有找到申报（evidence.yaml、台账.xlsx，或 *.yaml、*.xlsx 证据文件）")])
-    out = Outputs([*scheme.files, *fonts.values()])
+    out = Outputs([*scheme.files, *fonts.given().values()])
     out.add_inputs(path for app in apps for path in (app.evidence, app.review) if path)
     targets = []
     if csv_out:

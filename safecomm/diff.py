@@ -104,10 +104,10 @@ def load_side(path: Path, scheme: Scheme | None) -> Assessment:
     try:
         return Assessment.model_validate(data)
     except ValidationError as exc:
-        from .loading import _message
+        from .loading import validation_message
 
         raise InputError([
-            Problem(label, 0, 0, field_path(tuple(e["loc"])), _message(e) + "（应为 safecomm assess --format json 的输出）")
+            Problem(label, 0, 0, field_path(tuple(e["loc"])), validation_message(e) + "（应为 safecomm assess --format json 的输出）")
             for e in exc.errors(include_url=False)
         ]) from None
 

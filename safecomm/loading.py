@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import posixpath
 import re
 import stat
 from dataclasses import dataclass, field
@@ -476,7 +477,8 @@ _PATTERNS = {  # what a text must look like, by the pattern the model gives it
 }
 
 
-def _message(error: dict) -> str:
+def validation_message(error: dict) -> str:
+    """One pydantic error in Chinese, without its place (the caller words the place)."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     got = error.get("input")
@@ -514,7 +516,7 @@ def validation_problems(doc: Document, exc: ValidationError) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
-        problems.append(doc.problem(loc, _message(error), key=error["type"] == "extra_forbidden"))
+        problems.append(doc.problem(loc, validation_message(error), key=error["type"] == "extra_forbidden"))
     return problems
 
 
@@ -559,15 +561,21 @@ def load_evidence(path: str | Path, scheme=None):
     Raises InputError listing every problem. A missing attachment is not an error: the
     assessment reports it as a warning.
     """
-    from .evidence import Evidence, item_problems, reference_problems
-
     path = Path(path)
     doc = read_evidence_file(path)
+    return evidence_from(doc, lambda: read_attachments(doc, path), scheme)
+
+
+def evidence_from(doc, attachments, scheme=None):
+    """The evidence of a parsed bundle (`Document` or `Ledger`), however it arrived: `attachments()`
+    checks and hashes the files it cites (from a folder or from uploaded bytes)."""
+    from .evidence import Evidence, item_problems, reference_problems
+
     if not isinstance(doc.data, dict):
         load_model(doc, Evidence)  # raises the "not a mapping" problem
     problems = list(doc.problems)
-    attachments, found = read_attachments(doc, path)  # before validation: it writes `\` as `/`
-    problems += found
+    found, wrong = attachments()  # before validation: it writes `\` as `/`
+    problems += wrong
     try:
         evidence = Evidence.model_validate(doc.data)
     except ValidationError as exc:
@@ -582,7 +590,7 @@ def load_evidence(path: str | Path, scheme=None):
             problems.append(doc.problem(("community", "kind"), f"规则集 {scheme.id} 不适用于{evidence.community.kind.value}（适用于：{kinds}）：请换用适用的规则集（safecomm indicators --schemes）"))
     if problems:
         raise InputError(problems)
-    evidence._attachments = attachments
+    evidence._attachments = found
     return evidence
 
 
@@ -615,12 +623,14 @@ def attachment_path(written: str) -> tuple[str, str | None]:
     return normal, None
 
 
-def read_attachments(doc: Document, path: Path) -> tuple[dict, list[Problem]]:
+def read_attachments(doc: Document, path: Path | None, files: dict[str, bytes] | None = None) -> tuple[dict, list[Problem]]:
     """Every attachment the bundle cites, checked and hashed once each, keyed by the path looked
-    up (written back into `doc.data`, so that the model holds the same path)."""
+    up (written back into `doc.data`, so that the model holds the same path). They are read from
+    the folder of `path`, or, for a bundle that came as bytes, from `files` (relative path → bytes,
+    the paths as `given_files` normalised them)."""
     from .evidence import Attachment, attachment_locs
 
-    base = os.path.realpath(path.parent)
+    base = os.path.realpath(path.parent) if files is None else ""
     attachments: dict[str, Attachment] = {}
     problems = []
     for loc, written in list(attachment_locs(doc.data)):
@@ -628,11 +638,31 @@ def read_attachments(doc: Document, path: Path) -> tuple[dict, list[Problem]]:
         if normal != written:
             _put(doc.data, loc, normal)
         if wrong is None and normal not in attachments:
-            wrong = _attachment(base, normal, attachments)
+            wrong = _attachment(base, normal, attachments) if files is None else _given(files, normal, attachments)
         if wrong:
             shown = written if len(written) <= 80 else written[:79] + "…"
             problems.append(doc.problem(loc, f"附件 {shown} {wrong}"))
     return attachments, problems
+
+
+def inside(written: str) -> str | None:
+    """A relative path as written, normalised (`a/./b`, `a\\b` → `a/b`); None when it leaves its folder."""
+    normal = posixpath.normpath(written.replace("\\", "/"))
+    if normal.startswith(("/", "../")) or normal in ("..", ".") or re.match(r"[A-Za-z]:", normal):
+        return None
+    return normal
+
+
+def _given(files: dict[str, bytes], normal: str, into: dict) -> str | None:
+    """Hash one attachment that came as bytes into `into`; or why it cannot be one."""
+    from .evidence import Attachment
+
+    key = inside(normal)
+    if key is None:
+        return OUTSIDE
+    data = files.get(key)
+    into[normal] = Attachment(path=normal) if data is None else Attachment(path=normal, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    return None
 
 
 def _attachment(base: str, normal: str, into: dict) -> str | None:

@@ -4,9 +4,13 @@ The reviewer's layer is kept beside the engine's, never in its place: each item 
 automatic grade, and an override adds the reviewer's grade, reason, name and date. A grade
 needs a reason; a veto cannot be graded away (only confirmed or contested in words); a sheet
 made against other evidence is refused unless the caller accepts it as stale, and a sheet made for
-another community (单位名称 or period) is refused always: --allow-stale covers a changed bundle,
-never somebody else's. A sheet from before the community was recorded is accepted only while the
-evidence is unchanged (its digest then proves the community).
+another community (单位名称, its province/city/county, or period) is refused always: --allow-stale
+covers a changed bundle, never somebody else's. A sheet from before the community was recorded is
+accepted only while the evidence is unchanged (its digest then proves the community).
+
+The rules live here once (`rule_problems`) and hold alike for a sheet file (`load_review`,
+`load_review_bytes`) and for a web form (`review_from_form`); only the words differ, each in the
+terms of its channel.
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from . import assessment as out
 from .engine import conclude
 from .evidence import Day, Period
-from .loading import Document, InputError, load_model, read_yaml
+from .loading import Document, InputError, load_model, parse_yaml, read_yaml
 from .scheme import Scheme
 
 FORMAT = "safecomm/review@1"
@@ -57,11 +61,23 @@ class ItemReview(Sheet):
     auto: GradeField = Field(None, description="制作审核表时的自动等级（仅供对照）")
     grade: GradeField = Field(None, description="审核等级 A/B/C；留空即维持自动等级")
     reason: Text = Field(None, description="改判的理由（改判时必填）；不改判时可作为确认或异议的意见")
+    onsite: bool | None = Field(None, description="已现场核实")
 
 
 class ReviewedCommunity(Sheet):
     name: str = Field(min_length=1, description="单位名称（勿改）")
+    province: Text = Field(None, description="省（勿改）")
+    city: Text = Field(None, description="市（勿改）")
+    county: Text = Field(None, description="县(区)（勿改）")
     period: Period = Field(description="评估期（勿改）")
+
+    def placed(self) -> bool:
+        """Whether the sheet records where the community is (sheets before that named it alone)."""
+        return "county" in self.model_fields_set or "city" in self.model_fields_set or "province" in self.model_fields_set
+
+    def words(self) -> str:
+        where = "".join(p for p in (self.province, self.city, self.county) if p)
+        return f"{where}{self.name}（评估期 {self.period.start} 至 {self.period.end}）"
 
 
 class Review(Sheet):
@@ -91,23 +107,166 @@ class Review(Sheet):
 
 
 def load_review(path: str | Path) -> Review:
-    """Read a review sheet; a grade without a reason or a repeated item is an error at its line."""
-    doc = read_yaml(path)
+    """Read a review sheet; a repeated item is an error at its line."""
+    return _sheet(read_yaml(path))
+
+
+def load_review_bytes(data: bytes, name: str) -> Review:
+    """A review sheet that arrived as bytes (an upload); `name` is the display name messages cite."""
+    from .upload import display_name
+
+    return _sheet(parse_yaml(data, display_name(name)))
+
+
+def _sheet(doc: Document) -> Review:
     review = load_model(doc, Review)
     review._doc = doc
-    problems = []
     seen: set[str] = set()
+    problems = []
     for n, entry in enumerate(review.items):
         if entry.id in seen:
             problems.append(review.problem(("items", n, "id"), f"条目 {entry.id} 重复：每个条目只能出现一次"))
         seen.add(entry.id)
-        if entry.grade and not entry.reason:
-            problems.append(review.problem(
-                ("items", n, "grade"), f"条目 {entry.id} 改判为 {entry.grade} 但没有写理由：请在 reason 中写明，或把 grade 留空"
-            ))
     if problems:
         raise InputError(problems)
     return review
+
+
+FILE, FORM = "file", "form"
+WORDS = {  # what each rule says, in the words of the sheet file and of the web form
+    "reason": {
+        FILE: "条目 {id} 改判为 {grade} 但没有写理由：请在 reason 中写明，或把 grade 留空",
+        FORM: "条目 {id} 改判为 {grade}（自动等级 {auto}）但没有写理由：请写明理由，或把等级改回 {auto}",
+    },
+    "veto": {
+        FILE: "条目 {id} 是否决项，不能改判为 {grade}：grade 只能留空或填 C，对测量值的确认或异议写在 reason 中",
+        FORM: "条目 {id} 是否决项，不能改判为 {grade}：等级只能是 C，对测量值的确认或异议写在理由中",
+    },
+    "other": {
+        FILE: ("审核表是为 {ours} 制作的，本次评估的是 {theirs}：另一单位或另一评估期的审核表一律不能采用"
+               "（--allow-stale 也不能），请为本申报运行 safecomm review start"),
+        FORM: "这份审核是为 {ours} 开始的，当前的申报是 {theirs}：另一单位或另一评估期的审核不能采用，请重新开始审核",
+    },
+    "unplaced": {
+        FILE: ("证据在审核表制作之后改动过，而这份旧版审核表没有记录单位所在的省、市、县(区)和评估期，无法确认是同一社区，"
+               "--allow-stale 不适用：请用 `safecomm review start` 重新制作审核表并转抄改判"),
+        FORM: "证据在审核开始之后改动过，而这份审核没有记录单位所在地，无法确认是同一社区：请重新开始审核",
+    },
+    "stale": {
+        FILE: ("证据在审核表制作之后改动过（摘要不同），改判可能已不适用：请用 `safecomm review start` 重新制作审核表"
+               "并转抄改判，或加 --allow-stale 仍按此表审核（报告会注明）"),
+        FORM: "证据在审核开始之后改动过，改判可能已不适用：请逐项复核后确认仍按本审核保存",
+    },
+    "scheme": {
+        FILE: "审核表针对规则集 {ours}，本次评估用的是 {theirs}",
+        FORM: "这份审核针对规则集 {ours}，当前的评定用的是 {theirs}：请重新开始审核",
+    },
+    "unknown": {FILE: "规则集 {scheme} 中没有条目 {id}", FORM: "规则集 {scheme} 中没有条目 {id}"},
+}
+
+
+def rule_problems(review: Review, result: out.Assessment, allow_stale: bool = False, channel: str = FILE) -> list[tuple[tuple, str]]:
+    """Every way `review` does not fit `result`, as (place in the sheet, message): a changed grade
+    needs a reason, a veto stays C, and the sheet is for this community (name, province, city,
+    county and period), this rule set and, unless `allow_stale`, this evidence."""
+    def say(rule: str, **values) -> str:
+        return WORDS[rule][channel].format(**values)
+
+    problems = []
+    if review.scheme != result.scheme.id:
+        problems.append((("scheme",), say("scheme", ours=review.scheme, theirs=result.scheme.id)))
+    stale = review.evidence_digest != result.evidence_digest
+    ours, c = review.community, result.community
+    theirs = ReviewedCommunity(name=c.name, province=c.province, city=c.city, county=c.county,
+                               period={"start": result.period.start, "end": result.period.end})
+    mine = ours and (ours.name, ours.period) == (theirs.name, theirs.period) and (
+        not ours.placed() or (ours.province, ours.city, ours.county) == (c.province, c.city, c.county))
+    if ours and not mine:
+        problems.append((("community",), say("other", ours=ours.words(), theirs=theirs.words())))
+    elif stale and (ours is None or not ours.placed()):
+        problems.append((("evidence_digest",), say("unplaced")))
+    elif stale and not allow_stale:
+        problems.append((("evidence_digest",), say("stale")))
+    by_id = {item.id: item for item in result.items}
+    for n, entry in enumerate(review.items):
+        item = by_id.get(entry.id)
+        if item is None:
+            problems.append((("items", n, "id"), say("unknown", scheme=result.scheme.id, id=entry.id)))
+        elif item.vetoed and entry.grade in ("A", "B"):
+            problems.append((("items", n, "grade"), say("veto", id=entry.id, grade=entry.grade)))
+        elif entry.grade and entry.grade != item.grade and not entry.reason:
+            problems.append((("items", n, "grade"), say("reason", id=entry.id, grade=entry.grade, auto=item.grade)))
+    return problems
+
+
+def review_from_form(fields: dict, result: out.Assessment, started: Review | None = None,
+                     allow_stale: bool = False) -> Review | list[tuple[str, str]]:
+    """The reviewer's form as a `Review` of `result`, or what is wrong as (form field, message).
+
+    `fields` is plain data (e.g. a submitted form): `reviewer_name`, `reviewer_unit`,
+    `reviewer_date`, `opinion`, and per item `grade_<id>`, `reason_<id>`, `onsite_<id>`; a grade
+    equal to the automatic one is no change. The community, evidence digest and rule set are those
+    of `started` (the review as it was begun) or else of `result`; the same rules as a sheet's apply.
+    """
+    begun = started or new_review(result)
+    auto = {e.id: e.auto for e in begun.items}
+    items = []
+    for item in result.items:
+        grade = _grade(_text(fields.get(f"grade_{item.id}")))
+        items.append({
+            "id": item.id, "auto": auto.get(item.id) or item.grade,
+            "grade": None if grade == item.grade else grade,
+            "reason": _text(fields.get(f"reason_{item.id}")),
+            "onsite": _ticked(fields.get(f"onsite_{item.id}")) or None,
+        })
+    data = {
+        "format": FORMAT, "evidence_digest": begun.evidence_digest, "scheme": begun.scheme,
+        "reviewer": {"name": _text(fields.get("reviewer_name")), "unit": _text(fields.get("reviewer_unit")),
+                     "date": _text(fields.get("reviewer_date"))},
+        "opinion": _text(fields.get("opinion")), "items": items,
+    }
+    if begun.community:
+        data["community"] = begun.community.model_dump(exclude_unset=False)
+    try:
+        review = Review.model_validate(data)
+    except ValidationError as exc:
+        from .loading import validation_message
+
+        return [(_form_field(tuple(e["loc"]), items), validation_message(e)) for e in exc.errors(include_url=False)]
+    problems = rule_problems(review, result, allow_stale, FORM)
+    return [(_form_field(loc, items), message) for loc, message in problems] or review
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, (list, tuple)):  # a multi-valued form field: the last value, as Django's get() gives
+        value = value[-1] if value else None
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def _ticked(value: Any) -> bool:
+    value = _text(value)
+    return bool(value) and str(value).lower() not in ("0", "false", "off", "no", "否")
+
+
+def _form_field(loc: tuple, items: list[dict]) -> str:
+    """The form field a place in the model is entered in (`''`: the form as a whole)."""
+    if loc[:1] == ("items",) and len(loc) >= 3 and isinstance(loc[1], int) and loc[1] < len(items):
+        return f"{loc[2] if loc[2] in ('grade', 'reason', 'onsite') else 'grade'}_{items[loc[1]]['id']}"
+    if loc[:1] == ("reviewer",) and len(loc) >= 2:
+        return f"reviewer_{loc[1]}"
+    return "opinion" if loc == ("opinion",) else ""
+
+
+def new_review(result: out.Assessment) -> Review:
+    """A review of `result` begun now: its community, evidence and rule set, every item unjudged."""
+    c = result.community
+    return Review(
+        format=FORMAT, evidence_digest=result.evidence_digest, scheme=result.scheme.id,
+        community=ReviewedCommunity(name=c.name, province=c.province, city=c.city, county=c.county,
+                                    period={"start": result.period.start, "end": result.period.end}),
+        reviewer=Reviewer(unit=f"{c.county}安委会办公室" if c.county else None),
+        items=[ItemReview(id=i.id, auto=i.grade) for i in result.items],
+    )
 
 
 def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_stale: bool = False) -> out.Assessment:
@@ -115,44 +274,11 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
 
     Raises InputError (at the sheet's lines) when the sheet does not fit this assessment.
     """
-    problems = []
-    if review.scheme != result.scheme.id:
-        problems.append(review.problem(("scheme",), f"审核表针对规则集 {review.scheme}，本次评估用的是 {result.scheme.id}"))
-    stale = review.evidence_digest != result.evidence_digest
-    ours = review.community
-    if ours and (ours.name, ours.period.start.isoformat(), ours.period.end.isoformat()) != (
-            result.community.name, result.period.start, result.period.end):
-        problems.append(review.problem(("community",), (
-            f"审核表是为 {ours.name}（评估期 {ours.period.start} 至 {ours.period.end}）制作的，本次评估的是 "
-            f"{result.community.name}（评估期 {result.period.start} 至 {result.period.end}）：另一单位或另一评估期的"
-            "审核表一律不能采用（--allow-stale 也不能），请为本申报运行 safecomm review start"
-        )))
-    elif stale and ours is None:
-        problems.append(review.problem(("evidence_digest",), (
-            "证据在审核表制作之后改动过，而这份旧版审核表没有记录单位名称和评估期（community），无法确认是同一社区，"
-            "--allow-stale 不适用：请用 `safecomm review start` 重新制作审核表并转抄改判"
-        )))
-    elif stale and not allow_stale:
-        problems.append(review.problem(("evidence_digest",), (
-            "证据在审核表制作之后改动过（摘要不同），改判可能已不适用：请用 `safecomm review start` 重新制作审核表"
-            "并转抄改判，或加 --allow-stale 仍按此表审核（报告会注明）"
-        )))
-    by_id = {item.id: item for item in result.items}
-    entries = {}
-    for n, entry in enumerate(review.items):
-        item = by_id.get(entry.id)
-        if item is None:
-            problems.append(review.problem(("items", n, "id"), f"规则集 {result.scheme.id} 中没有条目 {entry.id}"))
-        elif item.vetoed and entry.grade in ("A", "B"):
-            problems.append(review.problem(("items", n, "grade"), (
-                f"条目 {entry.id} 是否决项，不能改判为 {entry.grade}：grade 只能留空或填 C，"
-                "对测量值的确认或异议写在 reason 中"
-            )))
-        else:
-            entries[entry.id] = entry
+    problems = rule_problems(review, result, allow_stale)
     if problems:
-        raise InputError(problems)
-
+        raise InputError([review.problem(loc, message) for loc, message in problems])
+    stale = review.evidence_digest != result.evidence_digest
+    entries = {entry.id: entry for entry in review.items}
     who = review.reviewer
     day = who.date.isoformat() if who.date else None
     warnings = list(result.warnings)
@@ -165,7 +291,7 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
     items = []
     for item in result.items:
         entry = entries.get(item.id)
-        if entry is None or not (entry.grade or entry.reason):
+        if entry is None or not (entry.reason or (entry.grade and entry.grade != item.grade)):
             items.append(item)
             continue
         if entry.auto and entry.auto != item.grade:
@@ -204,8 +330,11 @@ HELP = """\
 """
 
 
-def new_sheet(result: out.Assessment) -> str:
-    """A commented review sheet for `result`: every item with its automatic grade, to fill in."""
+def new_sheet(result: out.Assessment, review: Review | None = None) -> str:
+    """A commented review sheet for `result`: every item with its automatic grade, to fill in; or,
+    given `review` (a review begun on the web), the same sheet holding what it says, so that the
+    file workflow can carry on from it."""
+    review = review or new_review(result)
     c = result.community
     counts = "，".join(f"{g} {n} 项" for g, n in result.counts.items())
     lines = [
@@ -224,21 +353,26 @@ def new_sheet(result: out.Assessment) -> str:
     if vetoed:
         lines.append("# 否决项：")
         lines += [f"#   {i.id:<5} {_short(i.reason, 60)}" for i in vetoed]
-    unit = f"{c.county}安委会办公室" if c.county else None
+    lines += ["", f"format: {FORMAT}"]
+    if review.community:
+        rc = review.community
+        place = "".join(f"{key}: {_q(getattr(rc, key))}, " for key in ("province", "city", "county") if rc.placed())
+        lines += [
+            f"community: {{name: {_q(rc.name)}, {place}period: {{start: {rc.period.start}, end: {rc.period.end}}}}}",
+            "# ↑ 本表审核的单位、所在地和评估期（勿改）：用于另一单位或另一评估期时，审核表一律被拒绝",
+        ]
+    who = review.reviewer
     lines += [
-        "",
-        f"format: {FORMAT}",
-        f"community: {{name: {_q(c.name)}, period: {{start: {result.period.start}, end: {result.period.end}}}}}",
-        "# ↑ 本表审核的单位和评估期（勿改）：用于另一单位或另一评估期时，审核表一律被拒绝",
-        f"evidence_digest: {result.evidence_digest}",
-        f"scheme: {result.scheme.id}",
+        f"evidence_digest: {review.evidence_digest}",
+        f"scheme: {review.scheme}",
         "reviewer:",
-        "  name:          # 审核人",
-        f"  unit: {_q(unit) if unit else '         '}  # 审核单位",
-        "  date:          # 审核日期，如 2024-12-20",
-        'opinion: ""      # 县(区)安委会办公室初步审查意见；多行时写成 opinion: | 并在下一行起缩进书写',
+        f"  name: {_q(who.name) if who.name else '        '}  # 审核人",
+        f"  unit: {_q(who.unit) if who.unit else '        '}  # 审核单位",
+        f"  date: {who.date.isoformat() if who.date else '        '}  # 审核日期，如 2024-12-20",
+        f"opinion: {_q(review.opinion)}      # 县(区)安委会办公室初步审查意见；多行时写成 opinion: | 并在下一行起缩进书写",
         "items:",
     ]
+    entries = {e.id: e for e in review.items}
     titles = {i.id: i.title for i in result.indicators}
     indicator = None
     for item in result.items:
@@ -246,12 +380,15 @@ def new_sheet(result: out.Assessment) -> str:
             indicator = item.indicator
             lines.append(f"  # {indicator} {titles.get(indicator, '')}")
         marks = ("  ※需现场核实" if item.needs_review else "") + ("  否决项：grade 只能留空或填 C" if item.vetoed else "")
+        entry = entries.get(item.id) or ItemReview(id=item.id)
         lines += [
             f"  - id: {_q(item.id)}  # {_short(item.text)}{marks}",
-            f"    auto: {item.grade}  # {_short(item.reason, 60)}",
-            "    grade:",
-            "    reason:",
+            f"    auto: {entry.auto or item.grade}  # {_short(item.reason, 60)}",
+            f"    grade: {entry.grade}" if entry.grade else "    grade:",
+            f"    reason: {_q(entry.reason)}" if entry.reason else "    reason:",
         ]
+        if entry.onsite:
+            lines.append("    onsite: true  # 已现场核实")
     return "\n".join(lines) + "\n"
 
 

@@ -121,10 +121,10 @@ class Check(Rule):
         try:
             primitive.params.model_validate(params)
         except ValidationError as exc:
-            from .loading import _message, field_path
+            from .loading import validation_message, field_path
 
             raise ValueError("；".join(
-                f"参数 {field_path(tuple(e['loc']))}：{_message(e)}" for e in exc.errors(include_url=False)
+                f"参数 {field_path(tuple(e['loc']))}：{validation_message(e)}" for e in exc.errors(include_url=False)
             )) from None
         return params
 

@@ -73,8 +73,12 @@ class Ledger:
 def read_ledger(path: str | Path, label: str | None = None) -> Ledger:
     """Read a 台账 workbook; raise InputError when it cannot be opened as one."""
     label = label or str(path)
-    raw = _read(Path(path), label)
-    if Path(path).suffix.lower() == ".xlsm":
+    return ledger_from_bytes(_read(Path(path), label), label, Path(path).suffix)
+
+
+def ledger_from_bytes(raw: bytes, label: str, suffix: str = ".xlsx") -> Ledger:
+    """Read a 台账 workbook that arrived as bytes (an upload); `label` names it in every message."""
+    if suffix.lower() == ".xlsm":
         raise refuse(label, MACROS)
     formulas = check(raw, label)
     try:
