@@ -531,3 +531,31 @@ def diff(old: Path, new: Path, scheme_ref: str, fmt: str) -> None:
         _echo_json(compare.to_json(d))
     else:
         click.echo((compare.markdown if fmt == "md" else compare.text)(d), nl=False)
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="载入三个示例社区（fixtures）作为演示辖区，并创建演示用的填报人、审核人账号")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（只在本机使用时保持 127.0.0.1）")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=Path("safecomm-data"), show_default=True,
+              help="数据文件夹：数据库（SQLite）、上传的文件和生成的材料")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(0, 32), help="生成材料的后台任务线程数（0：另用 safecomm worker）")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="处理网页请求的线程数")
+def serve(demo: bool, host: str, port: int, data: Path, workers: int, threads: int) -> None:
+    """启动网页工作台（默认 http://127.0.0.1:8000/）：社区填报人上传台账、查看评定结果和申报材料，审核人审核。
+
+    设置环境变量 SAFECOMM_DATABASE_URL=postgresql://… 时改用 PostgreSQL。
+    """
+    from .web import server  # Django is imported only here: the other commands start as fast as before
+
+    server.serve(host, port, data, demo, workers, threads)
+
+
+@main.command()
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), help="数据文件夹（与 safecomm serve 相同）")
+@click.option("--jobs", "count", default=2, show_default=True, type=click.IntRange(1, 32), help="并行的任务线程数")
+def worker(data: Path | None, count: int) -> None:
+    """运行生成申报材料的后台任务（与 safecomm serve --workers 0 或多台服务器的部署配合使用）。"""
+    from .web import server
+
+    server.worker(data, count)

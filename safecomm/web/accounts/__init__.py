@@ -1,0 +1,1 @@
+"""Users, their role and unit, logging in and out (with throttling)."""

@@ -1,0 +1,90 @@
+"""材料: the 申报表 preview and the papers, served from the cache or made by a job."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from .. import scope
+from ..audit.models import Entry, record
+from ..downloads import attachment
+from ..evidence.versions import current
+from . import queue
+from .models import Job
+
+TYPES = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "report": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+WAIT = float(os.environ.get("SAFECOMM_PAPER_WAIT", "3"))  # seconds a request waits for a quick job
+PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
+
+
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def materials(request, pk: int):
+    version = scope.get(scope.versions(request.user), pk=pk)
+    stored = current(version)
+    papers = []
+    for kind in queue.KINDS:
+        key = queue.cache_key(kind, stored, version.files)
+        job = Job.objects.filter(key=key, kind=kind).order_by("-id").first()
+        papers.append({"kind": kind, "label": queue.LABELS[kind], "ready": bool(queue.cached(kind, key)), "job": job})
+    return render(request, "papers/materials.html", {"version": version, "unit": version.community, "papers": papers})
+
+
+@require_GET
+def preview(request, pk: int):
+    """The engine's HTML 申报表, as its own document (inline CSS only, no script, sandboxed)."""
+    version = scope.get(scope.versions(request.user), pk=pk)
+    from ...report import html
+
+    response = HttpResponse(html.render(current(version).parsed()), content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = PREVIEW_CSP + "; sandbox"
+    return response
+
+
+@require_GET
+def paper(request, pk: int, kind: str):
+    if kind not in queue.KINDS:
+        raise Http404
+    version = scope.get(scope.versions(request.user), pk=pk)
+    stored = current(version)
+    job = queue.enqueue(kind, stored, request.user)
+    deadline = time.monotonic() + WAIT
+    while job is not None and time.monotonic() < deadline:
+        time.sleep(0.25)
+        job.refresh_from_db()
+        if not job.active:
+            break
+    key = queue.cache_key(kind, stored, version.files)
+    path = queue.cached(kind, key)
+    if path is None:
+        return redirect("job", job.pk)
+    record(request, Entry.DOWNLOAD, version.community, queue.NAMES[kind], version=version.pk, sha256=key)
+    name = f"{version.community.name}-第{version.number}版-{queue.NAMES[kind]}"
+    return attachment(path.read_bytes(), name, TYPES[kind])
+
+
+@require_GET
+def job(request, pk: int):
+    """正在生成: the job's progress; refreshes itself (htmx, or a plain meta refresh without
+    JavaScript) and hands over the paper when it is there."""
+    job = scope.get(scope.jobs(request.user).select_related("version"), pk=pk)
+    done_url = None
+    if job.version_id and job.status == Job.DONE:
+        from django.urls import reverse
+
+        done_url = reverse("paper", args=[job.version_id, job.kind])
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = done_url
+            return response
+    context = {"job": job, "label": queue.LABELS.get(job.kind, job.kind), "done_url": done_url}
+    template = "papers/job_status.html" if request.headers.get("HX-Request") else "papers/job.html"
+    return render(request, template, context)
