@@ -182,7 +182,7 @@ def bundle(rng: random.Random, scale: int = 1) -> dict:
         "injuries": {
             "sources": pick(rng, ["社区卫生服务中心伤害监测", "派出所", "消防救援站", "交警中队", "学校"], 0, 5),
             "reports_to": pick(rng, ["区应急管理局", "交警大队", "区卫健局", "消防救援大队"], 0, 4),
-            "years": [{"year": YEAR - 2 + i, "total": t, "by_cause": {c: rng.randint(1, 40) for c in pick(rng, CAUSES, 0, 5)}}
+            "years": [{"year": YEAR - 2 + i, "total": t, "by_cause": {c: rng.randint(1, max(1, t // 5)) for c in pick(rng, CAUSES, 0, 5)}}
                       for i, t in enumerate(totals)],
         },
         "agreements": {"units": (units := rng.randint(20, 200)), "signed": rng.randint(units // 2, units),

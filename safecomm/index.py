@@ -114,6 +114,11 @@ class Index:
                     found.setdefault(term, word)
         return found
 
+    def domains_in(self, *texts: str | None) -> frozenset[Domain]:
+        """The safety domains that texts name (消防 → 消防安全), through the vocabulary."""
+        found = self.find(*texts)
+        return frozenset(d for d, word in self._domain_terms if word in found)
+
     # -- records as read -------------------------------------------------------------------
 
     def _doc(self, d: Document) -> Doc:
@@ -217,7 +222,8 @@ class Index:
         terms: Iterable[str] = (),
         in_period: bool = True,
     ) -> list[Found]:
-        """Activities of any of the kinds (as read), in the period by default, that declare the item
+        """Activities of any of the kinds (as read), in the period by default (a dated range that
+        touches it), that declare the item
         being graded or pass every other filter given (an empty filter passes everything)."""
         kind, scope, domains, organizer = frozenset(kind), frozenset(scope), frozenset(domains), frozenset(organizer)
         wanted = self.scheme.audience.within(list(audience)) if audience else frozenset()
@@ -226,8 +232,8 @@ class Index:
         for a in self.acts:
             if kind and not a.kinds & kind:
                 continue
-            if in_period and a.record.date not in self.period:
-                continue
+            if in_period and not (a.record.date <= self.period.end and a.record.last >= self.period.start):
+                continue  # a row of several events counts when any of its days is in the period
             if self.item in a.items:
                 out.append(Found(a, f"声明支持 {self.item}"))
                 continue

@@ -507,11 +507,14 @@ def test_11_1_findings_never_counted_cannot_be_told_on_paper(scheme):
     assert (result.grade, result.needs_review) == ("B", True)
 
 
-def test_11_2_verification_before_the_fix_is_not_verification(scheme):
-    early = fix("R-1", "纠正", fixed="2024-06-01", verified="2024-05-01")
-    result = item_result(scheme, "11.2", documents=[CAUSES], rectifications=[early])
+def test_11_2_a_row_of_measures_counts_its_verified_count(scheme):
+    """下达整改指令书63份、复查61份: 61 of 63 verified is not every one; 63 of 63 is."""
+    short = fix("R-1", "纠正") | {"count": 63, "verified_count": 61}
+    result = item_result(scheme, "11.2", documents=[CAUSES], rectifications=[short])
     assert result.grade == "B"
-    assert "验证早于完成" in check(result, "verified").detail
+    assert "61/63" in check(result, "verified").detail and "未全部验证" in check(result, "verified").detail
+    whole = fix("R-1", "纠正") | {"count": 63, "verified_count": 63}
+    assert item_result(scheme, "11.2", documents=[CAUSES], rectifications=[whole]).grade == "A"
 
 
 def test_11_2_a_cause_analysis_on_corrective_measures_is_a_corrective_measure(scheme):
@@ -628,7 +631,7 @@ PARAMS = {
     "budget_execution": {}, "projects_reflected": {"plan_kinds": ["计划"]}, "projects": {"targeting": ["vulnerable_groups"]},
     "project_share": {"has": ["plan"]}, "participation": {}, "target_kinds": {}, "domains_covered": {"sources": ["projects", "activities"]},
     "activities": {"kind": ["教育"]}, "activity_variety": {"field": "audience"}, "fewest_per_quarter": {"kind": ["教育"], "audience": ["居民"]},
-    "activities_with_files": {}, "archive_aspects": {"aspects": {"安全管理": {"document_kinds": ["制度"]}}},
+    "activities_with_files": {}, "comprehensive_inspections": {}, "archive_aspects": {"aspects": {"安全管理": {"document_kinds": ["制度"]}}},
     "hazards": {"in_period": True}, "hazards_controlled": {}, "hazard_methods": {}, "injury_sources": {}, "injury_years": {},
     "injury_trend": {}, "injury_causes": {}, "reporting_aspects": {"aspects": {"消防安全": ["火灾事故"]}, "terms": ["事故报告"]},
     "record_areas": {"areas": ["生产安全"], "terms": ["伤害记录"]}, "emergency_teams": {}, "emergency_equipment": {},

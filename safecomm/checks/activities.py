@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Literal
 
+from pydantic import Field
+
 from ..measure import Measure
 from ..terms import ActivityKind, Audience, Domain, InspectionScope, OrganizationKind
 from . import primitive
-from .common import cite_found, either, quarter, quarter_name, quarters, seen, words
+from .common import cite_found, either, events, quarter_name, quarters, seen, spread, total, words
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -49,12 +51,14 @@ def activities(
     in_period: bool = True,
 ) -> Measure:
     """活动次数：符合所有所给条件（种类、检查类型、对象、领域、组织者类别、标题中的词条）的活动，默认只计评估期内。
+    一行记多次的按其次数计（全年演练48场为48次；跨出评估期的日期段按期内天数折算）。
     对象含其下的人群（居民含老年人、儿童……）；未写的类型、对象、领域、组织者按标题中的词条推断。"""
     found = ix.activities(kind, scope, audience, domains, organizer, terms, in_period)
     what = describe(kind, scope, audience, domains, organizer, terms, in_period)
     if not found:
         return Measure(0, f"未见{what}")
-    return Measure(len(found), f"{what} {len(found)} 次：{cite_found(found)}", [f.id for f in found])
+    n = total(ix, found, in_period)
+    return Measure(n, f"{what} {n} 次：{cite_found(found)}", [f.id for f in found])
 
 
 @primitive(unit="count", reads=("activities.kind", "activities.audience", "activities.domains", "activities.title"))
@@ -88,11 +92,14 @@ def activity_variety(
 @primitive(unit="count", reads=("activities.kind", "activities.date", "activities.audience", "community.period"))
 def fewest_per_quarter(ix: Index, kind: list[ActivityKind], audience: list[Audience] = []) -> Measure:
     """评估期每个季度的活动次数中最少的一个：用于“每季度不少于一次”。评估期涉及的每个日历季度都计入；
+    一行记一段时间内多次活动的，次数不少于所跨季度数时计入所跨的每个季度（平均分配），否则只计入首次和末次所在的季度；
     对象含其下的人群（面向老年人、儿童的教育也是面向居民的教育）。"""
     found = ix.activities(kind, audience=audience)
     counts = {q: 0 for q in quarters(ix.period.start, ix.period.end)}
+    within = set(counts)
     for f in found:
-        counts[quarter(f.view.record.date)] += 1
+        for q, n in spread(ix, f.view.record, within).items():
+            counts[q] += n
     what = describe(kind, audience=audience, in_period=False)
     empty = [q for q, n in counts.items() if n == 0]
     fewest = min(counts.values())
@@ -106,5 +113,58 @@ def fewest_per_quarter(ix: Index, kind: list[ActivityKind], audience: list[Audie
 
 def per_quarter(ix: Index, kind: list[ActivityKind], audience: list[Audience]) -> list[tuple[str, int]]:
     """(季度, 次数) over the period, for the education chart: the same reading as 6.4."""
-    tally = Counter(quarter(f.view.record.date) for f in ix.activities(kind, audience=audience))
-    return [(quarter_name(q), tally.get(q, 0)) for q in quarters(ix.period.start, ix.period.end)]
+    within = quarters(ix.period.start, ix.period.end)
+    tally: Counter = Counter()
+    for f in ix.activities(kind, audience=audience):
+        tally.update(spread(ix, f.view.record, set(within)))
+    return [(quarter_name(q), tally.get(q, 0)) for q in within]
+
+
+@primitive(unit="count", reads=("activities.kind", "activities.scope", "activities.date", "activities.title", "activities.domains",
+                                "hazards.activity", "hazards.category", "hazards.place", "rectifications.activity", "rectifications.issue"))
+def comprehensive_inspections(
+    ix: Index,
+    min_domains: int = Field(3, ge=2, le=12),
+    broad: list[Domain] = [],
+) -> Measure:
+    """评估期内开展综合性安全检查的天数。一次检查是综合性的：检查类型写明综合；或它涉及的安全领域不少于
+    min_domains 个（领域来自检查写明的和标题中的，以及指向它的隐患、整改记录）；或标题写明综合检查、大检查，
+    而标题只点出一个领域时不算（消防安全大检查是消防检查），broad 所列的领域除外（安全生产大检查查的是全部生产经营单位）。
+    同一天的几次综合检查算一天；一行记一段时间内多次的，按次数计，但不超过这段时间的天数。"""
+    found = ix.activities([ActivityKind.INSPECTION])
+    linked: dict[str, set[Domain]] = {}
+    for h in ix.ev.hazards:
+        if h.activity:
+            linked.setdefault(h.activity, set()).update(ix.domains_in(h.category, h.place))
+    for r in ix.ev.rectifications:
+        if r.activity:
+            linked.setdefault(r.activity, set()).update(ix.domains_in(r.issue))
+    days: set = set()
+    ranged = 0
+    counted, refused = [], []
+    for f in found:
+        a = f.view
+        covered = a.domains | linked.get(a.id, set())
+        written = a.record.scope
+        if written is InspectionScope.COMPREHENSIVE or len(covered) >= min_domains:
+            pass
+        elif written is None and a.scope is InspectionScope.COMPREHENSIVE:
+            named = ix.domains_in(a.record.title) - set(broad)
+            if len(ix.domains_in(a.record.title)) == 1 and named:
+                refused.append(f"{a.id} 只涉及{next(iter(named)).value}")
+                continue
+        else:
+            continue
+        counted.append(f)
+        first, last = max(a.record.date, ix.period.start), min(a.record.last, ix.period.end)
+        if first == last:
+            days.add(first)
+        else:
+            ranged += min(events(ix, a.record), (last - first).days + 1)
+    n = len(days) + ranged
+    tail = f"；标题为大检查但只涉及一个领域，按专项检查计：{'、'.join(refused)}" if refused else ""
+    if not counted:
+        return Measure(0, f"评估期内未见综合性安全检查{tail}", seen=bool(found))
+    rows = total(ix, counted)
+    same_day = f"（{rows} 次检查，同一天的算一天）" if rows > n else ""
+    return Measure(n, f"评估期内综合性安全检查 {n} 天{same_day}：{cite_found(counted)}{tail}", [f.id for f in counted])

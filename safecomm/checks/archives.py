@@ -11,7 +11,7 @@ from ..measure import Measure, ratio
 from ..terms import ActivityKind, DocumentKind
 from . import primitive
 from .activities import describe
-from .common import cite, filed, files
+from .common import cite, events, filed, files
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 @primitive(unit="ratio", reads=("activities.files", "community.period"))
 def activities_with_files(ix: Index, kind: list[ActivityKind] = [], in_period: bool = True) -> Measure:
-    """有存档附件的活动所占比例：所列种类的活动（默认评估期内）中，至少附有一个附件且所列附件都存在的比例。
+    """有存档附件的活动所占比例：所列种类的活动（默认评估期内，一行记多次的按次数计）中，至少附有一个附件且所列附件都存在的比例。
     证据中的活动都没有附材料时（从未用到 files），无从判断（需现场查阅）。"""
     found = ix.activities(kind, in_period=in_period)
     what = describe(kind, in_period=in_period)
@@ -27,11 +27,14 @@ def activities_with_files(ix: Index, kind: list[ActivityKind] = [], in_period: b
         return Measure(None, f"未见{what}")
     if not any(a.files for a in ix.ev.activities):
         return Measure(None, f"{what} {len(found)} 次，证据中的活动都未附存档材料，需现场查阅", [f.id for f in found], unknown=True)
+    weight = {f.id: events(ix, f.view.record, in_period) for f in found}  # a row of 48 with its file is 48 filed
     lacking = [f.id for f in found if not filed(ix, f.view.record.files)]
-    detail = f"{len(found) - len(lacking)}/{len(found)} 次{what}有可查的存档材料"
+    whole = sum(weight.values())
+    done = whole - sum(weight[i] for i in lacking)
+    detail = f"{done}/{whole} 次{what}有可查的存档材料"
     if lacking:
         detail += f"，缺照片、签到表等存档材料：{cite(lacking)}"
-    return Measure(ratio(len(found) - len(lacking), len(found)), detail, [f.id for f in found])
+    return Measure(ratio(done, whole), detail, [f.id for f in found])
 
 
 class Aspect(BaseModel):

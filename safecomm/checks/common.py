@@ -52,6 +52,42 @@ def quarters(start: date, end: date) -> list[tuple[int, int]]:
     return out
 
 
+def events(ix: Index, record, in_period: bool = True) -> int:
+    """How many of a row's events count: all of them (`count`, default 1) when the row lies within the
+    period or the period does not matter; for a date range that crosses the period's edge, its share by
+    days, at least one (the range touches the period, so one event at least may be in it)."""
+    count = getattr(record, "count", 1)
+    if not in_period:
+        return count
+    start, end = record.date, getattr(record, "end", None) or record.date
+    if ix.period.start <= start and end <= ix.period.end:
+        return count
+    inside = (min(end, ix.period.end) - max(start, ix.period.start)).days + 1
+    return max(1, count * inside // ((end - start).days + 1))
+
+
+def total(ix: Index, found, in_period: bool = True) -> int:
+    """Events over the records a query found: a row of 48 is 48 events."""
+    return sum(events(ix, f.view.record, in_period) for f in found)
+
+
+def spread(ix: Index, record, within: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """A row's events by quarter, over the quarters `within` (the period's). A single day is in its own
+    quarter; a range of `count` events from its first to its last date is in each quarter it spans when
+    it has an event for each (count ≥ quarters spanned, shared evenly), else only in the quarters of its
+    first and last dates: nobody can tell where the rest fell."""
+    if record.last == record.date:
+        q = quarter(record.date)
+        return {q: events(ix, record)} if q in within else {}
+    span = [q for q in quarters(record.date, record.last) if q in within]
+    count = events(ix, record)
+    if len(span) <= 1 or count >= len(span):
+        share, extra = divmod(count, len(span) or 1)
+        return {q: share + (i < extra) for i, q in enumerate(span)}
+    ends = list(dict.fromkeys(q for q in (quarter(record.date), quarter(record.last)) if q in within))
+    return {q: 1 for q in ends[:count]}
+
+
 def quarter_name(yq: tuple[int, int]) -> str:
     return f"{yq[0]}年第{yq[1]}季度"
 

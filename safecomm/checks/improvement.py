@@ -12,7 +12,7 @@ from pydantic import Field
 from ..measure import Measure
 from ..terms import ActivityKind, DocumentKind, Horizon
 from . import primitive
-from .common import cite, cite_found, either
+from .common import cite, cite_found, either, total
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -53,7 +53,8 @@ def reviews(ix: Index, terms: list[str], report_kinds: list[DocumentKind] = [],
     ids = [f.id for f in acts + docs]
     if acts:
         tail = f"；评审报告 {cite_found(docs)}" if docs else ""
-        return Measure(len(acts), f"评估期内整体评审 {len(acts)} 次：{cite_found(acts)}{tail}", ids)
+        n = total(ix, acts)
+        return Measure(n, f"评估期内整体评审 {n} 次：{cite_found(acts)}{tail}", ids)
     if docs:
         return Measure(len(docs), f"评估期内有评审报告 {len(docs)} 份：{cite_found(docs)}", ids)
     return Measure(0, "评估期内未见整体评审（评审活动或评审报告）")

@@ -72,8 +72,8 @@ def hazards(
 
 @primitive(unit="ratio", reads=("hazards.level", "hazards.controlled"))
 def hazards_controlled(ix: Index, level: list[HazardLevel] = []) -> Measure:
-    """已落实控制措施的隐患所占比例：等级为所列之一的隐患中已控制的比例（没有这类记录时无数据；都没写是否
-    已控制时无从判断，需现场核实）。"""
+    """已控制的隐患所占比例：等级为所列之一的隐患中已控制的比例；整改中（措施已落实、尚未完成）的不算已控制，
+    也不算未控制（没有这类记录时无数据；都没写是否已控制时无从判断，需现场核实）。"""
     found = _hazards(ix, level, False)
     what = _hazard_words(level, False)
     if not found:
@@ -82,8 +82,11 @@ def hazards_controlled(ix: Index, level: list[HazardLevel] = []) -> Measure:
         return Measure(None, f"{what}记录都未写明是否已落实控制措施", [h.id for h in found], unknown=True)
     open_ = [h.id for h in found if h.controlled is not ControlState.CONTROLLED]
     detail = f"{len(found) - len(open_)}/{len(found)} 处{what}已控制"
-    if open_:
-        detail += f"，未控制：{cite(open_)}"
+    for state, words in ((ControlState.IN_PROGRESS, "整改中（措施已落实，完工并经复查消除后为已控制）"),
+                         (ControlState.OPEN, "未控制"), (None, "未写明是否已控制")):
+        ids = [h.id for h in found if h.controlled is state]
+        if ids:
+            detail += f"；{words}：{cite(ids)}"
     return Measure(ratio(len(found) - len(open_), len(found)), detail, [h.id for h in found])
 
 
