@@ -76,13 +76,12 @@ class Queue(TestCase):
         self.assertEqual(response.content[:2], b"PK")
         self.assertEqual(Job.objects.count(), 1)
 
-    def test_the_cache_key_follows_the_inputs(self):
-        files = dict(self.version.files)
-        key = queue.cache_key("pdf", self.assessment, files)
-        self.assertEqual(key, queue.cache_key("pdf", self.assessment, dict(files)))
-        self.assertNotEqual(key, queue.cache_key("docx", self.assessment, files))
-        files[next(iter(files))] = "0" * 64
-        self.assertNotEqual(key, queue.cache_key("pdf", self.assessment, files))
+    def test_the_cache_key_follows_the_stored_assessment(self):
+        key = queue.cache_key("pdf", self.assessment)
+        self.assertEqual(key, queue.cache_key("pdf", self.version.assessments.get()))
+        self.assertNotEqual(key, queue.cache_key("docx", self.assessment))
+        other = take(self.home, self.clerk, "ready.zip", fixture_zip("ready")).version.assessments.get()
+        self.assertNotEqual(key, queue.cache_key("pdf", other))
 
     def test_a_paper_not_ready_shows_progress_with_and_without_javascript(self):
         c = client(self.clerk)

@@ -6,14 +6,13 @@ none; a blob without a row is harmless (the same bytes uploaded again find it th
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from ...engine import assess
-from ...loading import InputError, load_evidence
+from ...loading import InputError
 from .. import storage
 from ..units.models import Unit
 from . import intake
@@ -30,17 +29,18 @@ class Outcome:
 
 def take(community: Unit, user, name: str, raw: bytes) -> Outcome:
     """Keep the upload as it came; a new version with its assessment if it reads, else its problems."""
-    name = intake.safe_name(name)
+    name = intake.display_name(name)
     sha = storage.put_blob(raw)
     scheme = scheme_for(community)
     try:
-        bundle = intake.unpack(name, raw)
-        result, records, files = _grade(bundle, scheme)
+        read = intake.read(name, raw, scheme)
     except InputError as exc:
         rows = intake.rows(exc)
         upload = Upload.objects.create(community=community, name=name, sha256=sha, size=len(raw), uploader=user,
                                        accepted=False, problems=rows)
         return Outcome(upload, problems=rows)
+    result = assess(read.evidence, scheme)
+    files = {path: storage.put_blob(data) for path, data in read.files.items()}  # in the store before any row
     for attempt in range(5):  # two uploads of one community at once: the later one takes the next number
         try:
             with transaction.atomic():
@@ -49,36 +49,14 @@ def take(community: Unit, user, name: str, raw: bytes) -> Outcome:
                                                uploader=user, accepted=True)
                 number = (Version.objects.filter(community=community).aggregate(n=Max("number"))["n"] or 0) + 1
                 version = Version.objects.create(
-                    community=community, number=number, upload=upload, evidence_path=bundle.evidence_path,
-                    files=files, evidence_digest=result.evidence_digest, records=records)
+                    community=community, number=number, upload=upload, evidence_path=read.evidence_path,
+                    files=files, evidence_digest=result.evidence_digest, records=len(read.evidence.records()))
                 store(version, result)
             return Outcome(upload, version)
         except IntegrityError:
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
-
-
-def _grade(bundle: intake.Bundle, scheme):
-    """Lay the bundle out in a scratch folder, load and grade it there; its files go to the store."""
-    folder = storage.scratch("upload-")
-    try:
-        for rel, data in bundle.files.items():
-            target = folder / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        try:
-            evidence = load_evidence(folder / bundle.evidence_path, scheme)
-        except InputError as exc:
-            raise intake.relabel(exc, str(folder)) from None
-        result = assess(evidence, scheme)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    files = {bundle.evidence_path: storage.put_blob(bundle.files[bundle.evidence_path])}
-    for rel in sorted(evidence.attachments):
-        if rel in bundle.files:
-            files[rel] = storage.put_blob(bundle.files[rel])
-    return result, len(evidence.records()), files
 
 
 def store(version: Version, result) -> Assessment:

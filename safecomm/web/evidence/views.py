@@ -61,9 +61,9 @@ def upload(request, pk: int):
         rows = [{"place": "上传表单", "field": "文件", "problem": "没有选择文件", "fix": "请选择台账（.xlsx）、证据 YAML 或 .zip 后再上传"}]
         return render(request, "evidence/problems.html", {"unit": unit, "rows": rows, "name": ""}, status=400)
     if sent.size > intake.MAX_FILE:
-        rows = [{"place": intake.safe_name(sent.name), "field": "", "problem": f"文件过大（{sent.size} 字节）",
+        rows = [{"place": intake.display_name(sent.name), "field": "", "problem": f"文件过大（{sent.size} 字节）",
                  "fix": f"上限为 {intake.MAX_FILE} 字节：请删去不需要的附件后重新上传"}]
-        record(request, Entry.UPLOAD_REFUSED, unit, intake.safe_name(sent.name), size=sent.size)
+        record(request, Entry.UPLOAD_REFUSED, unit, intake.display_name(sent.name), size=sent.size)
         return render(request, "evidence/problems.html", {"unit": unit, "rows": rows, "name": sent.name}, status=400)
     raw = sent.read()
     outcome = take(unit, request.user, sent.name, raw)
@@ -136,18 +136,12 @@ def as_ledger(request, pk: int):
     version = scope.get(scope.versions(request.user), pk=pk)
     if version.evidence_path.lower().endswith(".xlsx"):
         return original(request, pk)
-    import shutil
-
     from ...ledger.write import ledger_bytes, plain
-    from ...loading import load_evidence
+    from ...upload import load_evidence_bytes
     from .. import storage
 
-    folder = storage.scratch("ledger-")
-    try:
-        storage.build_bundle(version.files, folder)
-        scheme = scheme_for(version.community)
-        data = ledger_bytes(plain(load_evidence(folder / version.evidence_path, scheme)), scheme)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    scheme = scheme_for(version.community)
+    files = {path: storage.read_blob(sha) for path, sha in version.files.items() if path != version.evidence_path}
+    evidence = load_evidence_bytes(storage.read_blob(version.files[version.evidence_path]), version.evidence_path, files, scheme)
     record(request, Entry.DOWNLOAD, version.community, "台账.xlsx", version=version.pk)
-    return attachment(data, "台账.xlsx", XLSX)
+    return attachment(ledger_bytes(plain(evidence), scheme), "台账.xlsx", XLSX)

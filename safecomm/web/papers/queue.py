@@ -9,8 +9,6 @@ killed mid-job stops renewing; when its lease runs out the job is claimable agai
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -26,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ... import __version__
+from ... import papers
 from .. import storage
 from .models import Job
 from .render import KINDS
@@ -34,15 +32,14 @@ from .render import KINDS
 LEASE = timedelta(seconds=int(os.environ.get("SAFECOMM_JOB_LEASE", "60")))
 TIMEOUT = int(os.environ.get("SAFECOMM_JOB_TIMEOUT", "300"))  # seconds per job
 MEMORY = int(os.environ.get("SAFECOMM_JOB_MEMORY_MB", "2048")) * 1024 * 1024
-NAMES = {"pdf": "申报表.pdf", "docx": "申报表.docx", "report": "工作报告.docx"}
-LABELS = {"pdf": "申报表 PDF", "docx": "申报表 Word", "report": "工作报告（Word 草稿）"}
+NAMES = {"pdf": "申报表.pdf", "docx": "申报表.docx", "workreport-docx": "工作报告.docx"}
+LABELS = {"pdf": "申报表 PDF", "docx": "申报表 Word", "workreport-docx": "工作报告（Word 草稿）"}
 
 
-def cache_key(kind: str, assessment, files: dict[str, str]) -> str:
-    """The digest of everything a paper is made from: the same key, the same bytes."""
-    inputs = {"kind": kind, "safecomm": __version__,
-              "assessment": hashlib.sha256(assessment.result.encode("utf-8")).hexdigest(), "files": files}
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+def cache_key(kind: str, assessment) -> str:
+    """The library's exact key over everything the paper is made from (the stored JSON holds the
+    evidence's and the rule set's digests, attachments' hashes included)."""
+    return papers.cache_key(kind, assessment.result)
 
 
 def paper_path(kind: str, key: str) -> Path:
@@ -58,7 +55,7 @@ def enqueue(kind: str, assessment, user) -> Job | None:
     """The job that makes this paper (an existing one if it is already queued or running), or
     None when the paper is in the cache."""
     version = assessment.version
-    key = cache_key(kind, assessment, version.files)
+    key = cache_key(kind, assessment)
     if cached(kind, key):
         return None
     with transaction.atomic():

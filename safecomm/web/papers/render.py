@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-KINDS = {"pdf": ".pdf", "docx": ".docx", "report": ".docx"}
+KINDS = {"pdf": ".pdf", "docx": ".docx", "workreport-docx": ".docx"}  # by the library's names of the papers
 
 
 def progress(percent: int, stage: str) -> None:
@@ -21,28 +21,24 @@ def progress(percent: int, stage: str) -> None:
 
 
 def render(kind: str, evidence: Path, assessment: Path, scheme_ref: str) -> bytes:
+    from ... import papers
     from ...assessment import Assessment
 
     result = Assessment.model_validate_json(assessment.read_text(encoding="utf-8"))
     if kind == "pdf":
         progress(20, "排版申报表")
-        from ...report import pdf
-
-        return pdf.render(result, evidence.parent)
+        return papers.pdf(result)
     if kind == "docx":
         progress(20, "生成 Word 申报表")
-        from ...report import charts, docx, word
-
-        return docx.render(result, word.word_fonts(), docx.PARTS, charts.png_font(None))
+        return papers.docx(result)
     progress(10, "读取证据")
     from ...loading import load_evidence
-    from ...report import charts, word, workreport, workreport_docx
     from ...scheme import load_scheme
 
     scheme = load_scheme(scheme_ref)
-    draft = workreport.compose(load_evidence(evidence, scheme), result, scheme)
+    loaded = load_evidence(evidence, scheme)
     progress(50, "生成工作报告")
-    return workreport_docx.render(draft, word.word_fonts(), charts.png_font(None))
+    return papers.workreport(loaded, result, scheme)
 
 
 def write_atomic(target: Path, data: bytes) -> None:

@@ -16,8 +16,8 @@ from ..evidence.versions import current
 from . import queue
 from .models import Job
 
-TYPES = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "report": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TYPES = {"pdf": "application/pdf", "docx": WORD, "workreport-docx": WORD}
 WAIT = float(os.environ.get("SAFECOMM_PAPER_WAIT", "3"))  # seconds a request waits for a quick job
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
 
@@ -32,7 +32,7 @@ def materials(request, pk: int):
     stored = current(version)
     papers = []
     for kind in queue.KINDS:
-        key = queue.cache_key(kind, stored, version.files)
+        key = queue.cache_key(kind, stored)
         job = Job.objects.filter(key=key, kind=kind).order_by("-id").first()
         papers.append({"kind": kind, "label": queue.LABELS[kind], "ready": bool(queue.cached(kind, key)), "job": job})
     return render(request, "papers/materials.html", {"version": version, "unit": version.community, "papers": papers})
@@ -42,9 +42,9 @@ def materials(request, pk: int):
 def preview(request, pk: int):
     """The engine's HTML 申报表, as its own document (inline CSS only, no script, sandboxed)."""
     version = scope.get(scope.versions(request.user), pk=pk)
-    from ...report import html
+    from ... import papers
 
-    response = HttpResponse(html.render(current(version).parsed()), content_type="text/html; charset=utf-8")
+    response = HttpResponse(papers.html(current(version).parsed()), content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = PREVIEW_CSP + "; sandbox"
     return response
 
@@ -62,7 +62,7 @@ def paper(request, pk: int, kind: str):
         job.refresh_from_db()
         if not job.active:
             break
-    key = queue.cache_key(kind, stored, version.files)
+    key = queue.cache_key(kind, stored)
     path = queue.cached(kind, key)
     if path is None:
         return redirect("job", job.pk)
