@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import threading
 from pathlib import Path
 
@@ -14,20 +15,39 @@ import click
 DEMO = [("ready", "朝阳街道"), ("rectify", "柳湾镇"), ("veto", "金沙湾工业园区")]
 
 
+EXIT_SETUP = 2
+
+
+def fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(EXIT_SETUP)
+
+
 def setup(data: Path | None = None) -> None:
-    """Django configured for `data` (SAFECOMM_DATA, default ./safecomm-data) and migrated."""
+    """Django configured for `data` (SAFECOMM_DATA, default ./safecomm-data) and migrated; a
+    folder or database that cannot be used stops here with a message and exit 2."""
     if data is not None:
         os.environ["SAFECOMM_DATA"] = str(Path(data).resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecomm.web.settings")
+    folder = Path(os.environ.get("SAFECOMM_DATA", "safecomm-data"))
+    try:
+        (folder / "tmp").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"数据文件夹 {folder} 无法建立或写入：{exc.strerror or exc}")
     import django
-    from django.conf import settings
 
-    Path(os.environ.get("SAFECOMM_DATA", "safecomm-data")).mkdir(parents=True, exist_ok=True)
-    django.setup()
+    try:
+        django.setup()
+    except ValueError as exc:  # SAFECOMM_DATABASE_URL of another kind
+        fail(str(exc))
     from django.core.management import call_command
+    from django.db.utils import Error
 
-    call_command("migrate", interactive=False, verbosity=0)
-    (Path(settings.DATA) / "tmp").mkdir(exist_ok=True)
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except Error as exc:
+        fail(f"无法使用数据库：{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}"
+             "（检查 SAFECOMM_DATABASE_URL 的地址、用户名、密码和数据库名，以及数据库是否已启动）")
 
 
 def first_admin() -> str | None:
@@ -104,7 +124,15 @@ def start_workers(count: int) -> threading.Event:
 def serve(host: str, port: int, data: Path, with_demo: bool, workers: int, threads: int) -> None:
     setup(data)
     from django.conf import settings
+    from waitress import create_server
 
+    from .wsgi import application
+
+    try:  # bound first: a busy port stops the start before anything is created or printed
+        server = create_server(application, host=host, port=port, threads=threads, ident="safecomm",
+                               max_request_body_size=4 * settings.UPLOAD_LIMIT, clear_untrusted_proxy_headers=True)
+    except OSError as exc:  # a body far above the upload limit is cut off by waitress; up to it, the page says why
+        fail(f"无法在 {host}:{port} 上启动：{exc.strerror or exc}（端口已被占用时请用 --port 换一个端口）")
     password = first_admin()
     click.echo(f"数据文件夹：{settings.DATA}")
     if password:
@@ -116,17 +144,14 @@ def serve(host: str, port: int, data: Path, with_demo: bool, workers: int, threa
         if not made:
             click.echo("演示数据已存在（账号见首次加载时的输出）")
     stop = start_workers(workers) if workers else None
-    from waitress import serve as run
-
-    from .wsgi import application
-
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"安全社区创建工作台：http://{shown}:{port}/  （Ctrl+C 停止）")
     try:
-        run(application, host=host, port=port, threads=threads, ident="safecomm",
-            max_request_body_size=settings.UPLOAD_LIMIT + 1024 * 1024, clear_untrusted_proxy_headers=True,
-            _quiet=True)
+        server.run()
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.close()
         if stop:
             stop.set()
 

@@ -52,6 +52,10 @@ class Upload_(TestCase):
         self.assertEqual(sorted(re.findall(r'data-item="([\d.]+)" data-grade="C"', page.content.decode())), ["11.2", "11.3", "12.1"])
         self.assertContains(page, "需整改后申报")
         self.assertContains(page, "这是第一版")
+        self.assertNotContains(page, 'data-grade="C" open')
+        printable = c.get(f"/v/{version.pk}/?open=1")
+        self.assertEqual(printable.content.decode().count(" open>"), 45)  # every item expanded for printing
+        self.assertContains(page, 'href="#rec-')  # cited records link to the evidence index
 
     def test_the_result_page_renders_from_the_stored_json_without_grading(self):
         from unittest import mock

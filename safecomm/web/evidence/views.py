@@ -94,6 +94,7 @@ def result(request, pk: int):
         "version": version, "unit": version.community, "stored": stored, "r": res,
         "indicators": pages.indicators(res), "gaps": pages.gaps(res), "counts": pages.counts(res),
         "before": before, "change": change, "editable": scope.may_edit(request.user, version.community),
+        "open": request.GET.get("open") == "1",
     })
 
 
