@@ -10,6 +10,8 @@ from . import scope
 ENTRIES = [
     ("我的社区", "my_community", (scope.CLERK,)),
     ("社区列表", "communities", (scope.REVIEWER, scope.OFFICER)),
+    ("辖区总览", "district", (scope.REVIEWER, scope.OFFICER)),
+    ("规则集", "rules", (scope.OFFICER,)),
     ("审计日志", "audit", (scope.ADMIN, scope.OFFICER)),
     ("账号管理", "admin:index", (scope.ADMIN,)),
 ]

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "safecomm.web.audit",
     "safecomm.web.evidence",
     "safecomm.web.papers",
+    "safecomm.web.review",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from .accounts import views as accounts
 from .audit import views as audit
 from .evidence import views as evidence
 from .papers import views as papers
+from .review import urls as review
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("v/<int:pk>/papers/<str:kind>", papers.paper, name="paper"),
     path("jobs/<int:pk>/", papers.job, name="job"),
     path("audit/", audit.log, name="audit"),
+    *review.urlpatterns,  # flat, so that every page is in the one list the scope tests walk
     path("admin/", admin.site.urls),
     path("static/<path:path>", static.serve, name="static"),
 ]

@@ -12,13 +12,16 @@ from django.urls import get_resolver  # noqa: E402
 from safecomm.web import scope  # noqa: E402
 from safecomm.web.evidence.versions import take  # noqa: E402
 from safecomm.web.papers.models import Job  # noqa: E402
+from safecomm.web.review.models import RuleSet  # noqa: E402
 
 KEYS = {  # URL name → what its <pk> names
     "community": "unit", "upload": "unit", "empty_ledger": "unit",
     "result": "version", "submit": "version", "original": "version", "as_ledger": "version",
     "materials": "version", "preview": "version", "paper": "version", "job": "job",
+    "review": "unit", "review_import": "unit", "review_sheet": "unit", "review_hand_on": "unit", "compare": "unit",
+    "rule_set": "rule_set", "rule_set_activate": "rule_set",
 }
-POSTS = {"upload", "submit"}
+POSTS = {"upload", "submit", "review_import", "review_hand_on", "rule_set_activate"}
 
 
 def keyed_patterns():
@@ -41,9 +44,13 @@ class Matrix(TestCase):
             cls.versions[unit.pk] = take(unit, cls.clerk, "ready.zip", fixture_zip("ready")).version
         cls.jobs = {pk: Job.objects.create(kind="pdf", key="k" * 64, version=v, assessment=v.assessments.get())
                     for pk, v in cls.versions.items()}
+        cls.rule_sets = {city.pk: RuleSet.objects.create(city=city, name="r.yaml", text="", sha256="0" * 64, scheme_id="r",
+                                                         scheme_version="1", title="r", uploaded_by=cls.officer)
+                         for city in (cls.city, cls.city2)}
 
     def objects(self, unit):
-        return {"unit": unit.pk, "version": self.versions[unit.pk].pk, "job": self.jobs[unit.pk].pk}
+        return {"unit": unit.pk, "version": self.versions[unit.pk].pk, "job": self.jobs[unit.pk].pk,
+                "rule_set": self.rule_sets[unit.parent.parent_id].pk}
 
     def test_every_keyed_page_is_in_the_matrix(self):
         self.assertEqual(sorted(name for name, _ in keyed_patterns() if name not in KEYS), [])
