@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from .assessment import Assessment
 from .ledger.scan import is_proposals
 from .loading import InputError, bundle_files, os_reason, printable
-from .output import Kind
+from .output import Kind, neutral
 from .scheme import Scheme, VerdictPolicy
 
 if TYPE_CHECKING:
@@ -171,7 +171,15 @@ def _application(directory: Path, evidence: Path, names: set[str]) -> Applicatio
         return Application(evidence, None, label, problem=(
             f"旁边有 {len(sheets)} 份审核表（{listed}），不知道该用哪一份：请删去或改名多余的，只留一份"
         ))
-    return Application(evidence, evidence.parent / sheets[0] if sheets else None, label)
+    sheet = evidence.parent / sheets[0] if sheets else None
+    if sheet is not None:
+        root, real = os.path.realpath(directory), os.path.realpath(sheet)
+        if os.path.commonpath([root, real]) != root:  # a zip can carry `evidence.review.yaml -> /elsewhere`
+            return Application(evidence, None, label, problem=(
+                f"审核表 {printable(sheets[0])} 是指向批量文件夹之外（{printable(real)}）的符号链接，未采用，本申报未评估："
+                "请把审核表本身复制到申报的文件夹中"
+            ))
+    return Application(evidence, sheet, label)
 
 
 def _names(directory: Path, apps: list[Application]) -> list[str]:
@@ -321,7 +329,7 @@ def csv_text(rows: list[Row]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(summary(row) for row in rows)
+    writer.writerows([neutral(cell) for cell in summary(row)] for row in rows)
     return "\ufeff" + buf.getvalue()
 
 

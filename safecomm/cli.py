@@ -17,6 +17,7 @@ from .loading import InputError, Problem, os_reason, printable
 from .report import PARTS
 
 EXIT_INPUT = 2
+SHOWN = 200  # problems listed at most: 60,000 unknown keys are one mistake repeated, not a page to scroll
 
 clicktext.install()
 
@@ -32,9 +33,11 @@ def handles_input_errors(func):
             sys.stdout.flush()
             return done
         except InputError as exc:
-            for problem in exc.problems:
+            for problem in exc.problems[:SHOWN]:
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
+            if n > SHOWN:
+                click.echo(f"……还有 {n - SHOWN} 处问题未列出（先改正以上各处，再运行一次）", err=True)
             click.echo(f"共 {n} 处问题，未生成结果。", err=True)
             sys.exit(EXIT_INPUT)
         except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it

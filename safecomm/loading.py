@@ -190,6 +190,15 @@ def _encoding(raw: bytes) -> str | None:
     return name
 
 
+_SCALAR_WORDS = {  # what a value under an explicit tag must look like, when it cannot be read so
+    "tag:yaml.org,2002:int": "不是整数（或位数超过 4300 位）",
+    "tag:yaml.org,2002:float": "不是数字（或位数过多）",
+    "tag:yaml.org,2002:bool": "应为 true 或 false",
+    "tag:yaml.org,2002:timestamp": "不是有效的日期，如 2024-03-15",
+    "tag:yaml.org,2002:binary": "不是有效的 base64 数据",
+}
+
+
 class _Strict:
     """Refuses anchors and aliases (they expand when walked: billion laughs) and nesting deeper
     than MAX_DEPTH (the composer recurses), and leaves dates as text: PyYAML would crash on
@@ -217,6 +226,18 @@ class _Strict:
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def construct_object(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        """A scalar its tag cannot make (`!!int 0xZZ`, `!!bool maybe`, `!!timestamp 2024-13-45`, an
+        integer of 5,000 digits) is an error at its node, in Chinese, not PyYAML's crash."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, TypeError, OverflowError, ArithmeticError) as exc:
+            value = str(node.value)[:20] + ("…" if len(str(node.value)) > 20 else "") if isinstance(node, yaml.ScalarNode) else ""
+            what = _SCALAR_WORDS.get(node.tag, "无法按它的 YAML 标签读取") + "：请改正；若是文字内容，请删去以 !! 开头的标签并给整个值加引号"
+            if isinstance(exc, ValueError) and "digits" in str(exc):
+                what = "位数过多（超过 4300 位）：请改正"
+            raise yaml.constructor.ConstructorError(None, None, f"值「{value}」{what}", node.start_mark) from None
 
 
 class _Loader(_Strict, yaml.SafeLoader):
@@ -272,11 +293,14 @@ class Document:
 
 
 def _child(node: yaml.Node | None, segment: Any) -> tuple[yaml.Node, yaml.Node] | None:
-    """(key node, value node) of `segment` under `node`; a list item is its own key."""
+    """(key node, value node) of `segment` under `node`; a list item is its own key. A mapping's
+    keys are indexed once (60,000 unknown keys are 60,000 look-ups, not a scan each)."""
     if isinstance(node, yaml.MappingNode):
-        for key, value in reversed(node.value):  # of a duplicated key, the last one is read
-            if str(key.value) == str(segment):
-                return key, value
+        index = getattr(node, "_keys", None)
+        if index is None or index[0] != len(node.value):
+            # of a duplicated key, the last one is read
+            index = node._keys = (len(node.value), {str(key.value): (key, value) for key, value in node.value})
+        return index[1].get(str(segment))
     elif isinstance(node, yaml.SequenceNode) and isinstance(segment, int) and 0 <= segment < len(node.value):
         return node.value[segment], node.value[segment]
     return None
@@ -307,7 +331,7 @@ def parse_yaml(raw: bytes, label: str) -> Document:
         try:
             return _parse(_FastLoader, text, label)
         except InputError as exc:
-            if exc.problems[0].message.startswith("不允许"):
+            if exc.problems[0].message.startswith(("不允许", "值「")):
                 raise  # our own refusal: the same words either way, and the Python parser is slow
     return _parse(_Loader, text, label)
 
@@ -377,7 +401,7 @@ _HINTS = {  # PyYAML's words (its messages begin so) → what to do, in Chinese;
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     """PyYAML's error in Chinese, with what to do; never its English."""
     problem = exc.problem or ""
-    if problem.startswith("不允许"):
+    if problem.startswith(("不允许", "值「")):
         return problem
     for english, chinese in _HINTS.items():
         if problem.startswith(english) or str(exc.context or "").startswith(english):

@@ -179,6 +179,16 @@ class Outputs:
                 pass  # not empty (another output is in it) or already gone: leave it
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(text: str) -> str:
+    """A cell's text as a spreadsheet shows it and never runs it (OWASP's rule for CSV injection):
+    one that starts with = + - @, a tab or a carriage return gets a leading '. Every CSV a
+    person may open in Excel or WPS (the batch summary, the workbench's exports) goes through it."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _refused(path: str | Path, message: str) -> InputError:
     return InputError([Problem(printable(str(path)), 0, 0, "", message)])
 

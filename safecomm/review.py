@@ -15,10 +15,11 @@ terms of its channel.
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from . import assessment as out
@@ -310,11 +311,19 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
 # -- a fresh sheet ---------------------------------------------------------------------------
 
 def _q(text: str | None) -> str:
-    """A YAML scalar that reads back as exactly `text` (JSON strings are YAML)."""
-    return '""' if text is None else json.dumps(text, ensure_ascii=False)
+    """A YAML scalar that reads back as exactly `text`: written by the YAML emitter (double-quoted,
+    every line break, U+2028 and U+0085 escaped), never put together by hand."""
+    return '""' if text is None else yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30).rstrip("\n")
+
+
+def _word(text: str) -> str:
+    """A plain word (a rule set's id, a grade) as it is, when YAML reads it back as that very text."""
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", text) and yaml.safe_load(text) == text
+    return text if plain else _q(text)
 
 
 def _short(text: str, width: int = 40) -> str:
+    """One line of a comment: every line break (U+2028, U+0085 too) a space, so nothing leaves the comment."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -339,7 +348,7 @@ def new_sheet(result: out.Assessment, review: Review | None = None) -> str:
     counts = "，".join(f"{g} {n} 项" for g, n in result.counts.items())
     lines = [
         "# 安全社区申报审核表（safecomm/review@1）",
-        f"# 社区：{c.title}（{c.name}）  评估期 {result.period.start} 至 {result.period.end}",
+        f"# 社区：{_short(c.title, 200)}（{_short(c.name, 200)}）  评估期 {result.period.start} 至 {result.period.end}",
         f"# 自动评定：{counts}；结论：{result.verdict.verdict}",
         "#",
         *HELP.rstrip("\n").split("\n"),
@@ -364,7 +373,7 @@ def new_sheet(result: out.Assessment, review: Review | None = None) -> str:
     who = review.reviewer
     lines += [
         f"evidence_digest: {review.evidence_digest}",
-        f"scheme: {review.scheme}",
+        f"scheme: {_word(review.scheme)}",
         "reviewer:",
         f"  name: {_q(who.name) if who.name else '        '}  # 审核人",
         f"  unit: {_q(who.unit) if who.unit else '        '}  # 审核单位",
@@ -378,13 +387,13 @@ def new_sheet(result: out.Assessment, review: Review | None = None) -> str:
     for item in result.items:
         if item.indicator != indicator:
             indicator = item.indicator
-            lines.append(f"  # {indicator} {titles.get(indicator, '')}")
+            lines.append(f"  # {_short(indicator + ' ' + titles.get(indicator, ''), 200)}")
         marks = ("  ※需现场核实" if item.needs_review else "") + ("  否决项：grade 只能留空或填 C" if item.vetoed else "")
         entry = entries.get(item.id) or ItemReview(id=item.id)
         lines += [
             f"  - id: {_q(item.id)}  # {_short(item.text)}{marks}",
-            f"    auto: {entry.auto or item.grade}  # {_short(item.reason, 60)}",
-            f"    grade: {entry.grade}" if entry.grade else "    grade:",
+            f"    auto: {_word(entry.auto or item.grade)}  # {_short(item.reason, 60)}",
+            f"    grade: {_word(entry.grade)}" if entry.grade else "    grade:",
             f"    reason: {_q(entry.reason)}" if entry.reason else "    reason:",
         ]
         if entry.onsite:
