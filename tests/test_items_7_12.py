@@ -637,7 +637,7 @@ PARAMS = {
     "record_areas": {"areas": ["生产安全"], "terms": ["伤害记录"]}, "emergency_teams": {}, "emergency_equipment": {},
     "equipment_ready": {}, "measures": {"kind": ["纠正"], "terms": ["纠正措施"]}, "measures_verified": {}, "findings_rectified": {},
     "reviews": {"terms": ["评审"], "report_kinds": ["报告"], "grace_days": 90}, "surveys": {}, "survey_rate": {"kind": ["满意度"]},
-    "publicity": {"field": "boards"}, "coverage": {"of": "agreements"}, "feedback_rate": {"of": "handled"}, "public_feedback": {},
+    "publicity": {"field": "boards"}, "boards": {}, "survey_sample": {"kind": ["满意度"]}, "coverage": {"of": "agreements"}, "feedback_rate": {"of": "handled"}, "public_feedback": {},
     "building_months": {}, "injuries_over_goals": {"metrics": ["伤害人次"]}, "title_valid": {"years": 3},
 }
 

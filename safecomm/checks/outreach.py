@@ -8,6 +8,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
+from pydantic import Field
+
 from ..index import listed
 from ..measure import Measure, format_percent, ratio
 from . import primitive
@@ -17,8 +19,10 @@ if TYPE_CHECKING:
 
 
 @primitive(unit="count", reads=("publicity.boards", "publicity.channels"))
-def publicity(ix: Index, field: Literal["boards", "channels"]) -> Measure:
-    """宣传阵地：boards 为固定宣传栏、橱窗、安全提示牌的数量，channels 为不同传播渠道的个数。未填写时无从判断。"""
+def publicity(ix: Index, field: Literal["boards", "channels"], terms: list[str] = []) -> Measure:
+    """宣传阵地：boards 为固定宣传栏、橱窗、安全提示牌的数量，channels 为不同传播渠道的个数。给出 terms（媒体的
+    种类，如 广播、电视、网络、微信）时，channels 数的是登记的渠道涉及的媒体种类：同一种媒体（社区广播、应急广播）
+    只算一种，不属于所列媒体的（宣传栏、横幅、宣传单）不算。未填写时无从判断。"""
     written = field in ix.ev.publicity.model_fields_set
     if field == "boards":
         n = ix.ev.publicity.boards
@@ -28,7 +32,38 @@ def publicity(ix: Index, field: Literal["boards", "channels"]) -> Measure:
     channels = sorted(set(listed(ix.ev.publicity.channels)))
     if not channels:
         return Measure(0, "未登记传播安全知识的媒体渠道", unknown=not written)
-    return Measure(len(channels), f"传播渠道 {len(channels)} 种：{'、'.join(channels)}", seen=True)
+    if not terms:
+        return Measure(len(channels), f"传播渠道 {len(channels)} 种：{'、'.join(channels)}", seen=True)
+    kinds: dict[str, list[str]] = {}
+    other = []
+    for channel in channels:
+        found = ix.find(channel)
+        media = [t for t in terms if t in found]
+        for t in media:
+            kinds.setdefault(t, []).append(channel)
+        if not media:
+            other.append(channel)
+    detail = f"媒体 {len(kinds)} 种" + ("：" + "；".join(f"{t}（{'、'.join(kinds[t])}）" for t in terms if t in kinds) if kinds else "")
+    if other:
+        detail += f"；不属于媒体渠道的不计：{'、'.join(other)}"
+    return Measure(len(kinds), detail, seen=True)
+
+
+@primitive(unit="ratio", reads=("publicity.boards", "community.subdivisions"))
+def boards(ix: Index, per_subdivision: int = Field(1, ge=0, le=100), at_least: int = Field(10, ge=0)) -> Measure:
+    """固定宣传栏、橱窗、提示牌的数量与应有数量之比：应有数量为下辖每个社区（村）per_subdivision 处，且不少于
+    at_least 处（未填写下辖社区（村）数时按 at_least）。未登记数量时无从判断。"""
+    n = ix.ev.publicity.boards
+    units = ix.ev.community.subdivisions
+    need = max(at_least, per_subdivision * units) if units else at_least
+    basis = f"下辖 {units} 个社区（村）每个 {per_subdivision} 处，且不少于 {at_least} 处" if units \
+        else f"不少于 {at_least} 处（未填写下辖社区（村）数）"
+    if not n:
+        written = "boards" in ix.ev.publicity.model_fields_set
+        return Measure(Fraction(0) if need else None, f"未登记固定宣传栏、橱窗、提示牌；应有 {need} 处（{basis}）", unknown=not written)
+    if not need:
+        return Measure(Fraction(1), f"固定宣传栏、橱窗、提示牌 {n} 处", seen=True)
+    return Measure(ratio(n, need), f"固定宣传栏、橱窗、提示牌 {n} 处，应有 {need} 处（{basis}）", seen=True)
 
 
 # (section, part, whole, what the part is, what the whole is)

@@ -85,25 +85,31 @@ def project_share(ix: Index, has: list[Condition], key_only: bool = False, targe
 @primitive(unit="ratio", reads=("projects.key", "projects.target_population", "projects.participants"))
 def participation(ix: Index) -> Measure:
     """重点项目相关人群参与度中最低的一个：每个重点项目 参与人数 / 相关人群人数，取最小值（“每个重点项目都不应
-    少于”）。未标明重点项目时按全部项目计；未登记人数的项目不参与计算，在说明中列出；都未登记时无从判断。"""
+    少于”）。未标明重点项目时按全部项目计；未登记人数的项目不参与计算，在说明中列出；都未登记时无从判断。
+    参与人数多于相关人群人数的不是参与度（多半按人次统计）：不参与计算，需核实（其余项目的否决线照样适用）。"""
     key, fallback = ix.key_projects()
     if not key:
         return Measure(None, "未见评估期内的安全促进项目")
-    rates = sorted(
-        ((ratio(p.participants, p.target_population), p) for p in key if meets(ix, p, "population")),
-        key=lambda pair: (pair[0], pair[1].id),
-    )
+    measured = [(ratio(p.participants, p.target_population), p) for p in key if meets(ix, p, "population")]
+    rates = sorted(((r, p) for r, p in measured if r <= 1), key=lambda pair: (pair[0], pair[1].id))
+    # More participants than people concerned is no rate: the clerk counted attendances (人次), not people.
+    over = sorted((p for r, p in measured if r > 1), key=lambda p: p.id)
     unmeasured = [p.id for p in key if not meets(ix, p, "population")]
     tail = (f"；未登记相关人群人数或参与人数：{cite(unmeasured)}" if unmeasured else "") + _fallback_note(fallback)
+    if over:
+        tail = "；" + "、".join(f"{p.id} 参与 {p.participants} 人多于相关人群 {p.target_population} 人" for p in over[:6]) \
+            + "，参与人数可能按人次统计，需核实实际参与人数" + tail
     ids = [p.id for p in key]
     if not rates:
+        if over:
+            return Measure(None, tail.removeprefix("；"), ids, unknown=True)
         return Measure(None, f"项目都没有登记相关人群人数和参与人数{tail}", ids, unknown=True)
     lowest, p = rates[0]
     detail = f"参与度最低的{'项目' if fallback else '重点项目'} {p.id} {p.name} {format_percent(lowest)}（{p.participants}/{p.target_population}）"
     others = [f"{q.id} {format_percent(r)}" for r, q in rates[1:]]
     if others:
         detail += f"；其余 {'、'.join(others)}"
-    return Measure(lowest, detail + tail, ids)
+    return Measure(lowest, detail + tail, ids, unknown=bool(over))
 
 
 @primitive(unit="count", reads=("projects.targets", "projects.name"))

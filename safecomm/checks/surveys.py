@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+from math import ceil
 from typing import TYPE_CHECKING
+
+from pydantic import Field
 
 from ..evidence import Survey
 from ..measure import Measure, format_percent, ratio
@@ -45,3 +49,27 @@ def survey_rate(ix: Index, kind: list[SurveyKind], in_period: bool = True) -> Me
     share = ratio(positive, asked)
     detail = f"{what}共 {asked} 人，肯定 {positive} 人，占 {format_percent(share)}：{cite(s.id for s in found)}"
     return Measure(share, detail, [s.id for s in found])
+
+
+@primitive(unit="bool", reads=("surveys.kind", "surveys.date", "surveys.respondents", "community.households"))
+def survey_sample(
+    ix: Index,
+    kind: list[SurveyKind],
+    at_least: int = Field(100, ge=1),
+    share_of_households: float = Field(0.01, ge=0, le=1),
+    in_period: bool = True,
+) -> Measure:
+    """调查样本够不够：所列种类的调查（默认评估期内）合计调查人数不少于 at_least 人，且不少于辖区户数的
+    share_of_households（如 1%；未填写户数时只看 at_least）。十个人的调查说明不了五万人的满意度。"""
+    found = _surveys(ix, kind, in_period)
+    what = _what(kind, in_period)
+    asked = sum(s.respondents for s in found)
+    households = ix.ev.community.households
+    need = max(at_least, ceil(households * Fraction(str(share_of_households)))) if households else at_least
+    basis = f"辖区 {households} 户的 {format_percent(Fraction(str(share_of_households)))}且不少于 {at_least} 人" if households \
+        else f"不少于 {at_least} 人（未填写户数）"
+    if not found:
+        return Measure(False, f"未见{what}")
+    enough = asked >= need
+    detail = f"{what}共调查 {asked} 人，样本应不少于 {need} 人（{basis}）" + ("" if enough else "：样本过小，结果不足为凭")
+    return Measure(enough, detail, [s.id for s in found])
