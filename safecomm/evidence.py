@@ -67,12 +67,15 @@ def _item_id(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+_YES_NO = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False}
+
+
 def _control_state(value: Any) -> Any:
     """`controlled: true` and 是 were the two-state spelling: read them as 已控制 / 未控制."""
     if isinstance(value, bool):
         return ControlState.CONTROLLED if value else ControlState.OPEN
-    if isinstance(value, str) and value.strip() in ("是", "否"):
-        return ControlState.CONTROLLED if value.strip() == "是" else ControlState.OPEN
+    if isinstance(value, str) and value.strip().lower() in _YES_NO:
+        return ControlState.CONTROLLED if _YES_NO[value.strip().lower()] else ControlState.OPEN
     return value
 
 
@@ -120,11 +123,11 @@ class Community(Record):
     county: str | None = Field(None, title="县(区)", description="县(区)")
     population: Count | None = Field(None, title="常住人口")
     households: Count | None = Field(None, title="户数")
-    subdivisions: Count | None = Field(None, title="下辖社区(村)数", description="街道下辖的社区、乡镇下辖的村（社区）个数")
     launched: Day | None = Field(None, title="创建启动日期", description="创建启动日期")
     designated: Day | None = Field(None, title="命名日期", description="曾被命名为安全社区的日期（首次申报不填）：称号的有效期从此算起")
     period: Period = Field(title="评估期", description="评估的年度")
     summary: str | None = Field(None, title="创建工作简述", description="对照创建条件，简述本社区创建安全社区工作内容及成效")
+    subdivisions: Count | None = Field(None, title="下辖社区(村)数", description="街道下辖的社区、乡镇下辖的村（社区）个数")
     contact: Contact | None = Field(None, title="填报人", description="填报人及联系电话")
 
     @property
@@ -181,8 +184,6 @@ class Activity(Record):
     id: Id
     kind: ActivityKind = Field(title="活动类别")
     date: Day = Field(title="日期", description="日期；一行记多次活动时为第一次的日期")
-    end: Day | None = Field(None, title="结束日期", description="一行记一段时间内的多次活动时，最后一次的日期")
-    count: int = Field(1, ge=1, le=100_000, title="次数", description="这一行记的活动次数（场次），如 全年开展演练48场 写 48")
     title: str = Field(title="名称")
     scope: InspectionScope | None = Field(None, title="检查类型", description="检查的类型：综合 | 专项 | 日常")
     audience: Annotated[list[Audience], BeforeValidator(_one_or_many)] = Field(
@@ -197,6 +198,8 @@ class Activity(Record):
     place: str | None = Field(None, title="地点")
     items: Items = Field([], title="支持的条目")
     files: list[Path] = Field([], title="附件")
+    count: int = Field(1, ge=1, le=100_000, title="次数", description="这一行记的活动次数（场次），如 全年开展演练48场 写 48")
+    end: Day | None = Field(None, title="结束日期", description="一行记一段时间内的多次活动时，最后一次的日期")
 
     @model_validator(mode="after")
     def _range(self) -> Activity:

@@ -517,6 +517,15 @@ def test_11_2_a_row_of_measures_counts_its_verified_count(scheme):
     assert item_result(scheme, "11.2", documents=[CAUSES], rectifications=[whole]).grade == "A"
 
 
+def test_11_2_verification_before_the_fix_is_refused_at_its_record(scheme):
+    """A verification dated before the fix cannot have happened: the bundle is refused, not graded."""
+    early = fix("R-1", "纠正", fixed="2024-06-01", verified="2024-05-01")
+    with pytest.raises(ValueError, match="验证日期 2024-05-01 早于完成日期 2024-06-01"):
+        item_result(scheme, "11.2", documents=[CAUSES], rectifications=[early])
+    same_day = fix("R-1", "纠正", fixed="2024-06-01", verified="2024-06-01")
+    assert check(item_result(scheme, "11.2", documents=[CAUSES], rectifications=[same_day]), "verified").passed
+
+
 def test_11_2_a_cause_analysis_on_corrective_measures_is_a_corrective_measure(scheme):
     report = doc("D-1", "报告", "电动自行车火灾原因分析及纠正措施报告", topics=["原因分析", "纠正措施"])
     result = item_result(scheme, "11.2", documents=[report], rectifications=[fix("R-1", kind=None, issue="针对起火原因：划定集中充电点")])

@@ -197,7 +197,7 @@ def test_dates_numbers_booleans_and_lists_as_clerks_type_them(base, tmp_path):
     assert first.participants == 120 and [a.value for a in first.audience] == ["居民", "老年人"]
     assert [d.value for d in second.domains] == ["消防安全", "工作场所安全"]
     assert first.items == ["6.4"] and len(ev.activities) == 2
-    assert ev.hazards[0].controlled is True and ev.emergency.equipment[0].ok is True
+    assert ev.hazards[0].controlled == "已控制" and ev.emergency.equipment[0].ok is True
 
 
 def test_injuries_by_cause_is_written_name_and_count(base, tmp_path):

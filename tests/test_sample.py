@@ -97,7 +97,7 @@ def _replaced(value, path=""):
         return [_replaced(v, path) for v in value]
     if isinstance(value, bool) or path.endswith((".id", ".kind", ".format", ".scope", ".audience", ".level", ".horizon",
                                                  ".better", ".sector", ".category", ".domains", ".charter", ".plan",
-                                                 ".project", ".organizer", ".activity", ".items", ".file", ".files", ".year")):
+                                                 ".project", ".organizer", ".activity", ".items", ".file", ".files", ".year", ".controlled")):
         return value
     if isinstance(value, int):
         return value + 1 if "positive" not in path else value - 1
