@@ -76,6 +76,18 @@ class Queue(TestCase):
         self.assertEqual(response.content[:2], b"PK")
         self.assertEqual(Job.objects.count(), 1)
 
+    def test_the_work_report_is_made_from_the_rebuilt_bundle(self):
+        job = queue.enqueue("workreport-docx", self.assessment, self.clerk)
+        queue.run(queue.claim("w"), "w")
+        job.refresh_from_db()
+        self.assertEqual(job.status, Job.DONE, job.error)
+        import io
+
+        from docx import Document
+
+        text = "\n".join(p.text for p in Document(io.BytesIO(queue.cached("workreport-docx", job.key).read_bytes())).paragraphs)
+        self.assertIn("柳湾镇", text)
+
     def test_the_cache_key_follows_the_stored_assessment(self):
         key = queue.cache_key("pdf", self.assessment)
         self.assertEqual(key, queue.cache_key("pdf", self.version.assessments.get()))

@@ -139,3 +139,12 @@ class AuditLog(TestCase):
         page = client(self.admin).get("/audit/?unit=丙").content.decode()
         self.assertIn("远方.xlsx", page)
         self.assertNotIn("台账.xlsx", page)
+
+    def test_the_log_pages_keep_the_filter(self):
+        for n in range(105):
+            Entry.objects.create(action=Entry.DOWNLOAD, username="clerk", unit=self.home, target=f"文件{n}")
+        page = client(self.admin).get("/audit/?action=download").content.decode()
+        self.assertIn("共 105 条", page)
+        self.assertIn("?action=download&amp;page=2", page)
+        second = client(self.admin).get("/audit/?action=download&page=2").content.decode()
+        self.assertEqual(second.count("<td>下载</td>"), 5)

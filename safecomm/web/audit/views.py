@@ -33,7 +33,9 @@ def log(request):
         except ValueError:
             pass
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "audit/log.html", {
-        "page": page, "actions": Entry.ACTIONS,
+        "page": page, "actions": Entry.ACTIONS, "query": query.urlencode(),
         "filters": {"action": action, "user": who, "unit": unit, "since": since, "until": until},
     })

@@ -119,13 +119,16 @@ def run(job: Job, worker: str) -> None:
     folder = storage.scratch(f"job-{job.pk}-")
     try:
         version, assessment = job.version, job.assessment
-        storage.build_bundle(version.files, folder / "bundle")
+        evidence = "-"  # only the 工作报告 reads the evidence itself; the 申报表 is made from the assessment
+        if job.kind == "workreport-docx":
+            storage.build_bundle(version.files, folder / "bundle")
+            evidence = str(folder / "bundle" / version.evidence_path)
         result_file = folder / "assessment.json"
         result_file.write_text(assessment.result, encoding="utf-8")
         target = paper_path(job.kind, job.key)
         target.parent.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "safecomm.web.papers.render", job.kind,
-                   str(folder / "bundle" / version.evidence_path), str(result_file), job.payload.get("scheme", ""), str(target)]
+                   evidence, str(result_file), job.payload.get("scheme", ""), str(target)]
         error = _child(job, worker, command)
     except Exception as exc:  # noqa: BLE001 - a job's failure is recorded on the job, the worker goes on
         error = f"{type(exc).__name__}: {exc}"
