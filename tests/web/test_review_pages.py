@@ -295,3 +295,47 @@ class Rules(TestCase):
         other = make.user("officer2", "correct-horse-battery", User.OFFICER, self.city2)
         self.assertEqual(client(other).get(f"/rules/{rule_set.pk}/").status_code, 404)
         self.assertEqual(client(other).post(f"/rules/{rule_set.pk}/activate", {"year": "2025"}).status_code, 404)
+
+
+class Activated(TestCase):
+    """What an activation changes: the next uploads of the city for that year; never a stored result."""
+
+    @classmethod
+    def setUpTestData(cls):
+        world(cls)
+        cls.before = take(cls.home, cls.clerk, "evidence.yaml", RECTIFY).version
+
+    def test_the_activated_variant_grades_the_next_upload_and_old_results_keep_theirs(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from safecomm.web.evidence.rules import scheme_for
+
+        c = client(self.officer)
+        c.post("/rules/", {"file": SimpleUploadedFile("甲市.yaml", VARIANT.encode("utf-8"))})
+        rule_set = RuleSet.objects.get()
+        year = timezone.localdate().year
+        c.post(f"/rules/{rule_set.pk}/activate", {"year": str(year - 1)})
+        self.assertEqual(scheme_for(self.home).id, "national-2009")  # another year's activation
+        c.post(f"/rules/{rule_set.pk}/activate", {"year": str(year)})
+        self.assertEqual(scheme_for(self.home).id, "jia-city")
+        self.assertEqual(scheme_for(self.far).id, "national-2009")  # another city
+        after = take(self.home, self.clerk, "evidence.yaml", RECTIFY.replace("title: ".encode(), "title: 新 ".encode(), 1)).version
+        old, new = Assessment.objects.get(version=self.before), Assessment.objects.get(version=after)
+        self.assertEqual((old.scheme_id, new.scheme_id), ("national-2009", "jia-city"))
+        self.assertEqual(work.scheme_of(old).id, "national-2009")
+        self.assertEqual(work.scheme_of(new).digest, new.scheme_digest)
+
+    def test_a_finished_review_changes_the_papers_and_their_cache_key(self):
+        from safecomm.web.papers import queue
+
+        stored = Assessment.objects.get(version=self.before)
+        before = queue.cache_key("pdf", stored)
+        self.assertEqual(queue.paper_input(stored), stored.result)  # no review yet: the automatic result
+        fields = {"grade_11.2": "B", "reason_11.2": "整改台账齐全", "reviewer_name": "王审核", "reviewer_unit": "甲区安委会办公室",
+                  "reviewer_date": "2024-12-20", "opinion": "同意上报", "action": "save"}
+        client(self.reviewer).post(f"/review/c/{self.home.pk}/", fields)
+        self.assertEqual(queue.cache_key("pdf", stored), before)  # a draft prints nothing
+        client(self.reviewer).post(f"/review/c/{self.home.pk}/", {**fields, "action": "finish"})
+        self.assertNotEqual(queue.cache_key("pdf", stored), before)
+        self.assertIn("同意上报", queue.paper_input(stored))

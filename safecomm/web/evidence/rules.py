@@ -1,11 +1,14 @@
-"""Which rule set grades a community. The national table for now; the 规则集 pages (a city's
-variant activated for a year) decide it here, in one place."""
+"""Which rule set grades a community: the variant its city activated on the 规则集 page for the
+year of the upload, else the national table; decided here, in one place."""
 
 from __future__ import annotations
 
 import functools
 
+from django.utils import timezone
+
 from ... import scheme as schemes
+from ..review.work import variant_for
 
 
 @functools.lru_cache(maxsize=8)
@@ -13,6 +16,6 @@ def _load(ref: str):
     return schemes.load_scheme(ref)
 
 
-def scheme_for(community):
-    """The rule set a new upload of `community` is graded with."""
-    return _load(schemes.DEFAULT)
+def scheme_for(community, year: int | None = None):
+    """The rule set a new upload of `community` is graded with (in `year`, by default this one)."""
+    return variant_for(community, year or timezone.localdate().year) or _load(schemes.DEFAULT)

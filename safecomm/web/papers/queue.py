@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from ... import papers
 from .. import storage
+from ..review.work import reviewed, scheme_ref
 from .models import Job
 from .render import KINDS
 
@@ -36,10 +37,16 @@ NAMES = {"pdf": "申报表.pdf", "docx": "申报表.docx", "workreport-docx": "�
 LABELS = {"pdf": "申报表 PDF", "docx": "申报表 Word", "workreport-docx": "工作报告（Word 草稿）"}
 
 
+def paper_input(assessment) -> str:
+    """The result a paper prints: the stored one with its finished review applied (reviewed grades,
+    the 初步审查意见)."""
+    return reviewed(assessment).to_json()
+
+
 def cache_key(kind: str, assessment) -> str:
-    """The library's exact key over everything the paper is made from (the stored JSON holds the
-    evidence's and the rule set's digests, attachments' hashes included)."""
-    return papers.cache_key(kind, assessment.result)
+    """The library's exact key over everything the paper is made from (the result's JSON holds the
+    evidence's and the rule set's digests, attachments' hashes included, and the review)."""
+    return papers.cache_key(kind, paper_input(assessment))
 
 
 def paper_path(kind: str, key: str) -> Path:
@@ -124,11 +131,11 @@ def run(job: Job, worker: str) -> None:
             storage.build_bundle(version.files, folder / "bundle")
             evidence = str(folder / "bundle" / version.evidence_path)
         result_file = folder / "assessment.json"
-        result_file.write_text(assessment.result, encoding="utf-8")
+        result_file.write_text(paper_input(assessment), encoding="utf-8")
         target = paper_path(job.kind, job.key)
         target.parent.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "safecomm.web.papers.render", job.kind,
-                   evidence, str(result_file), job.payload.get("scheme", ""), str(target)]
+                   evidence, str(result_file), scheme_ref(assessment, folder), str(target)]
         error = _child(job, worker, command)
     except Exception as exc:  # noqa: BLE001 - a job's failure is recorded on the job, the worker goes on
         error = f"{type(exc).__name__}: {exc}"

@@ -5,6 +5,7 @@ and for this form."""
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -129,9 +130,7 @@ def reviewed(stored: Assessment) -> Result:
     review = work.review()
     if review.evidence_digest != result.evidence_digest:
         return result
-    from ..evidence.rules import scheme_for
-
-    return rules.apply_review(result, review, scheme_for(stored.version.community))
+    return rules.apply_review(result, review, scheme_of(stored))
 
 
 # -- 辖区总览 --------------------------------------------------------------------------------------
@@ -254,6 +253,56 @@ def _relabel(problem: Problem, path: str, folder: str, label: str) -> Problem:
 
     return replace(problem, file=label if problem.file == path else problem.file.replace(folder + "/", ""),
                    message=problem.message.replace(path, label).replace(folder + "/", ""))
+
+
+@functools.lru_cache(maxsize=16)
+def _variant(sha256: str, text: str, name: str):
+    return load_variant(text.encode("utf-8"), name).scheme
+
+
+@functools.lru_cache(maxsize=16)
+def _shipped(name: str):
+    from ...scheme import load_scheme
+
+    return load_scheme(name)
+
+
+def variant_for(community: Unit, year: int):
+    """The rule set a city activated for `year`, for a community of that city; None: the national one."""
+    district = community.parent
+    city = district.parent if district else None
+    found = active(city, year) if city else None
+    return _variant(found.sha256, found.text, found.name) if found else None
+
+
+def scheme_of(stored: Assessment):
+    """The rule set a stored result was graded with (old results keep theirs after a new activation)."""
+    return _scheme_and_ref(stored)[0]
+
+
+def scheme_ref(stored: Assessment, folder) -> str:
+    """How a process of its own loads that rule set: a shipped one by name, a variant from its text
+    written into `folder`."""
+    _, name, rule_set = _scheme_and_ref(stored)
+    if rule_set is None:
+        return name
+    path = folder / "rules.yaml"
+    path.write_text(rule_set.text, encoding="utf-8")
+    return str(path)
+
+
+def _scheme_and_ref(stored: Assessment):
+    from ...scheme import available, examples
+
+    for name in available() + examples():
+        scheme = _shipped(name)
+        if (scheme.id, scheme.digest) == (stored.scheme_id, stored.scheme_digest):
+            return scheme, name, None
+    for rule_set in RuleSet.objects.filter(scheme_id=stored.scheme_id, scheme_version=stored.scheme_version):
+        scheme = _variant(rule_set.sha256, rule_set.text, rule_set.name)
+        if scheme is not None and scheme.digest == stored.scheme_digest:
+            return scheme, None, rule_set
+    raise LookupError(f"规则集 {stored.scheme_id} {stored.scheme_version}（{stored.scheme_digest[:12]}）不在本系统中")
 
 
 def activate(rule_set: RuleSet, year: int, user) -> Activation:
