@@ -54,10 +54,16 @@ def first_admin() -> str | None:
     """On the first start (no admin yet): an `admin` account with a one-time password, returned."""
     from .accounts.models import User
 
+    from django.db import IntegrityError, transaction
+
     if User.objects.filter(role=User.ADMIN).exists():
         return None
     password = secrets.token_urlsafe(12)
-    User.objects.create_superuser("admin", password=password, role=User.ADMIN, full_name="系统管理员")
+    try:
+        with transaction.atomic():
+            User.objects.create_superuser("admin", password=password, role=User.ADMIN, full_name="系统管理员")
+    except IntegrityError:  # another process starting at the same moment made it (and printed its password)
+        return None
     return password
 
 
@@ -158,6 +164,9 @@ def serve(host: str, port: int, data: Path, with_demo: bool, workers: int, threa
 
 def worker(data: Path | None, count: int) -> None:
     setup(data)
+    password = first_admin()  # a province may start its job workers before any web process
+    if password:
+        click.echo(f"已创建管理员账号 admin，一次性密码：{password}（请登录后在“账号管理”中修改；此密码不再显示）")
     stop = start_workers(count)
     click.echo(f"生成任务工作进程已启动（{count} 个线程）：Ctrl+C 停止")
     try:

@@ -160,7 +160,7 @@ def _child(job: Job, worker: str, command: list[str]) -> str | None:
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
     reader.start()
-    started = time.monotonic()
+    started = renewed = time.monotonic()
     seen = 0
     while child.poll() is None:
         if time.monotonic() - started > TIMEOUT:
@@ -168,12 +168,16 @@ def _child(job: Job, worker: str, command: list[str]) -> str | None:
             child.wait()
             return f"超过 {TIMEOUT} 秒未完成"
         time.sleep(0.2)
-        update = {"lease_until": timezone.now() + LEASE}
+        update = {}
         for line in lines[seen:]:
             parts = line.split(" ", 2)
             if parts[0] == "progress" and len(parts) == 3 and parts[1].isdigit():
                 update.update(progress=min(int(parts[1]), 99), stage=parts[2].strip()[:100])
         seen = len(lines)
+        if not update and time.monotonic() - renewed < LEASE.total_seconds() / 4:
+            continue  # written only when there is news or the lease needs renewing: SQLite has one writer
+        renewed = time.monotonic()
+        update["lease_until"] = timezone.now() + LEASE
         if not Job.objects.filter(pk=job.pk, worker=worker, status=Job.RUNNING).update(**update):
             child.kill()  # the lease was lost (this worker stalled): another worker has the job
             child.wait()
