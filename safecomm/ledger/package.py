@@ -21,15 +21,21 @@ from ..loading import InputError, Problem
 MAX_FILE = 20 * 1024 * 1024  # bytes on disk
 MAX_PARTS = 1000
 MAX_INFLATED = 64 * 1024 * 1024  # all parts together, inflated
+MAX_ROWS = 100_000  # a sheet's extent, from its dimension and its cells, before any reader allocates for it
+MAX_COLUMNS = 256  # a 台账 has a few dozen columns; XFD1048576 would make a reader allocate 512 GiB
 
 MACROS = "这是启用宏的工作簿（.xlsm）：safecomm 不读取含宏的文件，请在 Excel/WPS 中另存为“Excel 工作簿（.xlsx）”"
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
-_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(c|f|v|row)\b([^<>]*)>")  # never past the next <: linear whatever is unclosed
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,4})(\d+)"')
+_ROW = re.compile(rb'\br="(\d+)"')
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^<>]*?\bref="([^"<>]*)"')
+_REF = re.compile(rb"([A-Z]{1,4})(\d+)")
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -52,7 +58,7 @@ def check(raw: bytes, label: str) -> dict[str, list[tuple[int, int]]]:
         raise refuse(label, "不是 Excel 工作簿（.xlsx）：文件已损坏，或是另一种文件改了扩展名")
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, struct.error, EOFError, OSError, NotImplementedError):
         raise refuse(label, "工作簿已损坏（不是完整的 .xlsx 压缩包）：请在 Excel/WPS 中重新另存") from None
     with archive:
         infos = archive.infolist()
@@ -64,11 +70,21 @@ def check(raw: bytes, label: str) -> dict[str, list[tuple[int, int]]]:
         if any(name.lower().endswith("vbaproject.bin") for name in names):
             raise refuse(label, MACROS)
         parts = _inflate(raw, infos, label)
-    sheets = [name for name in parts if _SHEET_PART.match(name) and _FORMULA.search(parts[name])]
-    if not sheets:
-        return {}
+    for name, data in parts.items():
+        if name.endswith((".xml", ".rels", ".vml")) and (_DECLARATION.search(data) or _ENTITY.search(data)):
+            raise refuse(label, f"工作簿的 {name} 含有 XML 实体或 DOCTYPE 声明（Excel/WPS 从不写这些）：出于安全不予读取，"
+                                "请在 Excel/WPS 中重新另存为 .xlsx")
     names_of = _sheet_names(parts)
-    return {names_of.get(part, part): _uncalculated(parts[part]) for part in sheets}
+    found = {}
+    for part in sorted(name for name in parts if _SHEET_PART.match(name)):
+        sheet = names_of.get(part, part)
+        cells, rows, columns = _scan(parts[part])
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            raise refuse(label, f"工作表「{sheet}」的范围过大（到第 {rows} 行、第 {columns} 列，即 {_column_letters(columns)}{rows}；"
+                                f"上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列）：多半是远处有一个误填的单元格，请在 Excel/WPS 中删除多余的行和列后另存")
+        if cells:
+            found[sheet] = cells
+    return found
 
 
 def _inflate(raw: bytes, infos: list[zipfile.ZipInfo], label: str) -> dict[str, bytes]:
@@ -96,19 +112,63 @@ def _inflate(raw: bytes, infos: list[zipfile.ZipInfo], label: str) -> dict[str, 
             raise refuse(label, f"工作簿使用了不支持的压缩方式（{info.filename}）：请在 Excel/WPS 中另存为 .xlsx")
         if len(data) > budget:
             raise refuse(label, f"工作簿解压后过大（超过 {MAX_INFLATED} 字节）：不像是一本台账")
-        if len(data) != info.file_size:
-            raise refuse(label, f"工作簿已损坏（{info.filename} 的大小与记录不符）：请在 Excel/WPS 中重新另存")
+        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            raise refuse(label, f"工作簿已损坏（{info.filename} 的大小或校验和与记录不符）：请在 Excel/WPS 中重新另存")
         budget -= len(data)
         parts[info.filename] = data
     return parts
 
 
-def _uncalculated(xml: bytes) -> list[tuple[int, int]]:
-    found = []
-    for column, row, body in _CELL.findall(xml):
-        if body and _FORMULA.search(body) and not _VALUE.search(body):
-            found.append((int(row), _column_number(column.decode())))
-    return found
+def _scan(xml: bytes) -> tuple[list[tuple[int, int]], int, int]:
+    """One pass over a sheet's tags: the (row, column) of cells holding a formula without a value,
+    and the extent (last row, last column) its dimension and its cells claim. A tag is matched only
+    up to the next `<`, so cells never closed, or attributes that run on, cost linear time."""
+    rows = columns = 0
+    dimension = _DIMENSION.search(xml)
+    if dimension:
+        for letters, digits in _REF.findall(dimension.group(1)):
+            rows, columns = max(rows, _number(digits)), max(columns, _column_number(letters.decode()))
+    found: list[tuple[int, int]] = []
+    cell = None  # (row, column) of the cell open, and whether it has a formula, a value
+    formula = value = False
+    row_number = 0
+    for tag in _TAG.finditer(xml):
+        closing, name, attributes = tag.group(1), tag.group(2), tag.group(3)
+        if name == b"row" and not closing:
+            ref = _ROW.search(attributes)
+            row_number = _number(ref.group(1)) if ref else row_number + 1
+            rows = max(rows, row_number)
+        elif name == b"c":
+            if cell and formula and not value:
+                found.append(cell)
+            cell = None
+            if not closing:
+                ref = _CELL_REF.search(attributes)
+                column = _column_number(ref.group(1).decode()) if ref else 0
+                row = _number(ref.group(2)) if ref else row_number
+                rows, columns = max(rows, row), max(columns, column)
+                cell, formula, value = (row, column), False, False
+                if attributes.endswith(b"/"):
+                    cell = None
+        elif cell and not closing and name == b"f":
+            formula = True
+        elif cell and not closing and name == b"v" and not attributes.endswith(b"/"):
+            value = xml[tag.end():tag.end() + 1] not in (b"<", b"")
+    if cell and formula and not value:
+        found.append(cell)
+    return found, rows, columns
+
+
+def _number(digits: bytes) -> int:
+    return int(digits[:9])  # more digits than that is beyond any limit anyway
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _column_number(letters: str) -> int:
