@@ -8,15 +8,19 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import clicktext, papers
-from . import scheme as schemes
-from .loading import InputError, Problem, os_reason, printable
+from . import clicktext
+from .problems import InputError, Problem, os_reason, printable
 from .report import PARTS
 
+if TYPE_CHECKING:
+    from . import papers
+
 EXIT_INPUT = 2
+DEFAULT_SCHEME = "national-2009"  # scheme.DEFAULT, named here so that `--help` loads no rule set (a test holds them equal)
 SHOWN = 200  # problems listed at most: 60,000 unknown keys are one mistake repeated, not a page to scroll
 
 clicktext.install()
@@ -62,7 +66,7 @@ def _echo_json(text: str) -> None:
 
 
 scheme_option = click.option(
-    "--scheme", "scheme_ref", default=schemes.DEFAULT, show_default=True,
+    "--scheme", "scheme_ref", default=DEFAULT_SCHEME, show_default=True,
     help="规则集：内置规则集的编号，或规则集 YAML 文件的路径",
 )
 
@@ -109,6 +113,8 @@ def assess(
     font_title: Path | None, font_serif: Path | None, font_sans: Path | None,
 ) -> None:
     """评估 EVIDENCE（证据 YAML 或台账 .xlsx），按指标列出每个条目的等级、理由和提升建议。"""
+    from . import papers
+    from . import scheme as schemes
     from .engine import assess as run
     from .loading import bundle_files, load_evidence
     from .output import DOCX, PDF, Outputs
@@ -169,6 +175,7 @@ def _check_papers(fmt: str, pdf_path: Path | None, docx_path: Path | None, templ
 
 def _fonts(title: Path | None, serif: Path | None, sans: Path | None) -> papers.FontFiles:
     """The --font-* files, checked before any work."""
+    from . import papers
     return papers.check_fonts(papers.FontFiles(title=title, serif=serif, sans=sans))
 
 
@@ -185,6 +192,8 @@ def _fonts(title: Path | None, serif: Path | None, sans: Path | None) -> papers.
 def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str, review_path: Path | None,
            allow_stale: bool, font_title: Path | None, font_serif: Path | None, font_sans: Path | None) -> None:
     """由 EVIDENCE 起草安全社区建设工作报告：社区概况，按指标和条目写开展的工作，缺少的内容标为【待补充】。"""
+    from . import papers
+    from . import scheme as schemes
     from .engine import assess as run
     from .loading import bundle_files, load_evidence
     from .output import DOCX, MARKDOWN, Outputs
@@ -218,6 +227,7 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
 @handles_input_errors
 def validate(evidence: Path, scheme_ref: str) -> None:
     """只检查 EVIDENCE（证据 YAML 或台账 .xlsx）的格式与引用，列出全部问题（文件:行:列 或 文件:工作表!单元格，字段，说明）；另提示规则集会读、本证据从未填写的字段。"""
+    from . import scheme as schemes
     from . import sample
     from .engine import warnings
     from .evidence import fields_used
@@ -250,6 +260,7 @@ def validate(evidence: Path, scheme_ref: str) -> None:
 @handles_input_errors
 def indicators(scheme_ref: str, fmt: str, primitives: bool, list_schemes: bool) -> None:
     """列出规则集的指标和条目。"""
+    from . import scheme as schemes
     from . import explain as words
 
     if list_schemes:
@@ -272,6 +283,7 @@ def indicators(scheme_ref: str, fmt: str, primitives: bool, list_schemes: bool) 
 @handles_input_errors
 def explain(item: str, scheme_ref: str) -> None:
     """用文字说明条目 ITEM（如 2.4）：原文、检查、阈值和读取的证据字段。"""
+    from . import scheme as schemes
     from . import explain as words
 
     scheme = schemes.load_scheme(scheme_ref)
@@ -288,6 +300,7 @@ def explain(item: str, scheme_ref: str) -> None:
 @handles_input_errors
 def schema(what: str, scheme_ref: str) -> None:
     """输出 JSON Schema（供编辑器校验和提示）；证据的 Schema 附有规则集认得的词（topics、items 等的 examples）。"""
+    from . import scheme as schemes
     from .assessment import Assessment
     from .review import Review
     from .scheme import Scheme
@@ -309,6 +322,7 @@ def schema(what: str, scheme_ref: str) -> None:
 @handles_input_errors
 def init(directory: Path, xlsx: bool, scheme_ref: str, force: bool) -> None:
     """在 DIRECTORY 中生成带中文注释的证据模板 evidence.yaml，或加 --xlsx 生成台账 台账.xlsx。"""
+    from . import scheme as schemes
     from importlib import resources
 
     from .output import EVIDENCE, LEDGER_FILE, Outputs
@@ -344,6 +358,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 @handles_input_errors
 def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
     """在证据 YAML 与台账 .xlsx 之间转换，内容不变：SOURCE 是 .yaml 则 TARGET 为 .xlsx，反之亦然。"""
+    from . import scheme as schemes
     from .loading import bundle_files, load_evidence
     from .output import EVIDENCE, LEDGER_FILE, Outputs
 
@@ -379,6 +394,7 @@ def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
 @handles_input_errors
 def scan(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
     """核对 EVIDENCE 所在文件夹中的附件：未被记录引用的文件、缺失的文件，并为未引用的文件拟出待确认的行。"""
+    from . import scheme as schemes
     from .ledger import scan as archive
     from .loading import bundle_files, load_evidence
     from .output import EVIDENCE, LEDGER_FILE, Outputs
@@ -426,6 +442,7 @@ def review() -> None:
 @handles_input_errors
 def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
     """为 EVIDENCE 生成带中文注释的审核表：列出全部条目及其自动等级，待填写。"""
+    from . import scheme as schemes
     from .engine import assess as run
     from .loading import bundle_files, load_evidence
     from .output import REVIEW, Outputs
@@ -459,6 +476,7 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
 
     证据旁的 *.review.yaml 审核表会一并采用。任何一份申报无法评估时退出码为 1。
     """
+    from . import scheme as schemes
     from . import batch as district
     from .output import HTML, JSON, PDF, Outputs
 
@@ -524,6 +542,7 @@ def diff(old: Path, new: Path, scheme_ref: str, fmt: str) -> None:
 
     OLD 与 NEW 可以是评估结果 JSON（assess --format json），也可以是证据 YAML 或台账 .xlsx（当场评估）。
     """
+    from . import scheme as schemes
     from . import diff as compare
 
     scheme = None

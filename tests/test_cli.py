@@ -220,3 +220,18 @@ def test_assess_json_imports_no_renderer(bundle):
     done = subprocess.run([sys.executable, "-c", code, str(bundle)], capture_output=True, timeout=60)
     assert done.returncode == 0
     assert done.stderr.decode().endswith("HEAVY="), done.stderr.decode()[-500:]
+
+
+def test_help_loads_no_engine():
+    """`safecomm --help` and a subcommand's help import neither pydantic nor a rule set: they start
+    like a small tool. The default rule set named in the help is the library's."""
+    from safecomm import cli, scheme
+
+    assert cli.DEFAULT_SCHEME == scheme.DEFAULT
+    code = ("import sys; from click.testing import CliRunner; from safecomm.cli import main; "
+            "r = CliRunner().invoke(main, sys.argv[1:]); assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'yaml') or m.startswith('safecomm.')))")
+    for args in (["--help"], ["assess", "--help"], ["validate", "--help"]):
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "['safecomm.cli', 'safecomm.clicktext', 'safecomm.problems', 'safecomm.report']", done.stdout
