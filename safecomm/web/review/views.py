@@ -16,6 +16,8 @@ from ..downloads import attachment
 from . import export, work
 from .models import ReviewWork, RuleSet
 
+ACTIONS = {"changed": "修改", "added": "新增", "removed": "删除"}
+DIRECTIONS = {"up": "↑ 提高", "down": "↓ 降低"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_BYTES = 1024 * 1024  # a review sheet of 45 items is some 10 KB; the engine's YAML limit is far above
 RULES_BYTES = 5 * 1024 * 1024
@@ -189,7 +191,8 @@ def compare(request, pk: int):
     changed = {g.item: g for g in d.grades}
     olds = {i.id: i for i in a.items}
     rows = [{"id": i.id, "text": i.text, "old": olds[i.id].final_grade if i.id in olds else "", "new": i.final_grade,
-             "change": changed.get(i.id)} for i in b.items]
+             "change": changed.get(i.id), "direction": DIRECTIONS[changed[i.id].direction] if i.id in changed else ""}
+            for i in b.items]
     context.update(diff=d, old=old, new=new, rows=rows, before=a, after=b)
     return render(request, "review/compare.html", context)
 
@@ -239,7 +242,10 @@ def rule_set(request, pk: int):
     checked = work.load_variant(rule_set.text.encode("utf-8"), rule_set.name)
     years = sorted({a.year for a in rule_set.activations.all()})
     return render(request, "review/rule_set.html", {
-        "rule_set": rule_set, "problems": _rows(checked.problems), "changes": checked.changes, "bases": checked.bases,
+        "rule_set": rule_set, "problems": _rows(checked.problems), "bases": checked.bases,
+        "changes": [{"action": ACTIONS[c.action], "target": c.target, "field": c.field or "",
+                     "base": "" if c.base is None else c.base, "value": "" if c.value is None else c.value,
+                     "source": c.source} for c in checked.changes],
         "years": years, "this_year": timezone.localdate().year,
     })
 
