@@ -38,8 +38,8 @@ class Login(TestCase):
         self.assertContains(response, "csrfmiddlewaretoken")
 
     def test_each_role_lands_on_its_page(self):
-        for user, target in ((self.clerk, f"/c/{self.home.pk}/"), (self.reviewer, "/communities/"),
-                             (self.officer, "/communities/"), (self.admin, "/audit/")):
+        for user, target in ((self.clerk, f"/c/{self.home.pk}/"), (self.reviewer, "/review/"),
+                             (self.officer, "/review/"), (self.admin, "/audit/")):
             _, response = self.login(user.username, PASSWORD)
             self.assertRedirects(response, target, fetch_redirect_response=False)
         self.assertEqual(Entry.objects.filter(action=Entry.LOGIN).count(), 4)

@@ -57,6 +57,14 @@ class Upload_(TestCase):
         self.assertEqual(printable.content.decode().count(" open>"), 45)  # every item expanded for printing
         self.assertContains(page, 'href="#rec-')  # cited records link to the evidence index
 
+    def test_advice_is_worded_for_the_channel_of_the_upload(self):
+        c = client(self.clerk)
+        upload(c, self.home, "台账.xlsx", LEDGER)
+        upload(c, self.home, "evidence.yaml", (FIXTURES / "rectify" / "evidence.yaml").read_bytes())
+        ledger, yaml = Version.objects.order_by("number")
+        self.assertNotIn("在 documents 中登记", c.get(f"/v/{ledger.pk}/").content.decode())  # a clerk of the 台账 sees no field
+        self.assertIn("在 documents 中登记", c.get(f"/v/{yaml.pk}/").content.decode())
+
     def test_the_result_page_renders_from_the_stored_json_without_grading(self):
         from unittest import mock
 

@@ -18,7 +18,7 @@ def home_of(user) -> str:
     if r == scope.CLERK and user.unit_id:
         return reverse("community", args=[user.unit_id])
     if r in (scope.REVIEWER, scope.OFFICER):
-        return reverse("communities")
+        return reverse("district")  # 辖区总览
     if r == scope.ADMIN:
         return reverse("audit")
     return reverse("login")

@@ -21,7 +21,14 @@ def indicators(result: Assessment) -> list[Indicator]:
             for ind in result.indicators]
 
 
-def gaps(result: Assessment) -> list[dict]:
+def advice(result: Assessment, evidence_path: str) -> dict[str, list[str]]:
+    """What each item still needs, in the words of the channel the clerk used: a YAML bundle's
+    advice names its fields; for a 台账 (whose clerk never sees a field name) the plain words."""
+    yaml = evidence_path.lower().endswith((".yaml", ".yml"))
+    return {i.id: (i.advice if yaml else i.plain_advice or i.advice) for i in result.items}
+
+
+def gaps(result: Assessment, said: dict[str, list[str]]) -> list[dict]:
     """What keeps the community from a better verdict: vetoes first, then C items, then B items."""
     out = []
     for t in result.thresholds:
@@ -30,7 +37,7 @@ def gaps(result: Assessment) -> list[dict]:
     rank = {"C": 0, "B": 1}
     for item in sorted((i for i in result.items if i.final_grade in rank), key=lambda i: (not i.vetoed, rank[i.final_grade])):
         kind = "否决" if item.vetoed else item.final_grade
-        out.append({"kind": kind, "item": item.id, "text": f"{item.text}：{item.reason}", "advice": item.advice})
+        out.append({"kind": kind, "item": item.id, "text": f"{item.text}：{item.reason}", "advice": said[item.id]})
     return out
 
 

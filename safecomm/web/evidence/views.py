@@ -86,13 +86,14 @@ def result(request, pk: int):
     version = scope.get(scope.versions(request.user), pk=pk)
     stored = current(version)
     res = stored.parsed()
+    said = pages.advice(res, version.evidence_path)
     before = previous(version)
     change = None
     if before is not None and current(before) is not None:
         change = compare.compare(current(before).parsed(), res, f"第 {before.number} 版", f"第 {version.number} 版")
     return render(request, "evidence/result.html", {
         "version": version, "unit": version.community, "stored": stored, "r": res,
-        "indicators": pages.indicators(res), "gaps": pages.gaps(res), "counts": pages.counts(res),
+        "indicators": pages.indicators(res), "gaps": pages.gaps(res, said), "advice": said, "counts": pages.counts(res),
         "before": before, "change": change, "editable": scope.may_edit(request.user, version.community),
         "open": request.GET.get("open") == "1",
     })
