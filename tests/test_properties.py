@@ -237,3 +237,28 @@ def test_digest_names_the_content_not_its_order(data, rng):
     changed = copy.deepcopy(data)
     changed["community"]["population"] = (changed["community"].get("population") or 0) + 1
     assert digest(load(changed)) != digest(ev)
+
+
+# -- the JSON text is the reference serialisation, byte for byte -----------------------------
+
+def _reference_json(result) -> str:
+    import json
+
+    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+@PROPERTY
+@given(bundles)
+def test_json_text_is_the_reference_serialisation(data):
+    """`to_json` uses pydantic's serializer for speed: it must write exactly what json.dumps of the
+    plain dump writes (key order, indentation, Chinese unescaped, numbers)."""
+    result = assess(load(data), SCHEME)
+    assert result.to_json() == _reference_json(result)
+
+
+def test_json_text_is_the_reference_serialisation_for_the_fixtures():
+    from safecomm import load_evidence
+
+    for name in ("ready", "rectify", "veto"):
+        result = assess(load_evidence(ROOT / "fixtures" / name / "evidence.yaml"), SCHEME)
+        assert result.to_json() == _reference_json(result), name
