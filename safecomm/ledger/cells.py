@@ -46,6 +46,8 @@ def read(value: Any, column: Column) -> Any:
     kind = column.kind
     if kind == DATE:
         return _date(value)
+    if kind in (INT, NUMBER) and isinstance(value, bool):
+        raise CellError(f"是逻辑值 {'TRUE' if value else 'FALSE'}，应为数字：请填写数值（TRUE 不当作 1）")
     if kind == INT:
         return _integer(value)
     if kind == NUMBER:

@@ -34,6 +34,7 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{1,4})(\d+)"')
 _ROW = re.compile(rb'\br="(\d+)"')
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^<>]*?\bref="([^"<>]*)"')
 _REF = re.compile(rb"([A-Z]{1,4})(\d+)")
+_ERROR_TYPE = re.compile(rb'\bt="e"')
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -45,9 +46,10 @@ def refuse(label: str, message: str) -> InputError:
     return InputError([Problem(label, 0, 0, "", message)])
 
 
-def check(raw: bytes, label: str) -> dict[str, list[tuple[int, int]]]:
+def check(raw: bytes, label: str) -> dict[str, list[tuple[int, int, str | None]]]:
     """Refuse what is not a plain .xlsx within bounds; return, by sheet name, the (row, column)
-    (1-based) of cells that hold a formula without a calculated value."""
+    (1-based) of cells that hold a formula without a calculated value (None), or an error value
+    such as #DIV/0! (its text: a reader of values sees it as blank)."""
     if len(raw) > MAX_FILE:
         raise refuse(label, f"文件过大（{len(raw)} 字节），上限为 {MAX_FILE} 字节")
     if raw.startswith(_OLE):
@@ -119,18 +121,18 @@ def _inflate(raw: bytes, infos: list[zipfile.ZipInfo], label: str) -> dict[str, 
     return parts
 
 
-def _scan(xml: bytes) -> tuple[list[tuple[int, int]], int, int]:
-    """One pass over a sheet's tags: the (row, column) of cells holding a formula without a value,
-    and the extent (last row, last column) its dimension and its cells claim. A tag is matched only
+def _scan(xml: bytes) -> tuple[list[tuple[int, int, str | None]], int, int]:
+    """One pass over a sheet's tags: the (row, column) of cells holding a formula without a value
+    (with None) or an error value (with its text), and the extent (last row, last column) its dimension and its cells claim. A tag is matched only
     up to the next `<`, so cells never closed, or attributes that run on, cost linear time."""
     rows = columns = 0
     dimension = _DIMENSION.search(xml)
     if dimension:
         for letters, digits in _REF.findall(dimension.group(1)):
             rows, columns = max(rows, _number(digits)), max(columns, _column_number(letters.decode()))
-    found: list[tuple[int, int]] = []
-    cell = None  # (row, column) of the cell open, and whether it has a formula, a value
-    formula = value = False
+    found: list[tuple[int, int, str | None]] = []
+    cell = None  # (row, column) of the cell open, and whether it has a formula, a value, an error value
+    formula = value = error = False
     row_number = 0
     for tag in _TAG.finditer(xml):
         closing, name, attributes = tag.group(1), tag.group(2), tag.group(3)
@@ -140,7 +142,7 @@ def _scan(xml: bytes) -> tuple[list[tuple[int, int]], int, int]:
             rows = max(rows, row_number)
         elif name == b"c":
             if cell and formula and not value:
-                found.append(cell)
+                found.append((*cell, None))
             cell = None
             if not closing:
                 ref = _CELL_REF.search(attributes)
@@ -148,14 +150,19 @@ def _scan(xml: bytes) -> tuple[list[tuple[int, int]], int, int]:
                 row = _number(ref.group(2)) if ref else row_number
                 rows, columns = max(rows, row), max(columns, column)
                 cell, formula, value = (row, column), False, False
+                error = _ERROR_TYPE.search(attributes) is not None
                 if attributes.endswith(b"/"):
                     cell = None
         elif cell and not closing and name == b"f":
             formula = True
         elif cell and not closing and name == b"v" and not attributes.endswith(b"/"):
             value = xml[tag.end():tag.end() + 1] not in (b"<", b"")
+            if error:
+                text = xml[tag.end():tag.end() + 16].split(b"<")[0].decode("utf-8", "replace")
+                found.append((*cell, text or "#错误"))
+                cell = None
     if cell and formula and not value:
-        found.append(cell)
+        found.append((*cell, None))
     return found, rows, columns
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import python_calamine
 
-from ..loading import Problem, column_letters, field_path, read_input
+from ..loading import InputError, Problem, column_letters, field_path, read_input
 from . import cells
 from .layout import CHOICES, FORM, GUIDE, Column, Table, layout
 from .package import MACROS, MAX_FILE, check, refuse
@@ -82,12 +82,19 @@ def ledger_from_bytes(raw: bytes, label: str, suffix: str = ".xlsx") -> Ledger:
         raise refuse(label, MACROS)
     formulas = check(raw, label)
     try:
-        workbook = python_calamine.load_workbook(io.BytesIO(raw))
-    except python_calamine.CalamineError as exc:
-        raise refuse(label, f"无法读取工作簿（{exc}）：请在 Excel/WPS 中重新另存为 .xlsx") from None
+        ledger, sheets = _sheets(raw, label)
+    except (KeyboardInterrupt, SystemExit, MemoryError, InputError):
+        raise
+    except BaseException:  # CalamineError in English ("Cannot detect file format"), or a panic of its Rust code
+        raise refuse(label, "无法读取工作簿：文件已损坏，或不是 Excel 工作簿（.xlsx）：请在 Excel/WPS 中重新另存为 .xlsx") from None
+    return _fill(ledger, sheets, formulas)
+
+
+def _sheets(raw: bytes, label: str) -> tuple[Ledger, dict[str, Any]]:
+    """The ledger's sheets as python-calamine reads their values (and merged cells)."""
+    workbook = python_calamine.load_workbook(io.BytesIO(raw))
     ledger = Ledger(label)
-    lay = layout()
-    tables = lay.tables_by_label
+    tables = layout().tables_by_label
     sheets: dict[str, Any] = {}
     with workbook:
         for meta in workbook.sheets_metadata:
@@ -101,6 +108,12 @@ def ledger_from_bytes(raw: bytes, label: str, suffix: str = ".xlsx") -> Ledger:
                     ledger.at((meta.name, 0, 0), f"工作表「{meta.name}」不是台账的工作表（台账的工作表为 {known}）：请改回原名，或删除这张表")
                 continue
             sheets[meta.name] = (values, sheet.merged_cell_ranges or [])
+    return ledger, sheets
+
+
+def _fill(ledger: Ledger, sheets: dict[str, Any], formulas: dict) -> Ledger:
+    lay = layout()
+    tables = lay.tables_by_label
     if FORM in sheets:
         _read_form(ledger, *sheets[FORM])
     records: dict[Table, list[tuple[tuple, dict]]] = {}
@@ -110,9 +123,10 @@ def ledger_from_bytes(raw: bytes, label: str, suffix: str = ".xlsx") -> Ledger:
     fields = {place: loc for loc, place in ledger.places.items()}
     for name, found in formulas.items():
         part = tables[name].path if name in tables else ()
-        for row, column in found:
-            ledger.at((name, row, column), "单元格中是公式，但文件没有保存计算结果：请在 Excel/WPS 中打开台账并保存一次，或把公式改为数值",
-                      fields.get((name, row, column), part))
+        for row, column, error in found:
+            message = (f"单元格是错误值 {error}（公式算不出结果），不能当作空白或 0：请改正公式或直接填写数值" if error else
+                       "单元格中是公式，但文件没有保存计算结果：请在 Excel/WPS 中打开台账并保存一次，或把公式改为数值")
+            ledger.at((name, row, column), message, fields.get((name, row, column), part))
     return ledger
 
 
