@@ -14,6 +14,7 @@ from ..audit.models import Entry, record
 from ..downloads import attachment
 from . import intake, pages
 from .models import Version
+from ..review.work import review_state
 from .rules import scheme_for
 from .versions import current, previous, take
 
@@ -47,7 +48,7 @@ def community(request, pk: int):
         "unit": unit, "versions": versions, "latest": latest, "assessment": assessment,
         "counts": pages.counts(assessment.parsed()) if assessment else [],
         "editable": scope.may_edit(request.user, unit), "limits": intake.LIMITS, "refused": refused,
-        "accepted": ", ".join(intake.ACCEPTED),
+        "accepted": ", ".join(intake.ACCEPTED), "review": review_state(unit),
     })
 
 

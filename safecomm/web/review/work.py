@@ -120,6 +120,16 @@ def exported(now: Current) -> str:
     return rules.new_sheet(now.result, now.review)
 
 
+def review_state(community: Unit) -> dict | None:
+    """What the community's own page says of its review: the status, the reviewer's comment (what to
+    change, when returned), and when."""
+    latest = community.reviews.order_by("-id").first()
+    if latest is None:
+        return None
+    return {"status": latest.get_status_display(), "comment": latest.comment, "when": latest.updated_at,
+            "returned": latest.status == ReviewWork.RETURNED}
+
+
 def reviewed(stored: Assessment) -> Result:
     """A stored result with its finished review applied (the papers then show the reviewed grades);
     the automatic one when there is none or it was made on other evidence."""
