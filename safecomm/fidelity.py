@@ -75,8 +75,11 @@ def fields_read(check: Check) -> list[str]:
     p = check.bound_params
     unused: set[str] = set()
     name = check.primitive
-    if name == "documents" and not p.in_period:
-        unused.add("documents.issued")
+    if name == "documents":
+        if not p.in_period:
+            unused.add("documents.issued")
+        if not p.not_project_plans:
+            unused |= {"projects.plan", "projects.name"}
     elif name == "activities":
         for param in ("scope", "audience", "domains", "organizer"):
             if not getattr(p, param):
@@ -105,7 +108,7 @@ def fields_read(check: Check) -> list[str]:
             unused.add("projects.targets")
     elif name == "domains_covered":
         if "projects" not in p.sources:
-            unused.add("projects.domains")
+            unused |= {"projects.domains", "projects.name"}
         if "activities" not in p.sources:
             unused |= {"activities.domains", "activities.title"}
     return [f for f in REGISTRY[name].reads if f not in unused]

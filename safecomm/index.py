@@ -46,6 +46,7 @@ class Doc:
     terms: Mapping[str, str]  # term → the word of it found in the title or a topic
     items: frozenset[str]
     how_kind: str | None  # "标题含“制度”" when a general kind was read as another
+    years: frozenset[int]  # the years its title names (2024年…, 2025—2027年): the period it is for
 
     @property
     def id(self) -> str:
@@ -87,6 +88,7 @@ class Index:
         self.scheme = scheme
         self.words = scheme.words
         self.period = evidence.period
+        self.period_years = frozenset(range(self.period.start.year, self.period.end.year + 1))
         self.item: str | None = None
         # (member, its word) pairs: reading an enum's value is slow, and these are read per record.
         self._audience_terms = [(a, a.value) for a in Audience if a.value in self.words]
@@ -128,7 +130,7 @@ class Index:
             if other.value in title:
                 kinds.add(other)
                 how = how or f"标题含“{title[other.value]}”，按{other.value}计"
-        return Doc(d, frozenset(kinds), self.find(d.title, *d.topics), frozenset(d.items), how)
+        return Doc(d, frozenset(kinds), self.find(d.title, *d.topics), frozenset(d.items), how, title_years(d.title))
 
     def _act(self, a: Activity, org_kind: dict, org_names: list) -> Act:
         title = self.words.find(a.title)
@@ -170,15 +172,17 @@ class Index:
         terms: Iterable[str] = (),
         and_terms: Iterable[str] = (),
         in_period: bool = False,
+        issued_in_period: bool = False,
     ) -> list[Found]:
         """Documents of any of the kinds (as read) that declare the item being graded, or whose
-        title or topics name any of `terms` (and any of `and_terms`); issued in the period if asked."""
+        title or topics name any of `terms` (and any of `and_terms`); of the period (`current`) if asked, or
+        issued in it (a plan made this year for the years ahead)."""
         kind, terms, and_terms = frozenset(kind), tuple(terms), tuple(and_terms)
         out = []
         for d in self.docs:
             if kind and not d.kinds & kind:
                 continue
-            if in_period and d.record.issued not in self.period:
+            if in_period and not self.current(d) or issued_in_period and d.record.issued not in self.period:
                 continue
             if self.item in d.items:
                 out.append(Found(d, f"声明支持 {self.item}"))
@@ -192,7 +196,8 @@ class Index:
             out.append(Found(d, how))
         return out
 
-    def near_documents(self, kind: Iterable[DocumentKind], terms: Iterable[str], in_period: bool) -> list[str]:
+    def near_documents(self, kind: Iterable[DocumentKind], terms: Iterable[str], in_period: bool,
+                       issued_in_period: bool = False) -> list[str]:
         """Why documents that nearly count do not: on the terms but of another kind, or of the
         kind and on the terms but issued outside the period. Words for whoever fills the evidence."""
         wanted = "或".join(k.value for k in kind)
@@ -207,9 +212,15 @@ class Index:
                 # items does not change a record's kind: the kind must match whatever the record declares
                 about = f"（标题含“{hit}”）" if hit else f"（items 中写了 {self.item}）"
                 notes.append(f"{d.id} 是{d.record.kind.value}{about}：若它就是所需的{wanted}，可把 kind 改为 {wanted.split('或')[0]}")
-            elif in_period and d.record.issued not in self.period:
+            elif issued_in_period and d.record.issued not in self.period:
                 when = d.record.issued.isoformat() if d.record.issued else "未写 issued"
                 notes.append(f"{d.id} 印发日期 {when} 不在评估期内")
+            elif in_period and not self.current(d):
+                if d.years and d.kinds & PLAN_KINDS:
+                    notes.append(f"{d.id} 标题写明的年度（{years_text(d.years)}）不在评估期内")
+                else:
+                    when = d.record.issued.isoformat() if d.record.issued else "未写 issued"
+                    notes.append(f"{d.id} 印发日期 {when} 不在评估期内")
         return notes
 
     def activities(
@@ -247,6 +258,22 @@ class Index:
             out.append(Found(a, "，".join(notes) or None))
         return out
 
+    def current(self, d: Doc) -> bool:
+        """A plan is of the period when the years its title names meet the period's (a 2024 plan issued
+        on 2023-12-28 is the 2024 plan; a 2025—2027 plan issued in December 2024 is not); any other
+        document, and a plan whose title names no year, when it was issued in the period."""
+        if d.years and d.kinds & PLAN_KINDS:
+            return bool(d.years & self.period_years)
+        return d.record.issued in self.period
+
+    def project_plans(self) -> frozenset[str]:
+        """The documents that are some project's own 实施方案: the plan a project names, and plans whose
+        title names a project. A project's plan is not the community's plan, whatever its topics say."""
+        out = {p.plan for p in self.ev.projects if p.plan in self.doc_by_id}
+        names = [n for p in self.ev.projects if (n := p.name.removesuffix("项目"))]
+        out |= {d.id for d in self.docs if d.kinds & PLAN_KINDS and any(n in d.record.title for n in names)}
+        return frozenset(out)
+
     # -- facts read through links ------------------------------------------------------------
 
     def rectification_kind(self, r: Rectification) -> tuple[RectificationKind, str | None]:
@@ -277,10 +304,15 @@ class Index:
         return method, f"见 {source.id}"
 
     def sector(self, m: Member) -> str | None:
-        if m.sector:
-            return m.sector
-        found = self.find(m.unit, m.title)
-        return next((sector for sector, term in self.scheme.sectors.items() if term in found), None)
+        """A member's department through the rule set's list of departments: what the unit names first
+        (派出所 → 公安; the street's own 党政办, 安监办, 社区工作站 … are the street office itself, 政府,
+        whatever `sector` says), else the written department read the same way, else its words as written."""
+        for text in ((m.unit, m.title), (m.sector,)):
+            found = self.find(*text)
+            named = next((sector for sector, term in self.scheme.sectors.items() if term in found), None)
+            if named:
+                return named
+        return m.sector
 
     def category(self, m: Member) -> MemberCategory | None:
         if m.category:
@@ -317,6 +349,24 @@ class Index:
 
 
 SEPARATORS = re.compile(r"[、，,；;]")
+_YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年度?)?\s*(?:[—–\-－~～至到]+\s*((?:19|20)\d{2}))?\s*年")
+
+
+def title_years(title: str) -> frozenset[int]:
+    """The years a title names: `2024年…` → {2024}, `2025—2027年…` → {2025, 2026, 2027}."""
+    years: set[int] = set()
+    for first, last in _YEARS.findall(title):
+        a, b = int(first), int(last or first)
+        if a <= b <= a + 20:
+            years.update(range(a, b + 1))
+        else:
+            years.add(a)
+    return frozenset(years)
+
+
+def years_text(years: frozenset[int]) -> str:
+    ordered = sorted(years)
+    return f"{ordered[0]}年" if len(ordered) == 1 else f"{ordered[0]}—{ordered[-1]}年"
 
 
 def listed(values: Iterable[str]) -> list[str]:

@@ -18,26 +18,37 @@ if TYPE_CHECKING:
     from ..index import Index
 
 
-def what(kind: list[DocumentKind], terms: list[str], in_period: bool, and_terms: list[str] = ()) -> str:
-    """`评估期内印发的关于检查的计划或方案文件`"""
-    scope = "评估期内印发的" if in_period else ""
+def what(kind: list[DocumentKind], terms: list[str], in_period: bool, and_terms: list[str] = (), issued: bool = False) -> str:
+    """`评估期的关于检查的计划或方案文件`, `评估期内印发的…`"""
+    scope = "评估期内印发的" if issued else "评估期的" if in_period else ""
     about = (f"关于{either(terms)}的" if terms else "") + (f"涉及{either(and_terms)}的" if and_terms else "")
     return f"{scope}{about}{either(k.value for k in kind) if kind else ''}文件"
 
 
-@primitive(unit="count", reads=("documents.kind", "documents.title", "documents.topics", "documents.items", "documents.issued"))
+@primitive(unit="count", reads=("documents.kind", "documents.title", "documents.topics", "documents.items", "documents.issued",
+                                "projects.plan", "projects.name"))
 def documents(
     ix: Index, kind: list[DocumentKind] = [], terms: list[str] = [], and_terms: list[str] = [], in_period: bool = False,
+    issued_in_period: bool = False, not_project_plans: bool = False,
 ) -> Measure:
     """文件数量：种类为所列之一（通知、纪要等按标题中的种类词推断），且声明支持本条目（items）或标题、主题中
-    有所列词条之一（and_terms 给出时还须有其中之一）；可只计评估期内印发的。"""
-    found = ix.documents(kind, terms, and_terms, in_period)
-    about = what(kind, terms, in_period, and_terms)
+    有所列词条之一（and_terms 给出时还须有其中之一）；可只计评估期内的（标题写明年度的按所写年度，如 2024 年的
+    计划在 2023 年底印发也是 2024 年的；没写年度的按印发日期），或只计评估期内印发的（issued_in_period：如年末为
+    今后几年制定的改进计划）；not_project_plans 时不计项目自己的实施方案。"""
+    found = ix.documents(kind, terms, and_terms, in_period, issued_in_period)
+    about = what(kind, terms, in_period, and_terms, issued_in_period)
+    own = ix.project_plans() if not_project_plans else frozenset()
+    if own:
+        mine = [f for f in found if f.id in own]
+        found = [f for f in found if f.id not in own]
+        if mine and not found:
+            return Measure(0, f"未见{about}；{cite(f.id for f in mine)} 是安全促进项目自己的实施方案，不是社区的计划",
+                           [f.id for f in mine])
     if not found:
-        near = ix.near_documents(kind, terms, in_period)
+        near = ix.near_documents(kind, terms, in_period, issued_in_period)
         hint = "；".join(near[:3]) or None
         # The same document issued in another year is related evidence: not current, but not blank either.
-        other_years = ix.documents(kind, terms, and_terms, False) if in_period else []
+        other_years = ix.documents(kind, terms, and_terms, False) if in_period or issued_in_period else []
         if other_years:
             dated = "、".join(f"{f.id}（{_issued(f)}）" for f in other_years[:6])
             return Measure(0, f"未见{about}；其他时间印发的有：{dated}", [f.id for f in other_years], hint=hint)

@@ -37,10 +37,18 @@ def improving(ix: Index, goal: Goal) -> bool:
     return NONE in said or ((DOWN in said or UP in said) and bool(_FIGURE.search(goal.text)))
 
 
-@primitive(unit="count", reads=("goals.horizon",))
+def horizon_of(ix: Index, goal: Goal) -> Horizon:
+    """A goal due after the period is long-term whatever its `horizon` says: it is not this year's goal."""
+    if goal.due is not None and goal.due > ix.period.end:
+        return Horizon.LONG_TERM
+    return goal.horizon
+
+
+@primitive(unit="count", reads=("goals.horizon", "goals.due", "community.period"))
 def goals(ix: Index, horizon: list[Horizon] = []) -> Measure:
-    """目标个数：期限类别（年度 / 长期）为所列之一的目标（不限时为全部）。"""
-    found = [g for g in ix.ev.goals if not horizon or g.horizon in horizon]
+    """目标个数：期限类别（年度 / 长期）为所列之一的目标（不限时为全部）。到期日在评估期之后的目标，
+    无论写的是哪一类，都按长期目标计（它不是评估年度的目标）。"""
+    found = [g for g in ix.ev.goals if not horizon or horizon_of(ix, g) in horizon]
     what = f"{either(h.value for h in horizon)}目标" if horizon else "事故与伤害预防目标"
     if not found:
         return Measure(0, f"未见{what}", seen=bool(ix.ev.goals))

@@ -128,15 +128,16 @@ def target_kinds(ix: Index) -> Measure:
     return Measure(len(covered), detail, ids, seen=bool(chosen))
 
 
-@primitive(unit="count", reads=("projects.domains", "activities.domains", "activities.title"))
+@primitive(unit="count", reads=("projects.domains", "projects.name", "activities.domains", "activities.title"))
 def domains_covered(ix: Index, sources: list[Literal["projects", "activities"]]) -> Measure:
-    """评估期内所列来源（项目、活动）覆盖的安全领域数（附件2的12个领域；活动未写领域时按标题推断）。"""
+    """评估期内所列来源（项目、活动）覆盖的安全领域数（附件2的12个领域；项目未写领域时按名称推断，活动按标题推断）。"""
     covered: set[Domain] = set()
     ids = []
     if "projects" in sources:
         for p in ix.ev.projects:
-            if ix.running(p) and p.domains:
-                covered |= set(p.domains)
+            domains = set(p.domains) or ix.domains_in(p.name)  # as written, else read from its name
+            if ix.running(p) and domains:
+                covered |= domains
                 ids.append(p.id)
     if "activities" in sources:
         for f in ix.activities():
