@@ -65,6 +65,24 @@ class Upload_(TestCase):
         self.assertNotIn("在 documents 中登记", c.get(f"/v/{ledger.pk}/").content.decode())  # a clerk of the 台账 sees no field
         self.assertIn("在 documents 中登记", c.get(f"/v/{yaml.pk}/").content.decode())
 
+    def test_an_upload_and_its_assessment_cannot_be_rewritten(self):
+        upload(client(self.clerk), self.home, "台账.xlsx", LEDGER)
+        kept, stored = Upload.objects.get(), Assessment.objects.get()
+        kept.name = "别的.xlsx"
+        stored.verdict = "具备申报条件"
+        for row in (kept, stored):
+            with self.assertRaises(ValueError):
+                row.save()
+        self.assertEqual(Assessment.objects.get().verdict, "需整改后申报")
+
+    def test_an_oversized_upload_is_refused_before_it_is_read(self):
+        from unittest import mock
+
+        with mock.patch.object(intake, "MAX_FILE", 1000):
+            response = upload(client(self.clerk), self.home, "台账.xlsx", LEDGER)
+        self.assertContains(response, "文件过大", status_code=400)
+        self.assertFalse(Upload.objects.exists())
+
     def test_the_result_page_renders_from_the_stored_json_without_grading(self):
         from unittest import mock
 

@@ -7,7 +7,19 @@ from django.conf import settings
 from django.db import models
 
 
-class Upload(models.Model):
+class Kept(models.Model):
+    """A row written once: saving it again is refused (a new upload is a new row)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError(f"{self._meta.verbose_name}写入后不能修改")
+        super().save(*args, **kwargs)
+
+
+class Upload(Kept):
     """One file as a user sent it (by its SHA-256 in the store), whether or not it could be read."""
 
     community = models.ForeignKey("units.Unit", verbose_name="社区", on_delete=models.PROTECT, related_name="uploads")
@@ -52,7 +64,7 @@ class Version(models.Model):
         return f"{self.community} 第 {self.number} 版"
 
 
-class Assessment(models.Model):
+class Assessment(Kept):
     """The engine's result for one version under one rule-set version, stored as its JSON: pages
     are rendered from it and never grade again."""
 
