@@ -75,7 +75,7 @@ def measures_verified(ix: Index, kind: list[RectificationKind] = []) -> Measure:
     whole = sum(r.count for r in found)
     done = sum(verified_units(r) for r in found)
     unfixed = [r.id for r in found if r.fixed is None and r.verified_count is None]
-    unverified = [r.id for r in found if r.id not in unfixed and verified_units(r) < r.count]
+    unverified = [r.id for r in found if (r.fixed is not None or r.verified_count is not None) and verified_units(r) < r.count]
     detail = f"{done}/{whole} 条{what}已完成并经验证"
     if unfixed:
         detail += f"；未完成：{cite(unfixed)}"
@@ -108,5 +108,6 @@ def findings_rectified(ix: Index) -> Measure:
     detail = f"评估期内检查发现问题 {total} 处，有整改记录 {covered} 处"
     if short:
         detail += "；" + "；".join(short[:6]) + ("等" if len(short) > 6 else "")
-    ids = [a.id for a in found] + [r.id for r in ix.ev.rectifications if r.activity in {a.id for a in found}]
+    inspected = {a.id for a in found}
+    ids = [*inspected] + [r.id for r in ix.ev.rectifications if r.activity in inspected]
     return Measure(ratio(covered, total), detail, ids)
