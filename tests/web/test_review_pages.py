@@ -65,6 +65,14 @@ class Review(TestCase):
         self.assertEqual((entry.grade, entry.reason, saved.status), ("A", "现场核实：六类人员齐全", ReviewWork.DRAFT))
         self.assertEqual(Entry.objects.filter(action=Entry.REVIEW, unit=self.home).count(), 2)
 
+    def test_every_form_needs_its_csrf_token(self):
+        strict = client(self.reviewer, csrf=True)
+        text = page(strict.get(self.url()))
+        self.assertEqual(text.count('name="csrfmiddlewaretoken"'), 4)  # review, return/forward, import, and 退出
+        self.assertEqual(strict.post(self.url(), {"action": "save"}).status_code, 403)
+        self.assertEqual(strict.post(self.url(tail="hand-on"), {"step": "return", "comment": "x"}).status_code, 403)
+        self.assertFalse(ReviewWork.objects.exists())
+
     def test_grades_are_a_b_or_c(self):
         wrong = self.post({"grade_1.2": "D", "reason_1.2": "理由"})
         self.assertEqual(wrong.status_code, 400)
@@ -342,3 +350,19 @@ class Activated(TestCase):
         client(self.reviewer).post(f"/review/c/{self.home.pk}/", {**fields, "action": "finish"})
         self.assertNotEqual(queue.cache_key("pdf", stored), before)
         self.assertIn("同意上报", queue.paper_input(stored))
+
+    def test_a_points_rule_set_gives_the_district_table_its_score(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        points = VARIANT.replace("extends: national-2009", "extends: national-2009-onsite").replace("jia-city", "jia-points")
+        c = client(self.officer)
+        c.post("/rules/", {"file": SimpleUploadedFile("甲市积分.yaml", points.encode("utf-8"))})
+        c.post(f"/rules/{RuleSet.objects.get().pk}/activate", {"year": str(timezone.localdate().year)})
+        self.assertEqual(work.district_rows(self.district.children.all())[0].score, None)  # graded by A/B/C: no score
+        take(self.neighbour, self.neighbour_clerk, "evidence.yaml", VETO)
+        row = next(r for r in work.district_rows(self.district.children.all()) if r.community == "乙镇")
+        stored = Assessment.objects.get(version__community=self.neighbour)
+        self.assertEqual((row.score, row.band), (stored.parsed().score.total, stored.parsed().score.band))
+        rows = list(csv.reader(io.StringIO(client(self.reviewer).get("/review/?format=csv").content.decode("utf-8-sig"))))
+        self.assertIn(str(row.score), [r[8] for r in rows if r[1] == "乙镇"])
