@@ -150,6 +150,14 @@ class Review(TestCase):
         self.post({"reviewer_name": "王审核", "reviewer_unit": "甲区安委会办公室", "reviewer_date": "2024-12-20", "opinion": "同意"}, action="finish")
         self.assertEqual(hand.post(self.url(tail="hand-on"), {"step": "forward", "comment": "报市安委办"}).status_code, 302)
         self.assertEqual(ReviewWork.objects.get(community=self.home).status, ReviewWork.FORWARDED)
+        locked = self.post({"grade_1.2": "A", "reason_1.2": "上报后再改"})
+        self.assertEqual(locked.status_code, 400)
+        self.assertIn("本审核已上报", page(locked))
+        self.assertEqual(hand.post(self.url(tail="hand-on"), {"step": "return", "comment": "再退回"}).status_code, 400)
+        self.assertEqual(ReviewWork.objects.get(community=self.home).status, ReviewWork.FORWARDED)
+        take(self.home, self.clerk, "evidence.yaml", RECTIFY.replace("title: ".encode(), "title: 次年 ".encode(), 1))
+        self.assertEqual(self.post({"grade_1.2": "A", "reason_1.2": "新版本重新审核"}).status_code, 302)  # a new review
+        self.assertEqual(ReviewWork.objects.filter(community=self.home).count(), 2)
         self.assertEqual(client(self.far_reviewer).post(self.url(tail="hand-on"), {"step": "forward"}).status_code, 404)
 
 

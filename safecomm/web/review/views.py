@@ -67,6 +67,8 @@ def review(request, pk: int):
     now = work.current(unit)
     if request.method == "GET" or now.result is None:
         return _page(request, now)
+    if now.work is not None and now.work.status == ReviewWork.FORWARDED:
+        return _page(request, now, errors=[("", "本审核已上报，不能再修改；社区上传新版本后可重新审核")], status=400)
     fields = request.POST.dict()
     finishing = request.POST.get("action") == "finish"
     done = work.check(now, fields, finishing)
@@ -87,6 +89,8 @@ def review_import(request, pk: int):
     sent = request.FILES.get("sheet")
     if now.result is None or sent is None:
         return _page(request, now, errors=[("", "请选择审核表文件（.yaml）后再导入")], status=400)
+    if now.work is not None and now.work.status == ReviewWork.FORWARDED:
+        return _page(request, now, errors=[("", "本审核已上报，不能再导入审核表")], status=400)
     if sent.size > SHEET_BYTES:
         return _page(request, now, errors=[("", f"审核表文件过大（{sent.size} 字节），上限为 {SHEET_BYTES} 字节")], status=400)
     try:
@@ -117,7 +121,7 @@ def review_hand_on(request, pk: int):
     now = work.current(unit)
     step = request.POST.get("step")
     comment = (request.POST.get("comment") or "").strip()
-    if now.result is None or step not in ("return", "forward"):
+    if now.result is None or step not in ("return", "forward") or (now.work and now.work.status == ReviewWork.FORWARDED):
         return _page(request, now, errors=[("", "没有可退回或上报的审核")], status=400)
     if step == "return" and not comment:
         return _page(request, now, errors=[("comment", "退回社区时请写明需要修改的内容")], status=400)
