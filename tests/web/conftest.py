@@ -9,6 +9,11 @@ import pytest
 
 from .webinfra import Postgres, Server, chromium_problem, CHROMIUM
 
+# Playwright's sync API keeps an event loop running in the main thread for the whole session; the
+# Django TestCases that run after it would then refuse every database call as "async". The tests
+# make no async calls of their own, so Django's guard is lifted for the test process only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 DATABASES = ("sqlite", "postgresql")
 
 
