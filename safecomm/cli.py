@@ -116,6 +116,7 @@ def assess(
     from . import papers
     from . import scheme as schemes
     from .engine import assess as run
+    from .ledger.words import assessment_in, channel_of
     from .loading import bundle_files, load_evidence
     from .output import DOCX, PDF, Outputs
 
@@ -132,6 +133,8 @@ def assess(
                    *(p for p in (review_path, docx_template) if p)])
     out.check_all([(path, kind) for path, kind in ((pdf_path, PDF), (docx_path, DOCX)) if path])
     result = run(bundle, scheme)
+    if fmt != "json":  # the words of the channel for a person; the JSON stays the same whatever the source
+        result = assessment_in(result, scheme, channel_of(evidence))
     if sheet:
         from .review import apply_review
 
@@ -232,12 +235,14 @@ def validate(evidence: Path, scheme_ref: str) -> None:
     from .engine import warnings
     from .evidence import fields_used
     from .fidelity import fields_read
+    from .ledger.words import channel_of, speak, unfilled
     from .loading import load_evidence
 
     scheme = schemes.load_scheme(scheme_ref)
     ev = load_evidence(evidence, scheme)
+    channel = channel_of(evidence)
     for warning in warnings(ev, scheme, sample.split(ev)[1]):
-        click.echo(f"警告：{warning}", err=True)
+        click.echo(f"警告：{speak(warning, channel)}", err=True)
     used = fields_used(ev)
     read: dict[str, list[str]] = {}  # field → items, narrowed by each check's parameters
     for _, item in scheme.items():
@@ -245,10 +250,10 @@ def validate(evidence: Path, scheme_ref: str) -> None:
             for field in fields_read(check):
                 if item.id not in read.setdefault(field, []):
                     read[field].append(item.id)
-    for field, items in read.items():
-        if field not in used and not any(u.startswith(field + ".") for u in used) and field not in AIDS:
-            click.echo(f"提示：本证据从未填写 {field}（读取它的条目：{'、'.join(items)}）；"
-                       "这些条目中依赖它的检查可能要求现场核实或达不到 A", err=True)
+    missing = {field: items for field, items in read.items()
+               if field not in used and not any(u.startswith(field + ".") for u in used) and field not in AIDS}
+    for line in unfilled(missing, used, channel):
+        click.echo(f"提示：{line}", err=True)
     click.echo(f"{printable(str(evidence))}：格式正确（{len(ev.records())} 条带编号的记录）。")
 
 

@@ -243,6 +243,12 @@ class Project(Record):
     participants: Count | None = Field(None, title="参与人数", description="其中参与人数")
     outcomes: list[Outcome] = Field([], title="项目效果")
 
+    @model_validator(mode="after")
+    def _possible(self) -> Project:
+        if None not in (self.participants, self.target_population) and self.participants > self.target_population:
+            raise ValueError(f"参与人数（{self.participants}）不能大于相关人群人数（{self.target_population}）")
+        return self
+
 
 class Hazard(Record):
     id: Id

@@ -453,14 +453,9 @@ def validation_message(error: dict) -> str:
 
 
 def _choices(expected: str) -> str:
-    """pydantic lists enum values as `'教育', '培训' or '演练'`; add the English codes we accept."""
+    """pydantic lists enum values as `'教育', '培训' or '演练'`: the Chinese values, as the drop-down
+    shows them (the English codes are accepted, never offered)."""
     values = [v.strip(" '") for v in expected.replace(" or ", ", ").split(",") if v.strip()]
-    from . import terms
-
-    for cls in vars(terms).values():
-        if isinstance(cls, type) and issubclass(cls, terms.Term) and cls is not terms.Term:
-            if [m.value for m in cls] == values:
-                return cls.choices()
     return "、".join(values)
 
 

@@ -28,11 +28,6 @@ class Term(StrEnum):
         return None
 
     @classmethod
-    def choices(cls) -> str:
-        """The accepted words, for error messages: `教育(education)、培训(training)`."""
-        return "、".join(f"{m.value}({m.code})" for m in cls)
-
-    @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
         schema = handler(core_schema)
         schema["enum"] = [m.value for m in cls] + [m.code for m in cls]

@@ -181,12 +181,13 @@ def _model_fields(model: type[BaseModel], path: str, out: set[str]) -> None:
 def test_ready_fixture_and_template_show_every_field_of_the_format(tmp_path):
     """The ready bundle is the worked example of the docs and the template is the form to fill:
     both write every field the format has (the template leaves attachment paths commented out,
-    since it ships no attachments)."""
+    since it ships no attachments, and the totals of a row that stands for several events)."""
     CliRunner().invoke(main, ["init", str(tmp_path)])
     expected: set[str] = set()
     _model_fields(Evidence, "", expected)
     for path, commented in ((FIXTURES / "ready" / "evidence.yaml", set()),
-                            (tmp_path / "evidence.yaml", {"documents.file", "activities.files"})):
+                            (tmp_path / "evidence.yaml", {"documents.file", "activities.files", "activities.count", "activities.end",
+                                                           "rectifications.count", "rectifications.verified_count"})):
         written: set[str] = set()
         _fields_set(load_evidence(path), "", written)
         assert sorted(expected - written - commented) == [], path

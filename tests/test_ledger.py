@@ -56,21 +56,32 @@ def test_template_ledger_carries_the_yaml_template_records_marked_as_samples(tmp
     for table in layout().tables:
         ws = wb[table.label]
         assert SAMPLE_NOTE in ws["A1"].value and "示例" in ws["A1"].value
-        assert ws.cell(4, 1).fill.fgColor.rgb.endswith("D9D9D9")  # the sample rows are grey
+        rules = {str(cf.sqref): cf.rules[0] for cf in ws.conditional_formatting}
+        assert rules["A4"].dxf.fill.fgColor.rgb.endswith("D9D9D9")  # grey while it holds the sample value
+        assert rules["A4"].formula[0].startswith("A4=")
+        assert ws.cell(4, 1).fill.fgColor.rgb == "00000000"  # not filled: a typed cell is no longer grey
+        assert ws.row_dimensions[3].hidden and ws.print_title_rows == "$1:$2"  # field names are not printed
+    assert wb[FORM].column_dimensions["C"].hidden
+    notes = " ".join(c.comment.text for ws in wb.worksheets for c in ws[2] if c.comment)
+    notes = re.sub(r"attachments/\S+", "", notes)  # a path as the clerk writes it
+    assert "[" not in notes and not re.search(r"[a-z_]{3,}", notes), notes  # no YAML, no field names
     assert template(scheme) == template(scheme)  # the same bytes every time
 
 
 def test_headers_notes_dropdowns_and_formats_come_from_the_model(base, scheme):
     wb = openpyxl.load_workbook(base)
     ws = wb["活动"]
-    assert [c.value for c in ws[3]][:4] == ["id", "kind", "date", "title"]
-    assert ws["B2"].value == "活动类别 *" and "activities.kind" in ws["B2"].comment.text
+    assert [c.value for c in ws[3]][:4] == ["id", "kind", "date", "end"]
+    assert ws["B2"].value == "活动类别 *" and "取值：教育" in ws["B2"].comment.text
     assert "本表用于条目 2.1" in ws["A1"].value
     assert ws.freeze_panes == "B4"
     assert ws["C4"].number_format == "yyyy-mm-dd"
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists["B4:B1048576"].startswith("'取值'!$")  # by range: in-cell lists stop at 255 characters
-    items_range = lists["M4:M1048576"]
+    items_range = lists[f"{_letter(ws, 'items')}4:{_letter(ws, 'items')}1048576"]
+    controlled = {str(dv.sqref): dv.formula1 for dv in wb["隐患"].data_validations.dataValidation}
+    column = controlled[f"{_letter(wb['隐患'], 'controlled')}4:{_letter(wb['隐患'], 'controlled')}1048576"].split("$")[1]
+    assert [c.value for c in wb["取值"][column][1:] if c.value] == ["已控制", "整改中", "未控制"]
     column = items_range.split("$")[1]
     ids = [c.value for c in wb["取值"][column][1:] if c.value]
     assert ids == [item.id for _, item in scheme.items()]
@@ -108,7 +119,7 @@ def _bad_cells(table):
         elif column.kind == ITEMS:
             yield column, "第8.6条", "应为条目编号"
         elif column.kind == BOOL:
-            yield column, "也许", "true 或 false"
+            yield column, "也许", "是 或 否"
         elif any(table.path == (c,) and column.path == (f,) for c, f, _ in REFERENCES):
             yield column, "NOPE-1", "不存在"
 
@@ -125,30 +136,30 @@ def test_each_bad_cell_of_each_sheet_is_reported_at_its_cell(table, base, tmp_pa
         for column, value, fragment in bad:
             letter = letters[table.name(column)]
             ws[f"{letter}4"] = value
-            expected.append((f"{table.label}!{letter}4", f"{_record_path(table)}.{table.name(column)}", fragment))
+            expected.append((f"{table.label}!{letter}4", column.label, fragment))
         width = len(letters) + offset
         extra = get_column_letter(width + 1)
         ws[f"{extra}3"] = "备注"  # a column that is not the ledger's
-        expected.append((f"{table.label}!{extra}3", table.dotted, "不是「"))
+        expected.append((f"{table.label}!{extra}3", table.label, "不是「"))
         # a duplicate id, or (for member rows) a row whose parent does not exist
         if table.parent:
             ws["A5"], ws["B5"] = "NOPE", ws["B4"].value
-            expected.append((f"{table.label}!A5", table.dotted, "不存在"))
+            expected.append((f"{table.label}!A5", table.label, "不存在"))
         elif "id" in letters:
             ws["A6"] = ws["A4"].value
-            expected.append((f"{table.label}!A6", table.path[0], "重复"))
+            expected.append((f"{table.label}!A6", "编号", "重复"))
         last = get_column_letter(width)
         ws.merge_cells(f"{last}8:{last}9")
         ws[f"{last}8"] = "合并"
-        expected.append((f"{table.label}!{last}8", table.dotted, "合并了单元格"))
+        expected.append((f"{table.label}!{last}8", table.label, "合并了单元格"))
         ws[f"{letters[table.name(table.columns[-1])]}10"] = "=1+1"  # no value: openpyxl does not calculate
-        expected.append((f"{table.label}!{letters[table.name(table.columns[-1])]}10", table.path[0], "公式"))
+        expected.append((f"{table.label}!{letters[table.name(table.columns[-1])]}10", table.label, "公式"))
 
     found = problems(edited(base, tmp_path / "bad.xlsx", change))
     for cell, path, fragment in expected:
         hits = [p for p in found if f":{cell}  " in p and fragment in p]
         assert hits, f"no problem at {cell} with {fragment!r} in:\n" + "\n".join(found)
-        assert f"  {path}" in hits[0]  # the field, or the sheet's part of the bundle
+        assert f"  {path}  " in hits[0]  # the column's title, or the sheet's
 
 
 def test_form_sheet_bad_values_are_reported_at_their_row(base, tmp_path):
@@ -162,34 +173,39 @@ def test_form_sheet_bad_values_are_reported_at_their_row(base, tmp_path):
         ws.cell(rows["feedback.handled"], 3, "feedback.solved")
 
     found = "\n".join(problems(edited(base, tmp_path / "bad.xlsx", change)))
-    assert re.search(r"基本情况!B6  community\.kind  「村」不是可用的取值", found)
-    assert re.search(r"基本情况!B12  community\.launched  应为日期", found)
-    assert re.search(r"基本情况!B10  community\.population  应不小于 0", found)
-    assert re.search(r"基本情况!B15  community\.period\.end  单元格中是公式", found)
+    assert re.search(r"基本情况!B6  社区类型  「村」不是可用的取值", found)
+    assert re.search(r"基本情况!B13  创建启动日期  应为日期", found)
+    assert re.search(r"基本情况!B10  常住人口  应不小于 0", found)
+    assert re.search(r"基本情况!B16  评估期结束  单元格中是公式", found)
     assert re.search(r"基本情况!C\d+  \(工作表\)  「feedback.solved」不是基本情况的字段名", found)
 
 
 def test_a_record_is_named_by_its_id_in_messages(base, tmp_path):
     found = problems(edited(base, tmp_path / "bad.xlsx", lambda wb: wb["活动"].__setitem__("B5", "讲座")))
-    assert found == [f"{tmp_path / 'bad.xlsx'}:活动!B5  activities[1].kind  A-002：「讲座」不是可用的取值，应为以下之一："
-                     "教育(education)、培训(training)、演练(drill)、检查(inspection)、交流(exchange)、评审(review)、"
-                     "会议(meeting)、宣传(publicity)、议事(consultation)"]
+    assert found == [f"{tmp_path / 'bad.xlsx'}:活动!B5  活动类别  A-002：「讲座」不是可用的取值，应为以下之一："
+                     "教育、培训、演练、检查、交流、评审、会议、宣传、议事"]
 
 
 # -- what clerks type --------------------------------------------------------------------------
 
+def _letter(ws, field: str) -> str:
+    """The column whose field-name row says `field`."""
+    return next(get_column_letter(c.column) for c in ws[3] if c.value == field)
+
+
 def test_dates_numbers_booleans_and_lists_as_clerks_type_them(base, tmp_path):
     def change(wb):
         ws = wb["活动"]
-        ws["C4"] = "2024年3月15日"     # a date as Chinese text
-        ws["C5"] = 45384                # Excel's serial number of 2024-04-02
-        ws["H4"] = "120"                # a number typed as text
-        ws["F4"] = "居民，老年人"        # a Chinese comma
-        ws["G5"] = "消防安全 工作场所安全"  # a space
-        ws["M4"] = 6.4                   # an item id typed as a number
+        at = {f: _letter(ws, f) for f in ("date", "participants", "audience", "domains", "items")}
+        ws[f"{at['date']}4"] = "2024年3月15日"     # a date as Chinese text
+        ws[f"{at['date']}5"] = 45384                # Excel's serial number of 2024-04-02
+        ws[f"{at['participants']}4"] = "120"        # a number typed as text
+        ws[f"{at['audience']}4"] = "居民，老年人"     # a Chinese comma
+        ws[f"{at['domains']}5"] = "消防安全 工作场所安全"  # a space
+        ws[f"{at['items']}4"] = 6.4                  # an item id typed as a number
         ws.insert_rows(5, 2)             # blank rows in between
-        wb["隐患"]["I4"] = True          # a real boolean, not 是
-        wb["应急器材"]["E4"] = "是"
+        wb["隐患"][f"{_letter(wb['隐患'], 'controlled')}4"] = True  # a real boolean, not 是
+        wb["应急器材"][f"{_letter(wb['应急器材'], 'ok')}4"] = "是"
 
     ev = load_evidence(edited(base, tmp_path / "typed.xlsx", change))
     first, second = ev.activities[:2]
@@ -197,14 +213,14 @@ def test_dates_numbers_booleans_and_lists_as_clerks_type_them(base, tmp_path):
     assert first.participants == 120 and [a.value for a in first.audience] == ["居民", "老年人"]
     assert [d.value for d in second.domains] == ["消防安全", "工作场所安全"]
     assert first.items == ["6.4"] and len(ev.activities) == 2
-    assert ev.hazards[0].controlled == "已控制" and ev.emergency.equipment[0].ok is True
+    assert ev.hazards[0].controlled.value == "已控制" and ev.emergency.equipment[0].ok is True
 
 
 def test_injuries_by_cause_is_written_name_and_count(base, tmp_path):
     ev = load_evidence(edited(base, tmp_path / "c.xlsx", lambda wb: wb["伤害统计"].__setitem__("C4", "交通: 3，跌倒：4")))
     assert ev.injuries.years[0].by_cause == {"交通": 3, "跌倒": 4}
     found = problems(edited(base, tmp_path / "d.xlsx", lambda wb: wb["伤害统计"].__setitem__("C4", "交通三人")))
-    assert any("伤害统计!C4  injuries.years[0].by_cause  「交通三人」应写成 名称：数量" in p for p in found)
+    assert any("伤害统计!C4  按原因  「交通三人」应写成 名称：数量" in p for p in found)
 
 
 def test_columns_may_be_moved_and_rows_above_the_header_removed(base, tmp_path):
@@ -217,14 +233,30 @@ def test_columns_may_be_moved_and_rows_above_the_header_removed(base, tmp_path):
     assert [d.id for d in ev.documents] == ["D-001", "D-002"]
 
 
-def test_a_sheet_that_is_not_the_ledgers_is_refused_unless_empty(base, tmp_path):
+def test_a_sheet_is_known_by_its_field_names_whatever_its_name_and_place(base, tmp_path):
+    """Renamed and reordered sheets read the same; a sheet without a field-name row is refused
+    (unless empty), and names what to do; two sheets that are the same table are refused."""
     def change(wb):
         wb.create_sheet("Sheet1")
         wb["活动"].title = "2024活动"
+        wb[FORM].title = "概况"
+        wb.move_sheet("隐患", offset=-5)
+        wb.move_sheet("机构成员", offset=4)
 
-    found = problems(edited(base, tmp_path / "renamed.xlsx", change))
-    assert "工作表「2024活动」不是台账的工作表" in found[0] and not any("Sheet1" in p for p in found)
-    assert all("在 activities 中不存在" in p for p in found[1:])  # its records are not read: references to them dangle
+    assert digest(load_evidence(edited(base, tmp_path / "renamed.xlsx", change))) == digest(load_evidence(base))
+    found = problems(edited(base, tmp_path / "bad.xlsx", lambda wb: wb["活动"].__setitem__("B5", "讲座") or
+                            setattr(wb["活动"], "title", "2024活动")))
+    assert found == [f"{tmp_path / 'bad.xlsx'}:2024活动!B5  活动类别  A-002：「讲座」不是可用的取值，应为以下之一："
+                     "教育、培训、演练、检查、交流、评审、会议、宣传、议事"]
+
+    def stray(wb):
+        wb.create_sheet("备忘")["A1"] = "下周开会"
+        wb.copy_worksheet(wb["目标"]).title = "目标2"
+
+    found = problems(edited(base, tmp_path / "stray.xlsx", stray))
+    assert len(found) == 2
+    assert "备忘" in found[0] and "没有台账的字段名行" in found[0]
+    assert "目标2" in found[1] and "都是「目标」表" in found[1]
 
 
 def test_wrong_sheet_dimensions_as_wps_and_libreoffice_save_them(base, tmp_path):
@@ -304,10 +336,10 @@ def test_missing_file_and_folder(tmp_path):
 def test_read_ledger_maps_fields_to_cells(base):
     ledger = read_ledger(base)
     assert ledger.where(("activities", 1, "kind")) == ("活动", 5, 2)
-    assert ledger.where(("activities", 1, "audience", 3)) == ("活动", 5, 6)
+    assert ledger.where(("activities", 1, "audience", 3)) == ("活动", 5, 8)
     assert ledger.where(("organizations", 0, "members", 1, "sector")) == ("机构成员", 5, 5)
-    assert ledger.where(("community", "period", "start")) == (FORM, 14, 2)
-    assert ledger.name(("documents", 1, "id")) == "documents[1].id（文件!A5）"
+    assert ledger.where(("community", "period", "start")) == (FORM, 15, 2)
+    assert ledger.name(("documents", 1, "id")) == "「文件」表 A5 处"
 
 
 def test_docs_column_reference_is_the_one_the_model_gives(scheme):

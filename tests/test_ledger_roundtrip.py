@@ -41,9 +41,9 @@ def bundles(draw) -> dict:
     activity = data["activities"][0]
     activity.update(title=draw(text), place=draw(text), participants=draw(st.integers(0, 10**12)))
     data["goals"][0]["baseline"] = draw(st.floats(-1e12, 1e12, allow_nan=False))
-    causes = draw(st.dictionaries(word, st.integers(0, 10**6), max_size=4))
-    data["injuries"]["years"][0]["by_cause"] = causes
-    data["injuries"]["years"][0]["total"] = max(data["injuries"]["years"][0]["total"], sum(causes.values()))
+    data["injuries"]["years"][0]["by_cause"] = draw(st.dictionaries(word, st.integers(0, 10**6), max_size=4))
+    for year in data["injuries"]["years"]:  # causes within the total: a possible year
+        year["total"] = max(year["total"], sum(year.get("by_cause", {}).values()))
     data["organizations"][0]["members"][0]["name"] = draw(text)
     return data
 

@@ -7,6 +7,7 @@ problem through the API (`load_evidence`) and through `safecomm validate`.
 from __future__ import annotations
 
 import json
+import re
 import os
 import tempfile
 from pathlib import Path
@@ -192,16 +193,19 @@ activities:
     one(tmp_path, text, "activities[1].participants", "整数")
 
 
-def test_unknown_enum_lists_the_accepted_values_with_english_codes(tmp_path):
+def test_unknown_enum_lists_the_accepted_values_in_chinese_only(tmp_path):
+    """English codes are read, never offered: the message shows the values as the drop-down does."""
     text = HEAD + "activities:\n  - id: A-1\n    kind: 讲课  # <-\n    date: 2024-03-01\n    title: 讲座\n"
     problem = one(tmp_path, text, "activities[0].kind", "「讲课」")
-    for accepted in ("教育(education)", "演练(drill)", "检查(inspection)", "议事(consultation)"):
-        assert accepted in problem.message
+    assert problem.message.endswith("教育、培训、演练、检查、交流、评审、会议、宣传、议事")
+    assert not re.search(r"[a-z]", problem.message)
+    (tmp_path / "coded.yaml").write_text(text.replace("讲课  # <-", "drill"), encoding="utf-8")
+    assert load_evidence(tmp_path / "coded.yaml").activities[0].kind.value == "演练"
 
 
 def test_unknown_enum_inside_a_flow_list_points_at_the_value(tmp_path):
     text = HEAD + "activities:\n  - {id: A-1, kind: 教育, date: 2024-03-01, title: 讲座, domains: [消防安全, 烹饪]}  # <-\n"
-    problem = one(tmp_path, text, "activities[0].domains[1]", "「烹饪」", "消防安全(fire)")
+    problem = one(tmp_path, text, "activities[0].domains[1]", "「烹饪」", "消防安全、工作场所安全")
     assert problem.column == text.splitlines()[5].index("烹饪") + 1
 
 

@@ -104,7 +104,7 @@ def lossy(value: Any, column: Column) -> str | None:
 def as_text(value: Any) -> Any:
     """A cell's value as the text it shows (`12.0` → `12`); text stays as it is."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "是" if value else "否"  # TRUE/FALSE as a 台账 says them
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (int, float)):

@@ -15,16 +15,17 @@ does not exist) is reported together with what the model finds, all at once.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 
-from ..loading import InputError, Problem, column_letters, field_path, read_input
+from ..loading import InputError, Problem, column_letters, read_input
 from . import cells
 from .layout import CHOICES, FORM, GUIDE, Column, Table, layout
 from .package import MACROS, MAX_FILE, check, refuse
+from .words import LEDGER, locate, place, speak, title
 
 HEADER_SEARCH = 6  # the field-name row is row 3 in what we write; a clerk may have added or removed a row above it
 
@@ -40,6 +41,7 @@ class Ledger:
     problems: list[Problem] = field(default_factory=list)
     places: dict[tuple, Place] = field(default_factory=dict)
     ids: dict[tuple, str | None] = field(default_factory=dict)  # every record's loc → its id, named in messages
+    sheets: dict[str, str] = field(default_factory=dict)  # the ledger's part (活动) → the sheet it was read from
 
     def where(self, loc: tuple) -> Place:
         """The cell of the deepest part of `loc` that was in the workbook."""
@@ -50,8 +52,29 @@ class Ledger:
         return ("", 0, 0)
 
     def problem(self, loc: tuple, message: str, key: bool = False) -> Problem:
+        """A problem at the cell of `loc`, in the workbook's words: the column's Chinese title, and
+        the message with sheets and columns for field names. A record's own consistency error
+        (已签订单位数 … 不能大于 …) is put at the cell of the column it names first."""
+        loc = self._column_named(loc, message)
         sheet, row, column = self.where(loc)
-        return Problem(self.file, row, column, field_path(loc), self._named(loc, message), sheet)
+        return Problem(self.file, row, column, title(loc), self._named(loc, speak(message, LEDGER, _context(loc))), sheet)
+
+    def _column_named(self, loc: tuple, message: str) -> tuple:
+        sheet, _ = locate(loc)
+        if not sheet or locate(loc)[1] not in (None, *(s.label for s in layout().sections)):
+            return loc
+        lay = layout()
+        table = next((t for t in lay.tables if t.label == sheet), None)
+        if table is not None:
+            candidates = [(loc + c.path, c.label) for c in table.columns]
+        else:
+            names = tuple(p for p in loc if not isinstance(p, int))
+            candidates = [(r.path, r.label) for r in lay.form_rows.values() if r.path[:len(names)] == names]
+        named = [(message.find(label), -len(label), where) for where, label in candidates if label in message]
+        if not named:
+            return loc
+        best = min(named)[2]
+        return best if best in self.places else loc
 
     def _named(self, loc: tuple, message: str) -> str:
         """The message, led by the id of the row it is about (unless it is about the id)."""
@@ -59,15 +82,16 @@ class Ledger:
         return f"{ident}：{message}" if ident and loc[-1:] != ("id",) else message
 
     def name(self, loc: tuple) -> str:
-        """`documents[2].id（文件!A6）`: a place in the workbook, for messages about another place."""
+        """`「文件」表 A6`: a place in the workbook, for messages about another place."""
         sheet, row, column = self.where(loc)
-        cell = f"{sheet}!{column_letters(column)}{row}" if row else sheet
-        return f"{field_path(loc)}（{cell}）" if cell else field_path(loc)
+        if not sheet:
+            return place(loc, LEDGER)
+        return f"「{sheet}」表 {column_letters(column)}{row} 处" if row else f"「{sheet}」表"
 
-    def at(self, place: Place, message: str, loc: tuple = ()) -> None:
+    def at(self, where: Place, message: str, loc: tuple = ()) -> None:
         """A problem with the workbook itself, at a cell."""
-        sheet, row, column = place
-        self.problems.append(Problem(self.file, row, column, field_path(loc), self._named(loc, message), sheet))
+        sheet, row, column = where
+        self.problems.append(Problem(self.file, row, column, title(loc) if loc else "", self._named(loc, message), sheet))
 
 
 def read_ledger(path: str | Path, label: str | None = None) -> Ledger:
@@ -82,52 +106,95 @@ def ledger_from_bytes(raw: bytes, label: str, suffix: str = ".xlsx") -> Ledger:
         raise refuse(label, MACROS)
     formulas = check(raw, label)
     try:
-        ledger, sheets = _sheets(raw, label)
+        ledger, sheets, names = _sheets(raw, label)
     except (KeyboardInterrupt, SystemExit, MemoryError, InputError):
         raise
     except BaseException:  # CalamineError in English ("Cannot detect file format"), or a panic of its Rust code
         raise refuse(label, "无法读取工作簿：文件已损坏，或不是 Excel 工作簿（.xlsx）：请在 Excel/WPS 中重新另存为 .xlsx") from None
-    return _fill(ledger, sheets, formulas)
+    return _fill(ledger, sheets, names, formulas)
 
 
-def _sheets(raw: bytes, label: str) -> tuple[Ledger, dict[str, Any]]:
-    """The ledger's sheets as python-calamine reads their values (and merged cells)."""
+def _sheets(raw: bytes, label: str) -> tuple[Ledger, dict[str, Any], dict[str, str]]:
+    """The ledger's parts (FORM or a table's label) as python-calamine reads their values (and
+    merged cells), and the sheet each was read from (a renamed sheet keeps its name)."""
     workbook = python_calamine.load_workbook(io.BytesIO(raw))
     ledger = Ledger(label)
-    tables = layout().tables_by_label
     sheets: dict[str, Any] = {}
+    names: dict[str, str] = {}
     with workbook:
         for meta in workbook.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name in (GUIDE, CHOICES):
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
             values = sheet.to_python(skip_empty_area=False)
-            if meta.name != FORM and meta.name not in tables:
+            part = identify(meta.name, values)
+            if part is None:
                 if any(not cells.blank(v) for row in values for v in row):
-                    known = "、".join([FORM, *tables])
-                    ledger.at((meta.name, 0, 0), f"工作表「{meta.name}」不是台账的工作表（台账的工作表为 {known}）：请改回原名，或删除这张表")
+                    ledger.at((meta.name, 0, 0), f"工作表「{meta.name}」没有台账的字段名行（灰色小字的第 3 行），不知道是哪一张表："
+                                                 "请从 safecomm init --xlsx 生成的台账中复制字段名行，或删除这张表")
                 continue
-            sheets[meta.name] = (values, sheet.merged_cell_ranges or [])
-    return ledger, sheets
+            if part in sheets:
+                ledger.at((meta.name, 0, 0), f"工作表「{meta.name}」与「{names[part]}」都是「{part}」表（字段名行相同）：请把两张表合并为一张")
+                continue
+            sheets[part], names[part] = (values, sheet.merged_cell_ranges or []), meta.name
+    return ledger, sheets, names
 
 
-def _fill(ledger: Ledger, sheets: dict[str, Any], formulas: dict) -> Ledger:
+def _fill(ledger: Ledger, sheets: dict[str, Any], names: dict[str, str], formulas: dict) -> Ledger:
     lay = layout()
     tables = lay.tables_by_label
+    ledger.sheets = names
     if FORM in sheets:
         _read_form(ledger, *sheets[FORM])
     records: dict[Table, list[tuple[tuple, dict]]] = {}
     for table in lay.tables:
         if table.label in sheets:
             records[table] = _read_table(ledger, table, records, *sheets[table.label])
+    renamed = {part: name for part, name in names.items() if part != name}
+    if renamed:  # cells are named on the sheet as the clerk named it
+        ledger.places = {loc: (renamed.get(at[0], at[0]), *at[1:]) for loc, at in ledger.places.items()}
+        ledger.problems = [replace(p, sheet=renamed.get(p.sheet, p.sheet)) for p in ledger.problems]
+    parts = {name: part for part, name in names.items()}
     fields = {place: loc for loc, place in ledger.places.items()}
     for name, found in formulas.items():
-        part = tables[name].path if name in tables else ()
+        part = tables[parts[name]].path if parts.get(name) in tables else ()
         for row, column, error in found:
             message = (f"单元格是错误值 {error}（公式算不出结果），不能当作空白或 0：请改正公式或直接填写数值" if error else
                        "单元格中是公式，但文件没有保存计算结果：请在 Excel/WPS 中打开台账并保存一次，或把公式改为数值")
             ledger.at((name, row, column), message, fields.get((name, row, column), part))
     return ledger
+
+
+def identify(name: str, values: list[list]) -> str | None:
+    """Which part of the ledger a sheet is, by its field-name row (so a renamed or reordered sheet
+    still reads): FORM, a table's label, or None. The sheet's own name decides between tables whose
+    field names a header matches equally."""
+    lay = layout()
+    found = []
+    for r, row in enumerate(values[:HEADER_SEARCH]):
+        header = {v.strip() for v in row if isinstance(v, str) and v.strip()}
+        if not header:
+            continue
+        for table in lay.tables:
+            known = {table.name(c) for c in table.columns}
+            link = {table.link} if table.parent else set()
+            if table.parent and not header & link:
+                continue
+            matched = len(header & (known | link))
+            if matched and (table.parent or not header & {t.link for t in lay.tables if t.parent}):
+                found.append((matched - len(header - known - link), table.label == name, -r, table.label))
+    if found:
+        return max(found)[3]
+    form = set(lay.form_rows)
+    if any(isinstance(v, str) and v.strip() in form for row in values for v in row):
+        return FORM
+    return None
+
+
+def _context(loc: tuple) -> tuple[tuple[str, ...], ...]:
+    """The part of the bundle a problem is about, where its message names a bare field."""
+    names = tuple(p for p in loc if not isinstance(p, int))
+    return (names[:1],) if names else ()
 
 
 def _read(path: Path, label: str) -> bytes:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -30,7 +31,7 @@ from ..loading import InputError, Problem, field_path
 from ..scheme import Scheme
 from . import cells
 from .layout import BOOL, CHOICE, CHOICES, DATE, FILES, FORM, GUIDE, INT, ITEMS, LIST, NUMBER, Column, Table, layout, terms
-from .words import hint, note, used_by
+from .words import LEDGER, hint, note, speak, used_by
 
 FIRST_ROW = 4  # row 1: what the sheet is for; row 2: Chinese headers; row 3: field names
 FIXED_TIME = datetime(2024, 1, 1)
@@ -45,8 +46,8 @@ _FORMATS = {DATE: "yyyy-mm-dd", INT: "0", NUMBER: "General", BOOL: "@", CHOICE: 
 _LINE = 15  # points a line of text needs
 _FORM_VALUE = 40  # width of the form's value column
 _WIDTHS = {DATE: 12, INT: 10, NUMBER: 10, BOOL: 8, ITEMS: 12, FILES: 30}
-SAMPLE_NOTE = "灰色底的行是示例（与 safecomm init 生成的 evidence.yaml 相同）：请改写成本社区的实际内容，或整行删除。"
-PROPOSAL_NOTE = "灰色底的行是 safecomm scan 根据未被引用的附件的文件名和所在文件夹拟出的：请核对、补全后复制到台账中。"
+SAMPLE_NOTE = "灰色底的内容是示例（与 safecomm init 生成的 evidence.yaml 相同）：请改写成本社区的实际内容（改过的格子不再是灰色），或整行删除。"
+PROPOSAL_NOTE = "灰色底的内容是 safecomm scan 根据未被引用的附件的文件名和所在文件夹拟出的：请核对、补全后复制到台账中。"
 
 
 def plain(evidence: Evidence) -> dict:
@@ -192,15 +193,16 @@ def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], ma
             for col in (1, 3, 4):
                 ws.cell(r, col).alignment = Alignment(vertical="top")
             ws.cell(r, 3, name).font = _FIELD
-            ws.cell(r, 4, "；".join(p for p in (row.info.description if row.info.description != row.label else None,
-                                                 hint(row)) if p))
+            about = speak(row.info.description, LEDGER, (section.path,)) if row.info.description != row.label else None
+            ws.cell(r, 4, "；".join(p for p in (about, hint(row)) if p))
             dv = _validation(row, choices, f"B{r}")
             if dv:
                 ws.add_data_validation(dv)
             r += 1
     for letter, width in zip("ABCD", (22, _FORM_VALUE, 38, 70)):
         ws.column_dimensions[letter].width = width
-    _title(ws, f"{FORM}：每项一行，在 B 列填写；C 列是对应的字段名，请勿修改。{mark}")
+    _title(ws, f"{FORM}：每项一行，在 B 列填写。{mark}")
+    ws.column_dimensions["C"].hidden = True  # the field names: read by safecomm, not printed
     ws.freeze_panes = "A3"
 
 
@@ -215,9 +217,10 @@ def _table(ws: Worksheet, table: Table, data: dict, scheme: Scheme, choices: dic
         letter = get_column_letter(col)
         cell = ws.cell(2, col, header)
         cell.font, cell.fill = _HEADER, _HEADER_FILL
-        text = note(column, table.full_name(column), table) if column else f"所属{table.parent.label}的编号（{name}），必填"
+        text = note(column, table.full_name(column), table) if column else f"所属{table.parent.label}的编号（「{table.parent.label}」表中的编号），必填"
         cell.comment = Comment(text, "safecomm", width=320, height=140)
         ws.cell(3, col, name).font = _FIELD
+        ws.row_dimensions[3].hidden = True  # the field names: read by safecomm, not printed
         kind = column.kind if column else "text"
         ws.column_dimensions[letter].number_format = _FORMATS.get(kind, "@")
         if column:
@@ -230,7 +233,7 @@ def _table(ws: Worksheet, table: Table, data: dict, scheme: Scheme, choices: dic
         ws.column_dimensions[letter].width = width = _width(header, kind, values, column)
         for r in range(FIRST_ROW, FIRST_ROW + len(values)):
             _fit(ws.cell(r, col), width)
-    _title(ws, f"{table.label}（{table.dotted}）：一行一条记录，带 * 的列必填；{used_by(scheme, table.path)}。"
+    _title(ws, f"{table.label}：一行一条记录，带 * 的列必填；{used_by(scheme, table.path)}。"
                f"鼠标移到列名上可看说明。{mark}")
     ws.freeze_panes = f"{'B' if columns[0][0] in ('id', table.link) else 'A'}{FIRST_ROW}"
 
@@ -259,8 +262,26 @@ def _put(cell, value: Any, column: Column | None, mark: str) -> None:
         if isinstance(cell.value, str) and "\n" in cell.value:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     cell.number_format = _FORMATS.get(kind, "@")
-    if mark:
-        cell.fill = _MARK_FILL
+    if mark and cell.value is not None:
+        _greyed(cell)
+
+
+def _greyed(cell) -> None:
+    """Grey while the cell still holds the value we wrote: a typed cell loses its example look
+    (a conditional format, which Excel, WPS and LibreOffice all apply)."""
+    value = cell.value
+    if isinstance(value, (date, datetime)):
+        literal = f"DATE({value.year},{value.month},{value.day})"
+    elif cell.data_type == "n" or isinstance(value, (int, float)):
+        literal = str(value)
+    else:
+        literal = '"' + str(value).replace('"', '""') + '"'
+    if len(literal) > 200:  # a formula holds 255 characters: a long text is compared by its start
+        literal = f'LEFT({cell.coordinate},60)="' + str(value)[:60].replace('"', '""') + '"'
+        rule = FormulaRule(formula=[literal], fill=_MARK_FILL)
+    else:
+        rule = FormulaRule(formula=[f"{cell.coordinate}={literal}"], fill=_MARK_FILL)
+    cell.parent.conditional_formatting.add(cell.coordinate, rule)
 
 
 def _fit(cell, width: float) -> None:
@@ -290,18 +311,18 @@ def _guide(ws: Worksheet, scheme: Scheme, mark: str) -> None:
         "安全社区创建工作台账 · 填写说明",
         "",
         "本台账与证据文件 evidence.yaml 内容相同，由 safecomm 直接读取：",
-        "    safecomm validate 台账.xlsx        检查填写，一次列出全部问题（工作表!单元格、字段、说明）",
+        "    safecomm validate 台账.xlsx        检查填写，一次列出全部问题（工作表!单元格、列名、说明）",
         "    safecomm assess 台账.xlsx          逐条评定，给出等级、理由和提升建议；加 --pdf 申报表.pdf 生成申报表",
         "    safecomm scan 台账.xlsx            核对 attachments 文件夹：未登记的附件、缺失的附件",
         "",
-        "1. 每张表一行一条记录。第 2 行是中文列名（鼠标移到列名上可看说明），第 3 行是字段名：请勿修改或删除第 3 行。"
-        "可以调整列的顺序、重命名工作表，但不要增加新列；空行会被跳过。",
+        "1. 每张表一行一条记录。第 2 行是中文列名（鼠标移到列名上可看说明）；隐藏的第 3 行是字段名（基本情况表是隐藏的 C 列），"
+        "safecomm 凭它认出每张表和每一列：请勿修改或删除。可以调整列的顺序、调整工作表的顺序、重命名工作表，但不要增加新列；空行会被跳过。",
         "2. 带 * 的列必填。编号在整个台账内唯一（建议 D-001 文件、A-001 活动、P-1 项目……）；"
         "“所属项目”“组织单位”等列填写另一张表中的编号。",
         "3. 日期填成日期（如 2024-03-15），也可以写 2024年3月15日。数字不要加单位或千分位。",
         "4. 一格填多个值时用“、”分隔，如 居民、老年人；附件每行一个（Alt+Enter 换行）。下拉列表中可选择可用的取值。",
         "5. 是/否 的列填 是 或 否。",
-        "6. 不要合并单元格；不要用公式（safecomm 只读单元格的值）。",
+        "6. 不要合并单元格。可以用公式：safecomm 读取保存时算出的值（Excel、WPS、LibreOffice 保存时都会计算）。",
         "7. 附件放在台账所在文件夹的 attachments 子文件夹中，在“附件”列写 attachments/文件名。",
         "8. 基本情况 表中每项一行，在 B 列填写。",
     ]
@@ -333,7 +354,7 @@ def _printable(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     if ws.title not in (GUIDE, CHOICES):
-        ws.print_title_rows = "1:3" if ws.title != FORM else "1:2"
+        ws.print_title_rows = "1:2"
 
 
 def _save(wb: Workbook) -> bytes:
