@@ -71,7 +71,7 @@ def test_template_ledger_carries_the_yaml_template_records_marked_as_samples(tmp
 def test_headers_notes_dropdowns_and_formats_come_from_the_model(base, scheme):
     wb = openpyxl.load_workbook(base)
     ws = wb["活动"]
-    assert [c.value for c in ws[3]][:4] == ["id", "kind", "date", "end"]
+    assert [c.value for c in ws[3]][:4] == ["id", "kind", "date", "title"]
     assert ws["B2"].value == "活动类别 *" and "取值：教育" in ws["B2"].comment.text
     assert "本表用于条目 2.1" in ws["A1"].value
     assert ws.freeze_panes == "B4"
@@ -174,9 +174,9 @@ def test_form_sheet_bad_values_are_reported_at_their_row(base, tmp_path):
 
     found = "\n".join(problems(edited(base, tmp_path / "bad.xlsx", change)))
     assert re.search(r"基本情况!B6  社区类型  「村」不是可用的取值", found)
-    assert re.search(r"基本情况!B13  创建启动日期  应为日期", found)
+    assert re.search(r"基本情况!B12  创建启动日期  应为日期", found)
     assert re.search(r"基本情况!B10  常住人口  应不小于 0", found)
-    assert re.search(r"基本情况!B16  评估期结束  单元格中是公式", found)
+    assert re.search(r"基本情况!B15  评估期结束  单元格中是公式", found)
     assert re.search(r"基本情况!C\d+  \(工作表\)  「feedback.solved」不是基本情况的字段名", found)
 
 
@@ -336,9 +336,9 @@ def test_missing_file_and_folder(tmp_path):
 def test_read_ledger_maps_fields_to_cells(base):
     ledger = read_ledger(base)
     assert ledger.where(("activities", 1, "kind")) == ("活动", 5, 2)
-    assert ledger.where(("activities", 1, "audience", 3)) == ("活动", 5, 8)
+    assert ledger.where(("activities", 1, "audience", 3)) == ("活动", 5, 6)
     assert ledger.where(("organizations", 0, "members", 1, "sector")) == ("机构成员", 5, 5)
-    assert ledger.where(("community", "period", "start")) == (FORM, 15, 2)
+    assert ledger.where(("community", "period", "start")) == (FORM, 14, 2)
     assert ledger.name(("documents", 1, "id")) == "「文件」表 A5 处"
 
 

@@ -148,7 +148,7 @@ def test_a_real_run_reports_a_bad_ledger_in_chinese_with_its_cell(ready):
     run("convert", ready / "evidence.yaml", ready / "台账.xlsx", "--force")
     wb = openpyxl.load_workbook(ready / "台账.xlsx")
     wb["活动"]["B4"] = "讲座"
-    wb["活动"]["J5"] = -3  # 参加人数
+    wb["活动"]["H5"] = -3  # 参加人数
     wb.save(ready / "台账.xlsx")
     script = Path(sys.executable).parent / "safecomm"
     done = subprocess.run([str(script), "validate", str(ready / "台账.xlsx")], capture_output=True, text=True, timeout=60)
@@ -156,4 +156,4 @@ def test_a_real_run_reports_a_bad_ledger_in_chinese_with_its_cell(ready):
     lines = done.stderr.splitlines()
     assert lines[0].endswith("台账.xlsx:活动!B4  活动类别  A-001：「讲座」不是可用的取值，应为以下之一：教育、培训、"
                              "演练、检查、交流、评审、会议、宣传、议事")
-    assert "活动!J5  参加人数  A-002：应不小于 0" in lines[1] and lines[-1] == "共 2 处问题，未生成结果。"
+    assert "活动!H5  参加人数  A-002：应不小于 0" in lines[1] and lines[-1] == "共 2 处问题，未生成结果。"
