@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from ... import papers
 from .. import storage
-from ..review.work import reviewed, scheme_ref
+from ..review.work import reviewed_json, scheme_ref
 from .models import Job
 from .render import KINDS
 
@@ -40,7 +40,7 @@ LABELS = {"pdf": "申报表 PDF", "docx": "申报表 Word", "workreport-docx": "
 def paper_input(assessment) -> str:
     """The result a paper prints: the stored one with its finished review applied (reviewed grades,
     the 初步审查意见)."""
-    return reviewed(assessment).to_json()
+    return reviewed_json(assessment)
 
 
 def cache_key(kind: str, assessment) -> str:

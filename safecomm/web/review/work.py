@@ -134,13 +134,23 @@ def reviewed(stored: Assessment) -> Result:
     """A stored result with its finished review applied (the papers then show the reviewed grades);
     the automatic one when there is none or it was made on other evidence."""
     result = stored.parsed()
-    work = ReviewWork.objects.filter(version=stored.version, status__in=(ReviewWork.FINISHED, ReviewWork.FORWARDED)).order_by("-id").first()
-    if work is None:
-        return result
-    review = work.review()
-    if review.evidence_digest != result.evidence_digest:
+    review = _finished(stored)
+    if review is None or review.evidence_digest != result.evidence_digest:
         return result
     return rules.apply_review(result, review, scheme_of(stored))
+
+
+def reviewed_json(stored: Assessment) -> str:
+    """`reviewed` as the engine's JSON text: the stored text itself when there is no finished review
+    (nothing parsed), so that asking for a paper's cache key costs nothing then."""
+    if _finished(stored) is None:
+        return stored.result
+    return reviewed(stored).to_json()
+
+
+def _finished(stored: Assessment) -> rules.Review | None:
+    work = ReviewWork.objects.filter(version=stored.version, status__in=(ReviewWork.FINISHED, ReviewWork.FORWARDED)).order_by("-id").first()
+    return work.review() if work else None
 
 
 # -- 辖区总览 --------------------------------------------------------------------------------------
@@ -304,7 +314,7 @@ def scheme_ref(stored: Assessment, folder) -> str:
 def _scheme_and_ref(stored: Assessment):
     from ...scheme import available, examples
 
-    for name in available() + examples():
+    for name in sorted(available() + examples(), key=lambda n: n != stored.scheme_id):  # its own name first
         scheme = _shipped(name)
         if (scheme.id, scheme.digest) == (stored.scheme_id, stored.scheme_digest):
             return scheme, name, None
