@@ -59,10 +59,35 @@ def handles_input_errors(func):
 AIDS = {"documents.items", "activities.items", "hazards.activity", "community.period"}
 
 
-def _echo_json(text: str) -> None:
-    """JSON goes out as UTF-8 bytes, whatever the console's encoding: a Windows console would
-    write GBK into a redirected file, which no JSON reader expects."""
-    click.echo(text.encode("utf-8"), nl=False)
+def _echo_json(text: str | bytes) -> None:
+    """JSON, HTML and Markdown go out as UTF-8 bytes, whatever the console's encoding: a Windows
+    console would write GBK into a redirected file under `charset=utf-8`, which no reader expects."""
+    _echo_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+
+
+def _echo_text(text: str) -> None:
+    """Text for the console, in its encoding (a GBK console shows what it cannot as ?)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    _echo_bytes(text.encode(encoding, "replace"))
+
+
+def _echo_bytes(data: bytes) -> None:
+    """Every byte written, or an OSError: Python's buffered standard output loses the end of a
+    write cut at a file-size limit (EFBIG) without a word, and the run would exit 0."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        click.echo(data, nl=False)  # not a file (a test's runner): it keeps what it is given
+        return
+    sys.stdout.flush()
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _echo_data(data) -> None:
+    """Data as JSON with a final newline, in UTF-8 bytes (see `_echo_json`)."""
+    _echo_json(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 scheme_option = click.option(
@@ -71,10 +96,17 @@ scheme_option = click.option(
 )
 
 
+def _tty() -> bool:
+    return bool(sys.stdout and sys.stdout.isatty())
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="safecomm", prog_name="safecomm")
 def main() -> None:
     """安全社区创建自评：按评定指标评估证据，给出等级、理由和申报表。"""
+    if sys.stdout is None:  # started with standard output closed (`>&-`): click would print nothing and exit 0
+        click.echo("标准输出  无法写出结果：标准输出已关闭（如 >&-）：请把输出重定向到文件，如 > 结果.txt", err=True)
+        sys.exit(EXIT_INPUT)
     for stream in (sys.stdout, sys.stderr):  # a GBK console cannot show �: a ? then, never a crash
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
@@ -149,13 +181,13 @@ def assess(
     elif fmt == "md":
         from .report import markdown
 
-        click.echo(markdown.render(result), nl=False)
+        _echo_json(markdown.render(result))
     elif fmt == "html":
-        click.echo(papers.html(result, fonts, only).decode("utf-8"), nl=False)
+        _echo_json(papers.html(result, fonts, only))
     else:
         from .report import text
 
-        click.echo(text.render(result, color=sys.stdout.isatty()), nl=False)
+        _echo_text(text.render(result, color=_tty()))
     for target, (data, kind) in made.items():
         out.write(target, data, kind)
         click.echo(f"已生成申报表 {printable(str(target))}", err=True)
@@ -218,7 +250,7 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
         result = apply_review(result, load_review(review_path), scheme, allow_stale)
     data = papers.workreport(ev, result, scheme, fmt, fonts)
     if not output:
-        click.echo(data.decode("utf-8"), nl=False)
+        _echo_json(data)
         return
     out.write(output, data, kind)
     click.echo(f"已生成工作报告草稿 {printable(str(output))}（【待补充】处须由申报单位补写）", err=True)
@@ -271,13 +303,13 @@ def indicators(scheme_ref: str, fmt: str, primitives: bool, list_schemes: bool) 
     if list_schemes:
         names = schemes.available() + schemes.examples()
         rows = [words.scheme_row(name, schemes.load_scheme(name)) for name in names]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if fmt == "json" else words.schemes_text(rows))
+        _echo_data(rows) if fmt == "json" else click.echo(words.schemes_text(rows))
         return
     scheme = schemes.load_scheme(scheme_ref)
     if primitives:
-        click.echo(words.primitives_text() if fmt == "text" else json.dumps(words.primitives_data(), ensure_ascii=False, indent=2))
+        click.echo(words.primitives_text()) if fmt == "text" else _echo_data(words.primitives_data())
     elif fmt == "json":
-        click.echo(json.dumps(words.indicators_data(scheme), ensure_ascii=False, indent=2))
+        _echo_data(words.indicators_data(scheme))
     else:
         click.echo(words.indicators_text(scheme), nl=False)
 
@@ -313,10 +345,10 @@ def schema(what: str, scheme_ref: str) -> None:
     if what == "evidence":
         from .explain import evidence_schema
 
-        click.echo(json.dumps(evidence_schema(schemes.load_scheme(scheme_ref)), ensure_ascii=False, indent=2))
+        _echo_data(evidence_schema(schemes.load_scheme(scheme_ref)))
         return
     model = {"scheme": Scheme, "review": Review, "assessment": Assessment}[what]
-    click.echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+    _echo_data(model.model_json_schema())
 
 
 @main.command()
@@ -383,11 +415,11 @@ def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
     else:
         from .ledger.yaml_text import yaml_text
 
-        data = yaml_text(evidence, scheme, source.name)
+        data = yaml_text(evidence, scheme, printable(source.name))
     out.write(target, data, kind, force=force)
     click.echo(f"已生成 {printable(str(target))}（{len(evidence.records())} 条带编号的记录）")
     if evidence.attachments and source.resolve().parent != target.resolve().parent:
-        click.echo(f"注意：附件路径相对于证据文件所在的文件夹，请把附件一并放到 {target.parent} 中（如 attachments/）。", err=True)
+        click.echo(f"注意：附件路径相对于证据文件所在的文件夹，请把附件一并放到 {printable(str(target.parent))} 中（如 attachments/）。", err=True)
 
 
 @main.command()
@@ -430,7 +462,7 @@ def scan(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> N
         data = proposals_text(found.proposals, scheme, evidence.name)
     out.write(target, data, kind, force=force)
     n = sum(len(rows) for rows in found.proposals.values())
-    click.echo(f"已为未引用的文件拟出 {n} 行，写在 {printable(str(target))}：请核对、补全后复制到 {evidence.name}。")
+    click.echo(f"已为未引用的文件拟出 {n} 行，写在 {printable(str(target))}：请核对、补全后复制到 {printable(evidence.name)}。")
 
 
 @main.group()
@@ -557,7 +589,7 @@ def diff(old: Path, new: Path, scheme_ref: str, fmt: str) -> None:
     if fmt == "json":
         _echo_json(compare.to_json(d))
     else:
-        click.echo((compare.markdown if fmt == "md" else compare.text)(d), nl=False)
+        _echo_json(compare.markdown(d)) if fmt == "md" else click.echo(compare.text(d), nl=False)
 
 
 @main.command()

@@ -87,13 +87,18 @@ class Outputs:
 
     def check(self, path: str | Path, kind: Kind, force: bool = False) -> Path:
         """The real path `path` would be written at; InputError when it may not be written."""
+        return self._check(path, kind, force)[0]
+
+    def _check(self, path: str | Path, kind: Kind, force: bool = False) -> tuple[Path, bool]:
+        """`check`, and whether a file is there to be replaced (False: the name must still be free
+        when the output is put in place, or nothing is written)."""
         real = os.path.realpath(path)
         if real in self._inputs:
             raise _refused(path, "是本次读取的输入文件，不能覆盖：请换一个输出文件名")
         try:
             st = os.stat(real)
         except FileNotFoundError:
-            return Path(real)
+            return Path(real), False
         except OSError as exc:
             raise _refused(path, f"无法写入：{os_reason(exc)}") from None
         if stat.S_ISDIR(st.st_mode):
@@ -101,7 +106,7 @@ class Outputs:
         if not stat.S_ISREG(st.st_mode):
             raise _refused(path, "不是普通文件（是设备、管道或套接字），不能写入：请给出普通文件的路径")
         if st.st_size == 0:
-            return Path(real)
+            return Path(real), True
         try:
             with open(real, "rb") as f:
                 head = f.read(HEAD)
@@ -111,7 +116,7 @@ class Outputs:
             raise _refused(path, f"已存在，内容不是{kind.name}，未覆盖：请换一个文件名，或先移走该文件")
         if kind.keeps_work and not force:
             raise _refused(path, f"已存在，未覆盖：{kind.name}中可能已有填写的内容（确需覆盖请加 --force）")
-        return Path(real)
+        return Path(real), True
 
     def check_all(self, targets: Iterable[tuple[str | Path, Kind]]) -> None:
         """`check` every (path, kind) a command will write, and that no two are the same file;
@@ -133,11 +138,11 @@ class Outputs:
     def write(self, path: str | Path, data: bytes | str | Iterable[bytes | str], kind: Kind, force: bool = False) -> None:
         """Write `data` at `path` atomically (a temporary file beside it, then a rename). Text is
         written as UTF-8; an iterable of pieces is written piece by piece (never whole in memory)."""
-        target = self.check(path, kind, force)
+        target, replace = self._check(path, kind, force)
         made = len(self._made)
         try:
             self._mkdirs(target.parent)
-            _write_atomic(target, data, replace=target.exists())
+            _write_atomic(target, data, replace=replace)
         except FileExistsError:  # appeared since it was checked: check again, for its message
             self._unmake(made)
             self.check(path, kind, force)
@@ -195,13 +200,11 @@ def _refused(path: str | Path, message: str) -> InputError:
 
 def _write_atomic(target: Path, data: bytes | str | Iterable[bytes | str], replace: bool) -> None:
     """A temporary file (short name: a long target name must not push it over the limit) made
-    whole and synced, then renamed into place. Without `replace` the name is first reserved with
-    O_EXCL, so a file that appeared meanwhile is never clobbered (hard links, which would do
-    this in one step, are missing on the FAT file systems of USB sticks)."""
+    whole and synced, then put in place. Without `replace` (the check found no file there) the
+    output is created exclusively: hard-linked to its name, which fails if anything took the name
+    meanwhile, so of two runs creating one new file exactly one succeeds. Where there are no hard
+    links (the FAT file system of a USB stick) the name is reserved first with O_EXCL."""
     reserved = False
-    if not replace:
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        reserved = True
     fd, tmp = tempfile.mkstemp(prefix=".safecomm-", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
@@ -210,7 +213,19 @@ def _write_atomic(target: Path, data: bytes | str | Iterable[bytes | str], repla
                 f.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, target)
+        if replace:
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)  # FileExistsError when the name was taken meanwhile
+            except FileExistsError:
+                raise
+            except OSError:  # no hard links here: reserve the name, then rename onto the reservation
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+                reserved = True
+                os.replace(tmp, target)
+            else:
+                os.unlink(tmp)
     except BaseException:
         for leftover in (tmp, target) if reserved else (tmp,):
             try:

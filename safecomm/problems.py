@@ -50,14 +50,23 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")
+_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f\n\x85\u2028\u2029]")
 
 
 def printable(text: str) -> str:
-    """Text as it can be printed and written as UTF-8: a lone surrogate (a `\\ud800` escape in
-    YAML, or a file name that was not UTF-8, as from a Windows zip unpacked here) or a control
-    character becomes �."""
-    return _UNPRINTABLE.sub("\ufffd", text)
+    """Text as it can be printed and written as UTF-8, on one line: a lone surrogate (a `\\ud800`
+    escape in YAML, or a file name that was not UTF-8, as from a Windows zip unpacked here)
+    becomes �; a line break (\\n, U+2028…) or another control character (an escape sequence that
+    would recolour the terminal) is shown escaped, as `\\n`: a file name with a newline must not
+    look like two lines of output."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match) -> str:
+    ch = match.group()
+    if "\ud800" <= ch <= "\udfff":
+        return "\ufffd"
+    return {"\n": "\\n", "\r": "\\r"}.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
 
 
 _REASONS = {
