@@ -429,3 +429,24 @@ def test_a_mangled_file_is_an_input_error_never_a_crash(edits):
             load_evidence(path)
         except InputError as exc:
             assert exc.problems and all(p.message for p in exc.problems)
+
+
+def test_loading_leaves_the_cyclic_collector_as_it_found_it(tmp_path):
+    """The collector is paused while a bundle is built, and put back on success and on failure."""
+    import gc
+
+    from conftest import FIXTURES
+    from safecomm.loading import InputError, load_evidence
+
+    bad = tmp_path / "evidence.yaml"
+    bad.write_text("community: [\n", encoding="utf-8")
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            load_evidence(FIXTURES / "ready" / "evidence.yaml")
+            assert gc.isenabled() is enabled
+            with pytest.raises(InputError):
+                load_evidence(bad)
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
