@@ -52,6 +52,7 @@ class Application:
     label: str  # the evidence path relative to the batch folder, printable: shown in every row
     name: str = ""  # the stem of its output files (PDF, HTML report): unique within the batch
     problem: str | None = None
+    twin: Path | None = None  # the same community's bundle in the other format beside it (台账.xlsx by evidence.yaml)
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,31 @@ def find(directory: Path) -> list[Application]:
                     found[real] = _application(directory, path, names)
 
     walk(Path(directory), top=True)
-    apps = sorted(list(found.values()) + skipped, key=lambda a: a.label)
+    apps = sorted(_paired(list(found.values())) + skipped, key=lambda a: a.label)
     return [replace(app, name=name) for app, name in zip(apps, _names(directory, apps))]
+
+
+def _paired(apps: list[Application]) -> list[Application]:
+    """A YAML bundle and a 台账 of the same community side by side (`evidence.yaml` and `台账.xlsx`
+    in one folder, or `X.yaml` and `X.xlsx`), as `convert` leaves them, are one application: the
+    YAML is read, the ledger is its twin, which must hold the same evidence."""
+    def key(app: Application) -> tuple:
+        path = app.evidence
+        name = "" if path.name in BUNDLES else path.name.removesuffix(path.suffix)
+        return (str(path.parent), name)
+
+    by_key: dict[tuple, list[Application]] = {}
+    for app in apps:
+        by_key.setdefault(key(app), []).append(app)
+    out = []
+    for group in by_key.values():
+        yamls = [a for a in group if a.evidence.suffix.lower() in (".yaml", ".yml")]
+        ledgers = [a for a in group if a.evidence.suffix.lower() == ".xlsx"]
+        if len(yamls) == 1 and len(ledgers) == 1:
+            out.append(replace(yamls[0], twin=ledgers[0].evidence))
+        else:
+            out += group
+    return out
 
 
 def _skipped(directory: Path, path: Path, problem: str) -> Application:
@@ -216,11 +240,13 @@ def assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
     from .loading import load_evidence
     from .review import apply_review, load_review
 
-    sheet = [app.review] if app.review else []
+    sheet = [p for p in (app.review, app.twin) if p]  # read besides the evidence: no output may replace them
     if app.problem:
         return Row(app, error=app.problem, files=tuple(os.path.realpath(f) for f in [app.evidence, *sheet]))
     try:
         evidence = load_evidence(app.evidence, scheme)
+        if app.twin is not None:
+            _same_evidence(app, evidence, scheme)
         result = assess(evidence, scheme)
         if app.review:
             result = apply_review(result, load_review(app.review), scheme, allow_stale)
@@ -230,6 +256,18 @@ def assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
     except Exception as exc:  # one application's failure must not cost the district its batch
         error = printable(f"评估时出错（请报告此问题）：{type(exc).__name__}: {exc}")
     return Row(app, error=error, files=tuple(os.path.realpath(f) for f in [*bundle_files(app.evidence), *sheet]))
+
+
+def _same_evidence(app: Application, evidence, scheme: Scheme) -> None:
+    """The twin holds the same evidence (the same digest), or the row names both files."""
+    from .evidence import digest
+    from .loading import Problem, load_evidence
+
+    twin = load_evidence(app.twin, scheme)
+    if digest(twin) != digest(evidence):
+        raise InputError([Problem(app.label, 0, 0, "", (
+            f"同一文件夹中的 {app.evidence.name} 与 {app.twin.name} 内容不同（证据摘要不同），不知道哪一份是本社区的申报："
+            f"请删去旧的一份，或用 safecomm convert 由新的一份重新生成另一份"))])
 
 
 # -- running many: a pool of forked workers, each holding the rule set once --------------------

@@ -524,7 +524,7 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
     if not apps:
         raise InputError([Problem(printable(str(directory)), 0, 0, "", "文件夹中没有找到申报（evidence.yaml、台账.xlsx，或 *.yaml、*.xlsx 证据文件）")])
     out = Outputs([*scheme.files, *fonts.given().values()])
-    out.add_inputs(path for app in apps for path in (app.evidence, app.review) if path)
+    out.add_inputs(path for app in apps for path in (app.evidence, app.review, app.twin) if path)
     targets = []
     if csv_out:
         targets.append((csv_out, district.CSV))

@@ -160,3 +160,31 @@ def test_a_missing_font_file_is_an_input_error_before_any_work(district, mini_sc
     result = run("batch", district, "--scheme", mini_scheme, "--pdf-dir", tmp_path / "pdf", "--font-serif", tmp_path / "仿宋.ttf")
     assert result.exit_code == 2 and "--font-serif" in result.output
     assert not (tmp_path / "pdf").exists()
+
+
+def test_yaml_and_ledger_of_one_community_are_one_application(tmp_path):
+    """convert leaves evidence.yaml and 台账.xlsx side by side, as every fixture folder has them:
+    one community, one row; two different bundles in one folder are an error row naming both."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    root = tmp_path / "区"
+    for name in ("ready", "rectify", "veto"):
+        shutil.copytree(FIXTURES / name, root / name)
+    apps = batch.find(root)
+    assert [(a.label, a.twin.name) for a in apps] == [(f"{n}/evidence.yaml", "台账.xlsx") for n in ("ready", "rectify", "veto")]
+    result = run("batch", root, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("\n") == len(run("batch", root, "--jobs", "1").stdout.splitlines())  # deterministic
+    rows = [line for line in result.stdout.splitlines() if "evidence.yaml" in line]
+    assert len(rows) == 3 and "台账.xlsx" not in result.stdout.replace("evidence.yaml", "")  # never a row of its own
+    side = tmp_path / "并排"
+    side.mkdir()
+    shutil.copy(FIXTURES / "rectify" / "evidence.yaml", side / "和平.yaml")
+    shutil.copy(FIXTURES / "ready" / "台账.xlsx", side / "和平.xlsx")  # another community's evidence
+    shutil.copy(FIXTURES / "veto" / "evidence.yaml", side / "胜利.yaml")
+    result = run("batch", side, "--jobs", "1")
+    assert result.exit_code == 1
+    assert "和平.yaml 与 和平.xlsx 内容不同" in result.stdout + result.stderr
+    assert len(batch.find(side)) == 2
