@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 
@@ -190,7 +191,7 @@ def district_rows(communities) -> list[Row]:
     for version in Version.objects.filter(community__in=units).select_related("upload").order_by("community_id", "-number"):
         latest.setdefault(version.community_id, version)
     stored = {}
-    for a in Assessment.objects.filter(version__in=latest.values()).order_by("version_id", "-id"):
+    for a in _summaries(latest.values()):
         stored.setdefault(a.version_id, a)
     works = {}
     for w in ReviewWork.objects.filter(community__in=units).order_by("community_id", "-id"):
@@ -204,7 +205,7 @@ def district_rows(communities) -> list[Row]:
             a = stored.get(version.pk)
             if a is not None:
                 row.verdict, row.a, row.b, row.c, row.vetoes = a.verdict, a.count_a, a.count_b, a.count_c, a.vetoes
-                score = json.loads(a.result).get("score")
+                score = _score(a.score_text)
                 if score:
                     row.score, row.band = score.get("total"), score.get("band") or ""
         work = works.get(unit.pk)
@@ -213,6 +214,30 @@ def district_rows(communities) -> list[Row]:
             row.overrides = sum(1 for e in work.sheet.get("items", []) if e.get("grade") or e.get("reason"))
         rows.append(row)
     return rows
+
+
+SCORE_KEY = '\n  "score": '  # a top-level key of the stable JSON (indented by two spaces)
+SCORE_CHARS = 600  # total, out_of, points, possible, the zero items (45 at most), band: then the note
+_TOTAL = re.compile(r'"total": (-?[0-9.]+)')
+_BAND = re.compile(r'"band": ("(?:[^"\\]|\\.)*")')
+
+
+def _summaries(versions):
+    """The stored results of `versions` with the part of their JSON that holds the score cut out by
+    the database: a district page reads forty results, never their whole text."""
+    from django.db.models import Value
+    from django.db.models.functions import StrIndex, Substr
+
+    return (Assessment.objects.filter(version__in=versions).defer("result").order_by("version_id", "-id")
+            .annotate(score_text=Substr("result", StrIndex("result", Value(SCORE_KEY)), SCORE_CHARS)))
+
+
+def _score(text: str | None) -> dict | None:
+    """`total` and `band` of a result's score, from the cut-out text (None: graded by A/B/C)."""
+    if not text or not text.startswith(SCORE_KEY):
+        return None
+    total, band = _TOTAL.search(text), _BAND.search(text)
+    return {"total": float(total.group(1)) if total else None, "band": json.loads(band.group(1)) if band else ""}
 
 
 SORTS = {"district": "县(区)", "community": "社区", "verdict": "结论", "a": "A", "b": "B", "c": "C", "vetoes": "否决",
