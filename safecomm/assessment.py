@@ -81,6 +81,7 @@ class CheckResult(Result):
     cites: str | None = Field(None, description="引用另一条目的检查结果（如 3.3/pledges-all），本条目不因它降级")
     detail: str = Field(description="看到了什么（公文用语，不含字段名）")
     hint: str | None = Field(None, description="近似但未计入的记录，及怎样登记（给填写证据的人）")
+    confirm: str | None = Field(None, description="计入了但需现场核实的内容（如按标注采用、标题未写明内容的记录）")
     evidence: list[str] = Field(description="用到的证据编号")
     measured: float | int | bool | None = None
     measured_text: str | None = None

@@ -112,7 +112,9 @@ def conclude(scheme: Scheme, items: list[out.ItemResult], eligibility: list[out.
 
 def evaluate_check(index: Index, check: Check) -> out.CheckResult:
     primitive = REGISTRY[check.primitive]
+    index.claimed = []
     measure = primitive(index, check.bound_params)
+    claimed = sorted(set(index.claimed) & set(measure.ids), key=natural_key)
     unit = primitive.unit
     if unit == "bool":
         passed, vetoed = bool(measure.value), False
@@ -133,6 +135,7 @@ def evaluate_check(index: Index, check: Check) -> out.CheckResult:
         seen=measure.seen,
         detail=measure.detail,
         hint=measure.hint,
+        confirm=f"按标注采用，需核实内容：{'、'.join(claimed)}" if claimed and status == "passed" else None,
         evidence=list(measure.ids),
         measured=as_number(measure.value),
         measured_text=None if unit == "bool" else format_value(measure.value, unit),
@@ -147,7 +150,7 @@ def _cited(check: Check, owner: out.CheckResult) -> out.CheckResult:
     item_id = check.see.split("/")[0]
     return owner.model_copy(update={
         "id": check.id, "level": "related", "requirement": check.requirement, "cites": check.see,
-        "detail": f"见 {item_id}：{owner.detail}", "vetoed": False, "hint": None,
+        "detail": f"见 {item_id}：{owner.detail}", "vetoed": False, "hint": None, "confirm": None,
     })
 
 
@@ -163,8 +166,10 @@ def evaluate_item(indicator_id: str, item: Item, own: dict[str, out.CheckResult]
         grade = "C"
     else:
         grade = "B" if wanting else "A"
-    unknown = [c for c in mine if c.status == "unknown"] if seen else []  # a blank item needs evidence, not a visit
-    confirm = "；".join(filter(None, [item.confirm] + [f"文件中无从判断：{c.requirement}" for c in unknown])) or None
+    # A blank item needs evidence, not a visit; what a related check could not settle matters only short of A.
+    unknown = [c for c in mine if c.status == "unknown" and (c.level != "related" or grade != "A")] if seen else []
+    confirm = "；".join(filter(None, [item.confirm] + [f"文件中无从判断：{c.requirement}" for c in unknown]
+                              + [c.confirm for c in mine if c.confirm])) or None
     if grade == "A":
         todo = []
     elif not seen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .checks import REGISTRY
-from .fidelity import as_written, fields_read, plain, primitive_call, terms_read, unknown_when
+from .fidelity import as_concepts, as_written, fields_read, plain, primitive_call, terms_read, unknown_when
 from .measure import format_points
 from .scheme import Bound, Check, Scheme
 
@@ -131,8 +131,11 @@ def item_text(scheme: Scheme, item_id: str) -> str:
     if item.confirm:
         lines += ["", f"需现场核实：{item.confirm}"]
     if terms:
-        lines += ["", "词条（标题或主题中出现其中任一个词即是；也可在记录的 items 中写本条目编号）："]
-        lines += [f"  {t}：{'、'.join(as_written(scheme, t))}" for t in terms]
+        lines += ["", "词条（标题或主题中出现其中任一个词即是，或其概念都出现（任意顺序、任意分隔）；也可在记录的 items 中写本条目编号）："]
+        for t in terms:
+            lines.append(f"  {t}：{'、'.join(as_written(scheme, t))}")
+            if as_concepts(scheme, t):
+                lines.append(f"      或同时出现 {as_concepts(scheme, t)}")
     if scheme.scoring.method == "points":
         lines += ["", f"记分（{scoring_words(scheme)}）："]
         lines += [f"  {part.name} {format_points(part.weight)} 分 ← {'、'.join(ids)}" for part, ids in scheme.scoring.parts_of(item.id)]

@@ -36,7 +36,7 @@ from .loading import Document, InputError, Problem, load_model
 from .scheme import FORMAT, IndicatorChange, ItemChange, Rule, Scheme, _loose, _quoted_ids
 
 MAX_DEPTH = 4  # a province's variant of a city's variant of the national table, and one more
-BY_KEY = ("grades", "scopes", "sectors", "vocabulary", "scoring")  # merged key by key
+BY_KEY = ("grades", "scopes", "sectors", "vocabulary", "variants", "scoring")  # merged key by key
 BY_ITEM = {"scoring": "items"}  # …and, one level down, item by item
 OWN = ("format", "extends", "id", "version", "title", "source", "indicators", "items")  # never carried over as content
 

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from .checks import REGISTRY, Primitive
-from .checks.planning import DOWN, NONE, UP
+from .checks.planning import DOWN, NONE, SIZE, UP
 from .index import TARGET_WORDS
 from .scheme import Check, Item, Scheme, _terms_named
 from .terms import Audience, Domain, MemberCategory, OrganizationKind, RectificationKind
@@ -119,6 +119,22 @@ def as_written(scheme: Scheme, term: str) -> list[str]:
     spec = scheme.vocabulary.get(term, [])
     words = spec if isinstance(spec, list) else spec.words
     return [term] + [w for w in words if w != term]
+
+
+def as_concepts(scheme: Scheme, term: str, shown: int = 8) -> str | None:
+    """A term's concepts in words: `〔事故伤害：事故、伤害、伤亡…〕＋〔分析、监测、统计〕`, with what must not
+    appear (None when the term is words only)."""
+    vocabulary = scheme.words
+    if term not in vocabulary.concepts:
+        return None
+
+    def one(key: str, words: list[str]) -> str:
+        listed = "、".join(words[:shown]) + ("…" if len(words) > shown else "")
+        return f"〔{key}：{listed}〕" if key in vocabulary else f"〔{listed}〕"
+
+    text = "＋".join(one(k, sorted(w, key=len)) for k, w in vocabulary.concepts[term])
+    nones = vocabulary.excluded.get(term)
+    return text + (f"，且不含{'、'.join(one(k, sorted(w, key=len)) for k, w in nones)}" if nones else "")
 
 
 def _anchor(term: str) -> str:
@@ -425,7 +441,7 @@ def _vocabulary(scheme: Scheme) -> list[str]:
         role(c.value, "成员类别")
     for t in TARGET_WORDS.values():
         role(t, "项目对象")
-    for t in (DOWN, UP, NONE):
+    for t in (DOWN, UP, NONE, SIZE):
         role(t, "目标的改进方向（4.1）")
     for k in (RectificationKind.PREVENTIVE, RectificationKind.CORRECTIVE):
         role(f"{k.value}措施", f"整改类别 {k.value}")
@@ -436,9 +452,11 @@ def _vocabulary(scheme: Scheme) -> list[str]:
            "| 词条 | 说法 | 不算 | 用于 |", "|---|---|---|---|"]
     for name, spec in scheme.vocabulary.items():
         not_in = [] if isinstance(spec, list) else spec.not_in
-        shown = as_written(scheme, name)
+        shown = "、".join(as_written(scheme, name))
+        concepts = as_concepts(scheme, name, shown=40)
+        shown += f"；或同时出现 {concepts}" if concepts else ""
         use = ([f"条目 {'、'.join(used[name])}"] if name in used else []) + roles.get(name, [])
-        out.append(f"| <a id=\"词条-{name}\"></a>{name} | {'、'.join(shown)} | {'、'.join(not_in) or '—'} | "
+        out.append(f"| <a id=\"词条-{name}\"></a>{name} | {shown} | {'、'.join(not_in) or '—'} | "
                    f"{'；'.join(use) or '（未被规则使用）'} |")
     return out + [""]
 

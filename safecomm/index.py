@@ -36,6 +36,17 @@ PLAN_KINDS = frozenset({DocumentKind.SCHEME, DocumentKind.PLAN})
 # The rule set's terms that say what a rectification without a kind is, in the order they are tried:
 # 举一反三 is a preventive measure even when it names a cause; a cause named is a corrective one.
 CUES = ((RectificationKind.PREVENTIVE, ("预防措施",)), (RectificationKind.CORRECTIVE, ("纠正措施", "原因分析")))
+# A record that declares more items than this, and whose words say none of an item's terms, is a
+# catch-all (one 安全管理制度 boxed under six indicators): related evidence for each, proof of none.
+# One or two items is how offices box a record that serves an indicator and its neighbour.
+CLAIMS = 2
+# A title that opens with a higher level of government (XX市, XX区, XX县, XX开发区) and names no
+# street, township, community or village is that level's paper, not the community's own: 邹城市突发事件
+# 总体应急预案 is the city's plan, 大武口区安全社区建设工作实施方案 the district's.
+UPPER = re.compile(r"^[\s《“\"（(【\[]*(?:\d{4}\s*(?:[—\-－至~]\s*\d{4}\s*)?年度?)?[\s《“\"（(]*"
+                   r"[^\s\d的和与及对在为年月日、，,（(《“]{1,8}?"
+                   r"(?:省|自治区|市(?![场民政容])|县(?!级)|自治州|开发区|新区|(?<![社小辖片园校景])区(?![域级属内直委分别]))")
+OWN = re.compile(r"街道|乡|镇|村|办事处|居委会|小区|辖区|片区|园区|(?<!安全)社区|统一")
 SCOPE_METHOD = {InspectionScope.COMPREHENSIVE: "综合检查", InspectionScope.SPECIAL: "专项检查", InspectionScope.ROUTINE: "日常巡查"}
 
 
@@ -47,6 +58,7 @@ class Doc:
     items: frozenset[str]
     how_kind: str | None  # "标题含“制度”" when a general kind was read as another
     years: frozenset[int]  # the years its title names (2024年…, 2025—2027年): the period it is for
+    upper: bool = False  # a higher level's paper (区、市、县), not the community's own
 
     @property
     def id(self) -> str:
@@ -90,10 +102,15 @@ class Index:
         self.period = evidence.period
         self.period_years = frozenset(range(self.period.start.year, self.period.end.year + 1))
         self.item: str | None = None
+        self.topics = scheme.topics
+        self._plans: frozenset[str] | None = None
+        self.claimed: list[str] = []  # records taken on their declared items alone while a check ran
         # (member, its word) pairs: reading an enum's value is slow, and these are read per record.
         self._audience_terms = [(a, a.value) for a in Audience if a.value in self.words]
         self._domain_terms = [(d, d.value) for d in Domain if d.value in self.words]
+        self._domain_names = frozenset(word for _, word in self._domain_terms)
         self._org_terms = [(k, k.value) for k in OrganizationKind if k.value in self.words]
+        self._default = frozenset({scheme.audience.default}) if scheme.audience.default else frozenset()
         # In id order: what a query returns, and its detail line, must not depend on file order.
         self.docs = sorted((self._doc(d) for d in evidence.documents), key=lambda d: natural_key(d.id))
         self.doc_by_id = {d.id: d for d in self.docs}
@@ -104,17 +121,12 @@ class Index:
 
     def at(self, item_id: str) -> Index:
         view = object.__new__(Index)  # shares every table: only the item differs
-        view.__dict__.update(self.__dict__, item=item_id)
+        view.__dict__.update(self.__dict__, item=item_id, claimed=[])
         return view
 
     def find(self, *texts: str | None) -> dict[str, str]:
-        """Term → word, over several texts (first text first)."""
-        found: dict[str, str] = {}
-        for text in texts:
-            if text:
-                for term, word in self.words.find(text).items():
-                    found.setdefault(term, word)
-        return found
+        """Term → word, over several texts (first text first): a term's concepts may be said in different ones."""
+        return self.words.find(texts[0]) if len(texts) == 1 and texts[0] else self.words.find_all(texts)
 
     def domains_in(self, *texts: str | None) -> frozenset[Domain]:
         """The safety domains that texts name (消防 → 消防安全), through the vocabulary."""
@@ -130,7 +142,8 @@ class Index:
             if other.value in title:
                 kinds.add(other)
                 how = how or f"标题含“{title[other.value]}”，按{other.value}计"
-        return Doc(d, frozenset(kinds), self.find(d.title, *d.topics), frozenset(d.items), how, title_years(d.title))
+        upper = bool(UPPER.match(d.title)) and not OWN.search(d.title)
+        return Doc(d, frozenset(kinds), self.find(d.title, *d.topics), frozenset(d.items), how, title_years(d.title), upper)
 
     def _act(self, a: Activity, org_kind: dict, org_names: list) -> Act:
         title = self.words.find(a.title)
@@ -185,8 +198,12 @@ class Index:
             if in_period and not self.current(d) or issued_in_period and d.record.issued not in self.period:
                 continue
             if self.item in d.items:
-                out.append(Found(d, f"声明支持 {self.item}"))
+                claim = self._claim(d, terms)
+                if claim:
+                    out.append(claim)
                 continue
+            if d.upper:
+                continue  # related at most (maybe_documents): the community needs its own
             hit = _hit(d.terms, terms)
             if terms and hit is None or and_terms and _hit(d.terms, and_terms) is None:
                 continue
@@ -195,6 +212,51 @@ class Index:
                 how = f"{how}，{d.how_kind}" if how else d.how_kind
             out.append(Found(d, how))
         return out
+
+    def _claim(self, view: Doc | Act, terms: tuple[str, ...]) -> Found | None:
+        """A record that declares the item being graded: proof when its words say one of the terms (or
+        none is asked); taken as labelled, to be confirmed on site, when they say none; only related
+        evidence when it also declares many other items (a catch-all)."""
+        if not terms or _hit(view.terms, terms) is not None:
+            return Found(view, f"声明支持 {self.item}")
+        if len(view.items) > CLAIMS:
+            return None
+        self.claimed.append(view.id)
+        return Found(view, f"声明支持 {self.item}，按标注采用")
+
+    def maybe_documents(self, kind: Iterable[DocumentKind], terms: Iterable[str], in_period: bool) -> list[Found]:
+        """Documents a query missed that may still be the one asked for: of the kind (and in the period
+        when asked) but on none of the terms; or on a term, or declaring the item, but of another kind.
+        Related evidence, to be confirmed: a wording miss is never a blank."""
+        kind, terms = frozenset(kind), tuple(terms)
+        area = self.words.area(terms)
+        out = []
+        for d in self.docs:
+            if d.upper and (not kind or d.kinds & kind) and (not terms or _hit(d.terms, terms) is not None):
+                out.append(Found(d, "上级文件，社区须有自己的"))
+            elif kind and not d.kinds & kind:
+                hit = _hit(d.terms, terms) if terms else None
+                if hit is not None or self.item in d.items:
+                    out.append(Found(d, f"标题含“{hit}”，是{d.record.kind.value}" if hit else f"声明支持 {self.item}，是{d.record.kind.value}"))
+            elif kind and (not in_period or self.current(d)) and self._silent(d, area):
+                out.append(Found(d, f"声明支持 {self.item}，但标题未写明" if self.item in d.items else "标题未写明"))
+        return out
+
+    def _silent(self, view: Doc | Act, area: frozenset[str]) -> bool:
+        """The record's words name no topic of the rules outside `area`: what it is about is unread,
+        not something else (安全检查制度 is about inspections, not about accident reports)."""
+        if self.item in view.items:
+            return True
+        if isinstance(view, Doc) and (view.id in self.plans or any(t in self._domain_names for t in view.terms)):
+            return False  # a project's plan, a fire rule: about that, not about what was missed
+        return not any(t in self.topics and t not in area for t in view.terms)
+
+    @property
+    def plans(self) -> frozenset[str]:
+        """project_plans, worked out once per assessment."""
+        if self._plans is None:
+            self._plans = self.project_plans()
+        return self._plans
 
     def near_documents(self, kind: Iterable[DocumentKind], terms: Iterable[str], in_period: bool,
                        issued_in_period: bool = False) -> list[str]:
@@ -245,11 +307,20 @@ class Index:
                 continue
             if in_period and not (a.record.date <= self.period.end and a.record.last >= self.period.start):
                 continue  # a row of several events counts when any of its days is in the period
+            misses = (scope and a.scope not in scope) or (wanted and not a.audience & wanted) \
+                or (domains and not a.domains & domains) or (organizer and not a.organizers & organizer)
             if self.item in a.items:
-                out.append(Found(a, f"声明支持 {self.item}"))
+                if not misses:
+                    claim = self._claim(a, terms)
+                elif self._open(a, scope, wanted, domains, organizer) and len(a.items) <= CLAIMS:
+                    self.claimed.append(a.id)  # what it is, is read from words that miss: taken as labelled
+                    claim = Found(a, f"声明支持 {self.item}，按标注采用")
+                else:
+                    claim = None  # what the clerk wrote of it (its scope, audience, domains) says otherwise
+                if claim:
+                    out.append(claim)
                 continue
-            if (scope and a.scope not in scope) or (wanted and not a.audience & wanted) \
-                    or (domains and not a.domains & domains) or (organizer and not a.organizers & organizer):
+            if misses:
                 continue
             hit = _hit(a.terms, terms)
             if terms and hit is None:
@@ -257,6 +328,46 @@ class Index:
             notes = list(a.inferred) + ([f"“{hit}”"] if hit else [])
             out.append(Found(a, "，".join(notes) or None))
         return out
+
+    def _open(self, a: Act, scope, wanted, domains, organizer) -> bool:
+        """Every filter the activity misses is one its record leaves open: no scope, no domain, no
+        audience and no organizer written or read from its words."""
+        r = a.record
+        return not ((scope and (r.scope is not None or a.scope is not None) and a.scope not in scope)
+                    or (wanted and not a.audience & wanted and (r.audience or a.audience != self._default))
+                    or (domains and not a.domains & domains and (r.domains or a.domains))
+                    or (organizer and not a.organizers & organizer and (r.organizer or a.organizers)))
+
+    def maybe_activities(
+        self,
+        kind: Iterable[ActivityKind] = (),
+        scope: Iterable[InspectionScope] = (),
+        audience: Iterable[Audience] = (),
+        domains: Iterable[Domain] = (),
+        organizer: Iterable[OrganizationKind] = (),
+        terms: Iterable[str] = (),
+        in_period: bool = True,
+    ) -> list[Found]:
+        """Activities of the kind (in the period by default) that a query missed only where their
+        words are silent (no scope, domain, audience or organizer written or read, no term): related
+        evidence, to be confirmed. One whose record says otherwise (专项 for a 综合) is not."""
+        kind, scope, domains, organizer = frozenset(kind), frozenset(scope), frozenset(domains), frozenset(organizer)
+        wanted = self.scheme.audience.within(list(audience)) if audience else frozenset()
+        if not kind:
+            return []  # nothing of a kind to anchor on: any activity at all is not related evidence
+        found = {f.id for f in self.activities(kind, scope, audience, domains, organizer, terms, in_period)}
+        area = self.words.area(terms)
+        out = []
+        for a in self.acts:
+            if a.id in found or not a.kinds & kind or (in_period and not self.touches(a)):
+                continue
+            if self._open(a, scope, wanted, domains, organizer) and (not terms or self._silent(a, area) and not a.domains):
+                out.append(Found(a, "标题未写明"))
+        return out
+
+    def touches(self, a: Act) -> bool:
+        """A dated row, or a range of days, that touches the period."""
+        return a.record.date <= self.period.end and a.record.last >= self.period.start
 
     def current(self, d: Doc) -> bool:
         """A plan is of the period when the years its title names meet the period's (a 2024 plan issued
@@ -277,14 +388,15 @@ class Index:
     # -- facts read through links ------------------------------------------------------------
 
     def rectification_kind(self, r: Rectification) -> tuple[RectificationKind, str | None]:
-        """Written, else 整改 when it follows an inspection, else what its text says (举一反三 → 预防,
-        an accident's cause → 纠正), else 整改."""
+        """Written, else what its text says before where it came from: 举一反三, 推广, 同类 are
+        preventive even on a row that names the inspection it followed; else 整改 when it follows an
+        inspection; else an accident's cause → 纠正; else 整改."""
         if r.kind is not None:
             return r.kind, None
-        if r.activity:
-            return RectificationKind.RECTIFY, None
         text = self.words.find(r.issue)
         for kind, terms in CUES:
+            if r.activity and kind is not RectificationKind.PREVENTIVE:
+                return RectificationKind.RECTIFY, None
             hit = next((t for t in terms if t in text), None)
             if hit:
                 return kind, f"“{text[hit]}”"

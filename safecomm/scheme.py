@@ -23,7 +23,7 @@ from pydantic import (
 from .checks import REGISTRY
 from .measure import OPERATORS, SYMBOLS, WORDS, Unit, Value, format_value
 from .terms import ActivityKind, Audience, CommunityKind, DocumentKind, InspectionScope
-from .vocabulary import Term, Vocabulary
+from .vocabulary import Term, Vocabulary, concept_order
 
 FORMAT = "safecomm/scheme@2"
 Grade = Literal["A", "B", "C"]
@@ -413,7 +413,10 @@ class Scheme(Rule):
     scopes: dict[InspectionScope, str] = Field({}, description="检查未写类型时，标题中含哪个词条即为该类型")
     sectors: dict[str, str] = Field({}, description="部门名 → 词条：成员未写 sector 时按单位名称中的词条推断部门")
     vocabulary: dict[str, list[str] | Term] = Field(
-        {}, description="词条及其同义词（或 {words: […], not_in: […]}）：规则按词条找文件和活动，不按字面",
+        {}, description="词条及其同义词（或 {words: […], not_in: […], concepts: […]}）：规则按词条找文件和活动，不按字面",
+    )
+    variants: dict[str, str] = Field(
+        {}, description="异体、繁体及习惯写法 → 标准写法（台帐: 台账，檢: 检）：标题和词条都先按标准写法读",
     )
     indicators: list[Indicator] = Field(min_length=1)
     verdict: VerdictPolicy
@@ -425,6 +428,7 @@ class Scheme(Rule):
 
     _digest: str = PrivateAttr("")
     _vocabulary: Vocabulary | None = PrivateAttr(None)
+    _topics: frozenset[str] | None = PrivateAttr(None)
     _lineage: Any = PrivateAttr(None)  # extend.Lineage: the bases and what this rule set changed in them
     _kinds: dict[str, Scheme] = PrivateAttr(default_factory=dict)
     _files: tuple[Path, ...] = PrivateAttr(())  # the user's rule-set files read: this one and its bases
@@ -434,7 +438,10 @@ class Scheme(Rule):
     @classmethod
     def _words(cls, vocabulary: dict[str, list[str] | Term]) -> dict[str, list[str] | Term]:
         def words(spec):
-            return spec if isinstance(spec, list) else spec.words + spec.not_in
+            if isinstance(spec, list):
+                return spec
+            inline = [w for c in spec.concepts for w in ([c] if isinstance(c, str) else c or [""])]
+            return spec.words + spec.not_in + inline
 
         empty = [name for name, spec in vocabulary.items() if not name.strip() or any(not w.strip() for w in words(spec))]
         if empty:
@@ -466,9 +473,19 @@ class Scheme(Rule):
         return self.__pydantic_private__["_files"]
 
     @property
+    def topics(self) -> frozenset[str]:
+        """Every term a check names, and the concepts they are made of: what a record is about. A record
+        that names none of them says nothing the rules read; one that names another item's topic is about
+        something else."""
+        if self._topics is None:
+            self._topics = self.words.area(t for _, item in self.items() for c in item.checks if c.primitive
+                                           for t in _terms_named(c.params))
+        return self._topics
+
+    @property
     def words(self) -> Vocabulary:
         if self._vocabulary is None:
-            self._vocabulary = Vocabulary(self.vocabulary)
+            self._vocabulary = Vocabulary(self.vocabulary, self.variants)
         return self._vocabulary
 
     def items(self):
@@ -526,6 +543,8 @@ def cross_problems(data: Any, scheme: Scheme) -> list[tuple[tuple, str]]:
     citations of checks that do not exist, and one fact graded in several items."""
     problems: list[tuple[tuple, str]] = []
     words = scheme.vocabulary
+    for problem in concept_order(words)[1]:
+        problems.append((("vocabulary", problem.split()[1]), problem))
     for key, term in scheme.scopes.items():
         if term not in words:
             problems.append((("scopes", key.value), f"词条 {term} 不在 vocabulary 中"))

@@ -1,10 +1,16 @@
-"""The rule set's controlled vocabulary: named terms, each with the words that say it.
+"""The rule set's controlled vocabulary: named terms, each a set of concepts said in many words.
 
 Rules name terms, never words; the words are data a province can extend. Chinese has no
-spaces, so a term is found wherever one of its words occurs in a title or topic, including
-inside a longer word (消防救援大队 says 消防). Where that would be wrong, the term names the
-longer words it must not be read inside: 定期检查 is `not_in: [不定期]`, so 不定期检查 is
-never a 定期检查.
+spaces, so a word is found wherever it occurs in a title or topic, including inside a longer
+word (消防救援大队 says 消防). Where that would be wrong, the term names the longer words it
+must not be read inside: 定期检查 is `not_in: [不定期]`, so 不定期检查 is never a 定期检查.
+
+A term may also be a set of concepts that must all appear, in any order and across any
+separators: 伤害分析 = {事故 | 伤害} + {分析 | 监测 | 统计}, so 事故与伤害监测、报告和记录管理制度
+says it as well as 伤害分析报告 does. A concept is another term of the vocabulary or a list of
+words written in place. Offices write the same thing many ways; a phrase list meets one
+that says it otherwise, the concepts do not. Variant and traditional forms (台帐, 檢查) are
+read as their standard form on both sides before any word is looked for.
 """
 
 from __future__ import annotations
@@ -14,14 +20,24 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
+HIDDEN = "·"  # a concept written in place is a term of its own, named `伤害分析·2`, never shown
+BLANKS = re.compile(r"\s+")
+
 
 class Term(BaseModel):
-    """A term written as a mapping: its words, and the longer words it is not to be found inside."""
+    """A term written as a mapping: its words, the longer words it is not to be found inside, and
+    the concepts that say it when all of them appear."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     words: list[str] = Field([], description="说法相同的词（词条名本身总是其中之一）")
     not_in: list[str] = Field([], description="在这些较长的词里出现时不算，如 定期 在 不定期 里")
+    concepts: list[str | list[str]] = Field(
+        [], description="须同时出现的概念（任意顺序、任意分隔）：其他词条名，或一组说法相同的词，如 [事故伤害, [分析, 统计]]",
+    )
+    none: list[str | list[str]] = Field(
+        [], description="按概念读时不能出现的概念：如综合检查的标题不能只说一个领域（消防安全大检查是专项检查）",
+    )
 
 
 def _trie(words) -> str:
@@ -43,39 +59,140 @@ def _trie(words) -> str:
     return pattern(tree)
 
 
-class Vocabulary:
-    """Term name → its words (the name itself is always one of them)."""
+def concept_order(terms: dict[str, list[str] | Term]) -> tuple[list[str], list[str]]:
+    """The terms with concepts in an order where every concept comes before the term that needs it,
+    and the problems (a concept that names no term, a term that needs itself)."""
+    needs = {name: [c for c in (*spec.concepts, *spec.none) if isinstance(c, str)]
+             for name, spec in terms.items() if isinstance(spec, Term) and spec.concepts}
+    problems, order, state = [], [], {}
 
-    def __init__(self, terms: dict[str, list[str] | Term]):
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "open":
+            problems.append(f"词条 {name} 的概念循环引用：{' → '.join(path + (name,))}")
+            return
+        state[name] = "open"
+        for concept in needs.get(name, []):
+            if concept not in terms:
+                problems.append(f"词条 {name} 的概念 {concept} 不在 vocabulary 中：概念写其他词条名，或写成一组词 [词1, 词2]")
+            elif concept in needs:
+                visit(concept, path + (name,))
+        state[name] = "done"
+        order.append(name)
+
+    for name in needs:
+        visit(name, ())
+    return order, problems
+
+
+class Vocabulary:
+    """Term name → its words (the name itself is always one of them), and the concepts of the terms
+    that have them."""
+
+    def __init__(self, terms: dict[str, list[str] | Term], variants: dict[str, str] | None = None):
         owners: dict[str, set[str]] = {}
         self._hides: dict[str, set[str]] = {}  # a longer word → the terms it hides inside it
         self.terms: dict[str, list[str]] = {}
-        for name, spec in terms.items():
-            words, not_in = (spec, []) if isinstance(spec, list) else (spec.words, spec.not_in)
-            self.terms[name] = sorted({name, *words}, key=lambda w: (-len(w), w))
+        self.concepts: dict[str, list[tuple[str, list[str]]]] = {}  # term → (concept key, its words) each
+        self.excluded: dict[str, list[tuple[str, list[str]]]] = {}  # term → the concepts that must not appear
+        variants = variants or {}
+        self._variants = variants
+        self._letters = str.maketrans({k: v for k, v in variants.items() if len(k) == 1 and len(v) == 1})
+        self._phrases = sorted(((k, v) for k, v in variants.items() if len(k) > 1 or len(v) != 1), key=lambda kv: -len(kv[0]))
+        plain = self.normal
+
+        def own(name: str, words, not_in=(), named=True) -> None:
+            said = {plain(w) for w in words} | ({plain(name)} if named else set())
+            self.terms[name] = sorted(said, key=lambda w: (-len(w), w))
             for word in self.terms[name]:
                 owners.setdefault(word, set()).add(name)
             for longer in not_in:
-                self._hides.setdefault(longer, set()).add(name)
-                owners.setdefault(longer, set())
-        self._owners = owners
+                self._hides.setdefault(plain(longer), set()).add(name)
+                owners.setdefault(plain(longer), set())
+
+        for name, spec in terms.items():
+            if isinstance(spec, list):
+                own(name, spec)
+                continue
+            own(name, spec.words, spec.not_in)
+            if spec.concepts:
+                keys = []
+                for i, concept in enumerate((*spec.concepts, *spec.none), 1):
+                    if isinstance(concept, str):
+                        keys.append(concept)
+                    else:
+                        keys.append(f"{name}{HIDDEN}{i}")
+                        own(keys[-1], concept, named=False)  # a concept written in place has no name of its own
+                self.concepts[name] = keys[:len(spec.concepts)]
+                self.excluded[name] = keys[len(spec.concepts):]
+        order, _ = concept_order(terms)
+        self._composed = [(name, self.concepts[name], self.excluded[name]) for name in order]
+        # the words of each concept, for whoever reads the rule set (named concepts may come later in the file)
+        self.concepts = {n: [(k, self.terms.get(k, [])) for k in keys] for n, keys in self.concepts.items()}
+        self.excluded = {n: [(k, self.terms.get(k, [])) for k in keys] for n, keys in self.excluded.items()}
+        self._owners = {w: o for w, o in owners.items() if o or w in self._hides}
         # A lookahead finds the longest word starting at every place, overlapping ones included; the
         # words are laid out as a trie, so each place costs one branch per letter, not one try per word.
-        self._pattern = re.compile(f"(?=({_trie(owners)}))") if owners else None
+        self._pattern = re.compile(f"(?=({_trie(self._owners)}))") if self._owners else None
         self.find = lru_cache(maxsize=8192)(self._find)
+        self._raw = lru_cache(maxsize=8192)(self._scan)
         self._inside = lru_cache(maxsize=None)(self._terms_inside)
 
     def __contains__(self, name: str) -> bool:
-        return name in self.terms
+        return name in self.terms and HIDDEN not in name
 
     def words(self, name: str) -> list[str]:
         return self.terms.get(name, [name])
 
+    def area(self, terms) -> frozenset[str]:
+        """The terms and every concept they are made of: what a record in their area may name."""
+        out, todo = set(), list(terms)
+        while todo:
+            term = todo.pop()
+            if term not in out:
+                out.add(term)
+                todo += [k for k, _ in self.concepts.get(term, ())]
+        return frozenset(out)
+
+    def normal(self, text: str) -> str:
+        """The text with variant forms read as standard (台帐 → 台账, 檢 → 检) and blanks removed."""
+        text = BLANKS.sub("", text)
+        for variant, standard in self._phrases:
+            if variant in text:
+                text = text.replace(variant, standard)
+        return text.translate(self._letters)
+
+    def compose(self, found: dict[str, str]) -> dict[str, str]:
+        """Add every term all of whose concepts are in `found` (said as `伤害…分析`); drop the concepts
+        written in place. Modifies and returns `found`."""
+        for name, keys, nones in self._composed:
+            if name not in found and all(k in found for k in keys) and not any(k in found for k in nones):
+                found[name] = "…".join(dict.fromkeys(found[k] for k in keys))
+        if self.concepts:
+            for key in [k for k in found if HIDDEN in k]:
+                del found[key]
+        return found
+
+    def find_all(self, texts) -> dict[str, str]:
+        """Term → word over several texts (first text first); a term's concepts may come from different texts."""
+        found: dict[str, str] = {}
+        for text in texts:
+            if text:
+                for term, word in self._raw(text).items():
+                    found.setdefault(term, word)
+        return self.compose(found)
+
     def _find(self, text: str) -> dict[str, str]:
         """Term → the word of it found in `text` (do not modify: the result is shared)."""
+        return self.compose(dict(self._raw(text))) if self._composed else self._raw(text)
+
+    def _scan(self, text: str) -> dict[str, str]:
+        """Term and concept → the word found, before concepts are put together."""
         found: dict[str, str] = {}
         if self._pattern is None or not text:
             return found
+        text = self.normal(text)
         spans = [(m.start(), m.start() + len(m.group(1))) for m in self._pattern.finditer(text)]
         # Where the longer words of not_in stand, with the terms each hides: 不定期 hides 定期检查.
         hiding = [(m.start(), m.start() + len(w), self._hides[w])

@@ -201,7 +201,8 @@ LOWER = [
     ("1.5", [edit("documents", "D-P1", title="安全社区创建工作计划", issued="2023-12-20")], "B", "D-P1 印发日期 2023-12-20 不在评估期内"),
     ("1.5", [edit("documents", "D-P1", title="2023年安全社区创建工作计划")], "B", "D-P1 标题写明的年度（2023年）不在评估期内"),
     ("1.5", [drop("documents", "D-P1")], "B", "见 4.1"),
-    ("1.5", [drop("documents", "D-P1"), cleared("goals")], "C", "空白"),
+    # D-LG, a 通知 on the creation work, is a near miss of another kind (related evidence, B): drop it too for a blank
+    ("1.5", [drop("documents", "D-P1", "D-LG"), cleared("goals")], "C", "空白"),
     ("1.6", [setting("budget", [{"year": 2024, "planned": 500000, "spent": 399999}])], "B", "执行率 79.99%"),
     ("1.6", [setting("budget", [{"year": 2024, "planned": 500000}])], "B", "未登记实际支出"),
     ("1.6", [setting("budget", [])], "C", "未见 2024 年度的经费安排"),
@@ -236,7 +237,7 @@ LOWER = [
     ("4.1", [setting("goals", [])], "C", "未见事故与伤害预防目标"),
     ("4.2", [each("activities", domains=[]), each("projects", domains=["消防安全"])], "B", "覆盖 1/12 个安全领域"),
     ("4.2", [drop("documents", "D-P1", "D-P2")], "B", "未见关于安全促进的计划或方案文件"),
-    ("4.2", [drop("documents", "D-P1", "D-P2", "D-P-1", "D-P-2", "D-P-3", "D-P-4"), each("activities", domains=[]),
+    ("4.2", [drop("documents", "D-P1", "D-P2", "D-P-1", "D-P-2", "D-P-3", "D-P-4", "D-LG"), each("activities", domains=[]),
              setting("projects", [])], "C", "空白"),
     ("4.3", [edit("goals", "G-3", metric="火灾起数", text="火灾起数下降")], "B", "未体现：P-2"),
     ("4.3", [setting("goals", []), setting("projects", [])], "C", "空白"),

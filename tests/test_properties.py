@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from safecomm import Evidence, assess, load_scheme
 from safecomm.checks import REGISTRY
+from safecomm.index import CLAIMS
 from safecomm.evidence import REFERENCES, Attachment, digest
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -163,6 +164,9 @@ def test_declaring_an_item_never_lowers_a_grade(data, section, item_id, rng):
     chosen = rng.choice(filed)["id"]
     record = next(r for r in grown[section] if r["id"] == chosen)
     record["items"] = sorted(set(record.get("items", [])) | {item_id})
+    # A record declaring more than CLAIMS items is a catch-all: for the items its words do not name it
+    # is related evidence only, by design (test_claims.py holds that case on the lowering side).
+    assume(len(record["items"]) <= CLAIMS)
     before = assess(load(data), SCHEME)
     after = assess(load(grown), SCHEME)
     lowered = [(b.id, b.grade, a.grade, a.reason) for b, a in zip(before.items, after.items) if RANK[a.grade] < RANK[b.grade]]

@@ -2,7 +2,9 @@
 
 An activity's kind, inspection scope, audience, domains and organizer are read as the index
 reads them: written first, else from links and the title's vocabulary terms. An activity that
-declares the item being graded (`items`) passes every filter but its kind and its date.
+declares the item being graded (`items`) passes every filter its record leaves open (taken as
+labelled, to be confirmed when its words miss); one of the kind whose words miss is related
+evidence to confirm, never a blank.
 """
 
 from __future__ import annotations
@@ -52,10 +54,15 @@ def activities(
 ) -> Measure:
     """活动次数：符合所有所给条件（种类、检查类型、对象、领域、组织者类别、标题中的词条）的活动，默认只计评估期内。
     一行记多次的按其次数计（全年演练48场为48次；跨出评估期的日期段按期内天数折算）。
-    对象含其下的人群（居民含老年人、儿童……）；未写的类型、对象、领域、组织者按标题中的词条推断。"""
+    对象含其下的人群（居民含老年人、儿童……）；未写的类型、对象、领域、组织者按标题中的词条推断。
+    没有符合的活动、但有所列种类的活动其类型、对象、领域或标题都没写明时，无从判断（可能就是，需现场核实）。"""
     found = ix.activities(kind, scope, audience, domains, organizer, terms, in_period)
     what = describe(kind, scope, audience, domains, organizer, terms, in_period)
     if not found:
+        # Activities of the kind whose words leave the rest open may be it: related, to be confirmed, never blank.
+        maybe = ix.maybe_activities(kind, scope, audience, domains, organizer, terms, in_period)
+        if maybe:
+            return Measure(0, f"未见{what}；{cite_found(maybe)} 可能是，需核实内容", [f.id for f in maybe], unknown=True)
         return Measure(0, f"未见{what}")
     n = total(ix, found, in_period)
     return Measure(n, f"{what} {n} 次：{cite_found(found)}", [f.id for f in found])

@@ -2,7 +2,8 @@
 
 A document counts for a check when it is of one of the kinds asked for (as read: a 通知 that
 issues a 制度 is a 制度) and either declares the item being graded (`items`) or names one of
-the check's vocabulary terms in its title or topics.
+the check's vocabulary terms in its title or topics. One of the kind whose words miss, or one
+on the topic of another kind, is related evidence to confirm on site, never a blank.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def documents(
     """文件数量：种类为所列之一（通知、纪要等按标题中的种类词推断），且声明支持本条目（items）或标题、主题中
     有所列词条之一（and_terms 给出时还须有其中之一）；可只计评估期内的（标题写明年度的按所写年度，如 2024 年的
     计划在 2023 年底印发也是 2024 年的；没写年度的按印发日期），或只计评估期内印发的（issued_in_period：如年末为
-    今后几年制定的改进计划）；not_project_plans 时不计项目自己的实施方案。"""
+    今后几年制定的改进计划）；not_project_plans 时不计项目自己的实施方案。没有符合的文件、但有所列种类的
+    文件标题没写明管什么（或写明了所列词条而种类不同）时，无从判断（可能就是，需现场核实）。"""
     found = ix.documents(kind, terms, and_terms, in_period, issued_in_period)
     about = what(kind, terms, in_period, and_terms, issued_in_period)
     own = ix.project_plans() if not_project_plans else frozenset()
@@ -52,6 +54,11 @@ def documents(
         if other_years:
             dated = "、".join(f"{f.id}（{_issued(f)}）" for f in other_years[:6])
             return Measure(0, f"未见{about}；其他时间印发的有：{dated}", [f.id for f in other_years], hint=hint)
+        # A document of the kind whose words miss, or one on the topic of another kind, may be it: related, to confirm.
+        maybe = ix.maybe_documents(kind, terms, in_period or issued_in_period)
+        if maybe:
+            return Measure(0, f"未见{about}；{cite_found(maybe)} 可能是，需核实内容", [f.id for f in maybe],
+                           unknown=True, hint=hint)
         return Measure(0, f"未见{about}", hint=hint)
     return Measure(len(found), f"{about} {len(found)} 份：{cite_found(found)}", [f.id for f in found])
 

@@ -19,14 +19,14 @@ if TYPE_CHECKING:
 GoalProperty = Literal["metric", "baseline", "target", "improving"]
 PROPERTY_WORDS = {"metric": "指标", "baseline": "基线值", "target": "目标值", "improving": "改进要求"}
 # The vocabulary terms a goal's text uses to say which way it wants its figure to move.
-DOWN, UP, NONE = "下降", "提高", "零发生"
+DOWN, UP, NONE, SIZE = "下降", "提高", "零发生", "幅度"
 _FIGURE = re.compile(r"\d")
 
 
 def improving(ix: Index, goal: Goal) -> bool:
     """The goal asks for better than now: a target better than its baseline in the direction its
     text names (下降 / 提高; different from the baseline when it names none), or, without
-    figures, a text that states a direction with a figure (下降10%) or a zero (零发生)."""
+    figures, a text that states a direction with a figure (下降10%, 下降两成, 减少一半) or a zero (零发生)."""
     said = ix.words.find(goal.text)
     if goal.baseline is not None and goal.target is not None:
         if DOWN in said:
@@ -34,7 +34,7 @@ def improving(ix: Index, goal: Goal) -> bool:
         if UP in said:
             return goal.target > goal.baseline
         return goal.target != goal.baseline
-    return NONE in said or ((DOWN in said or UP in said) and bool(_FIGURE.search(goal.text)))
+    return NONE in said or ((DOWN in said or UP in said) and (SIZE in said or bool(_FIGURE.search(goal.text))))
 
 
 def horizon_of(ix: Index, goal: Goal) -> Horizon:

@@ -1,0 +1,253 @@
+"""Concepts, not phrases: a term is found when all its concepts appear, in any order, across any
+separators; a wording miss is related evidence (B, to confirm), never a blank; declared items are a
+claim. The wordings come from real offices (shared seeds and public documents), not from the
+vocabulary's own word lists."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import check, item_result, text_of
+from safecomm import load_scheme
+from safecomm.index import CLAIMS
+
+SCHEME = load_scheme()
+WORDS = SCHEME.words
+
+
+def doc(id_, kind, title, issued="2024-03-01", **extra):
+    return {"id": id_, "kind": kind, "title": title, "issued": issued, **extra}
+
+
+def act(id_, kind, date="2024-05-10", title="社区活动", **extra):
+    return {"id": id_, "kind": kind, "date": date, "title": title, **extra}
+
+
+# -- the matcher ---------------------------------------------------------------------------------
+
+SEPARATORS = ["、", "和", "及", "与", "并", "暨", "，", " ", "（", "）", "“", "”", "《", "》", "(", ")"]
+
+
+def test_a_combined_title_serves_every_term_whose_concepts_it_holds():
+    found = WORDS.find("事故与伤害监测、报告和记录管理制度")
+    assert {"伤害监测", "事故报告", "伤害记录", "制度"} <= set(found)
+
+
+def test_variant_forms_read_as_standard():
+    assert "台账" in WORDS.find("创建工作台帐") and "检查" in WORDS.find("安全檢查")
+
+
+def test_a_concept_that_must_not_appear_keeps_a_fire_check_out_of_comprehensive():
+    assert "综合检查" not in WORDS.find("春节、元宵节和“两会”期间消防安全大检查")
+    assert "专项检查" in WORDS.find("春节、元宵节和“两会”期间消防安全大检查")
+    assert "综合检查" in WORDS.find("今冬明春安全生产大检查")
+
+
+def _composite_terms():
+    return [name for name, keys in WORDS.concepts.items() if len(keys) >= 2 and all(words for _, words in keys)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_composite_terms()), st.randoms(use_true_random=False),
+       st.lists(st.sampled_from(SEPARATORS), min_size=4, max_size=4))
+def test_concepts_in_any_order_across_any_separator_say_the_term(term, rng, seps):
+    words = [rng.choice(sorted(w)) for _, w in WORDS.concepts[term]]
+    rng.shuffle(words)
+    title = "".join(w + seps[i % len(seps)] for i, w in enumerate(words))
+    blocked = any(k in WORDS.find(title) for k, _ in WORDS.excluded.get(term, ()))
+    assert blocked or term in WORDS.find(title), title
+
+
+# -- grades: order and separators never change a grade ------------------------------------------
+
+# (item, record kind, the concepts of a real title as the office wrote them)
+REAL = [
+    ("8.6", "制度", ["事故与伤害", "报告", "记录"], "管理制度"),      # one rule serving 8.6 and 9.1
+    ("9.1", "制度", ["社区伤害", "事故报告", "记录"], "制度"),
+    ("8.1", "报告", ["事故伤害", "情况分析"], ""),
+    ("7.1", "预案", ["应对突发公共事件", "总体应急"], "预案"),
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(REAL), st.randoms(use_true_random=False), st.sampled_from(SEPARATORS[:6]))
+def test_shuffling_the_concepts_of_a_matching_title_keeps_the_grade(case, rng, sep):
+    item, kind, parts, tail = case
+    first = item_result(SCHEME, item, documents=[doc("D-1", kind, "".join(parts) + tail)])
+    shuffled = parts[:]
+    rng.shuffle(shuffled)
+    again = item_result(SCHEME, item, documents=[doc("D-1", kind, sep.join(shuffled) + tail)])
+    assert again.grade == first.grade != "C", (text_of(first), text_of(again))
+
+
+# -- real wording that must count (from the seeds and public documents) ----------------------------
+
+def test_a_study_visit_filed_as_a_meeting_is_an_exchange():
+    titles = ["到白云街道办事处参观学习安全社区创建经验", "全区安全社区创建现场推进会"]
+    result = item_result(SCHEME, "2.1", activities=[act(f"A-{i}", "会议", title=t) for i, t in enumerate(titles)])
+    assert result.grade == "A", text_of(result)
+
+
+def test_an_annual_summary_of_the_creation_work_is_the_review():
+    result = item_result(SCHEME, "12.1", documents=[doc("D-1", "总结", "2024年安全社区创建工作总结", "2024-12-20")])
+    assert check(result, "report").passed, text_of(result)
+
+
+def test_a_quarterly_safety_production_inspection_is_comprehensive():
+    acts = [act(f"A-{q}", "检查", f"2024-{3 * q:02d}-10", title) for q, title in
+            enumerate(["一季度安全生产检查", "开展安全生产大排查大整治", "第三季度安全生产检查", "今冬明春安全生产大检查"], 1)]
+    assert item_result(SCHEME, "8.3", activities=acts).grade == "A"
+
+
+def test_an_injury_situation_analysis_is_an_injury_analysis():
+    result = item_result(SCHEME, "8.1", documents=[doc("D-1", "报告", "2024年上半年辖区事故伤害情况分析")])
+    assert check(result, "analysis").passed, text_of(result)
+
+
+def test_a_public_emergency_plan_is_the_comprehensive_plan():
+    result = item_result(SCHEME, "7.1", documents=[doc("D-1", "预案", "万里街道应对突发公共事件应急预案")])
+    assert check(result, "comprehensive").passed, text_of(result)
+
+
+def test_cpr_and_aed_training_is_emergency_training():
+    result = item_result(SCHEME, "7.4", activities=[act("A-1", "培训", title="心肺复苏及AED使用培训")])
+    assert check(result, "training").passed, text_of(result)
+
+
+def test_a_board_posting_is_publishing():
+    result = item_result(SCHEME, "8.7", documents=[doc("D-1", "通知", "辖区伤亡事故情况张榜公布", "2024-06-01")])
+    assert check(result, "published").passed, text_of(result)
+
+
+def test_goals_in_words_state_an_improvement():
+    for text in ["伤害发生率下降百分之十", "交通事故起数下降两成", "火灾起数减少一半"]:
+        result = item_result(SCHEME, "4.1", goals=[{"id": "G-1", "horizon": "年度", "text": text}])
+        assert check(result, "improving").passed, (text, text_of(result))
+
+
+def test_next_years_plan_and_next_steps_serve_continual_improvement():
+    for title in ["明年安全社区工作计划", "下一步工作打算"]:
+        result = item_result(SCHEME, "12.2", documents=[doc("D-1", "计划", title, "2024-12-10")])
+        assert check(result, "plan").passed, (title, text_of(result))
+
+
+def test_an_example_row_named_after_its_inspection_is_preventive():
+    fixes = [{"id": f"R-{i}", "activity": "A-1", "issue": issue, "found": "2024-05-10", "fixed": "2024-05-20",
+              "verified": "2024-05-25"} for i, issue in enumerate(["举一反三，对辖区同类场所全面排查燃气隐患",
+                                                                   "推广该小区做法，整治同类老旧小区楼道堆物"])]
+    result = item_result(SCHEME, "11.3", activities=[act("A-1", "检查")], rectifications=fixes)
+    assert check(result, "preventive").passed, text_of(result)
+
+
+# -- a wording miss is never a blank ----------------------------------------------------------------
+
+UNSEEN = [  # (item, kind, a title in words no list has) — the record is of the kind the item needs
+    ("8.6", "制度", "关于规范辖区突发情况逐级上传下达的规定"),
+    ("9.1", "制度", "辖区人身意外登记管理规定"),
+    ("1.3", "责任书", "2024年度辖区单位目标管理书"),
+    ("12.2", "计划", "2025年度重点工作安排"),
+]
+
+
+@pytest.mark.parametrize("item, kind, title", UNSEEN, ids=[u[0] for u in UNSEEN])
+def test_a_title_only_record_of_the_right_kind_is_never_c(item, kind, title):
+    result = item_result(SCHEME, item, documents=[doc("D-1", kind, title)])
+    assert result.grade != "C", text_of(result)
+    assert "D-1" in text_of(result)
+
+
+def test_an_inspection_whose_title_says_no_scope_may_be_comprehensive():
+    result = item_result(SCHEME, "8.3", activities=[act("A-1", "检查", title="辖区企业走访")])
+    assert result.grade == "B" and result.needs_review and "A-1" in text_of(result) and "可能是" in text_of(result)
+
+
+# -- should lower: near misses are not the thing ---------------------------------------------------
+
+def test_fire_only_big_inspections_are_not_comprehensive():
+    acts = [act(f"A-{q}", "检查", f"2024-{3 * q:02d}-10", "消防安全大检查") for q in range(1, 5)]
+    result = item_result(SCHEME, "8.3", activities=acts)
+    assert result.grade != "A", text_of(result)
+
+
+def test_a_quarterly_appraisal_of_the_sub_communities_is_not_the_review():
+    title = "街道安委办检查考评组对辖属9个社区开展每季度安全生产履职情况检查考评"
+    result = item_result(SCHEME, "12.1", activities=[act("A-1", "会议", "2024-11-10", title)])
+    assert result.grade != "A" and not check(result, "yearly").passed, text_of(result)
+
+
+def test_a_project_group_meeting_summing_up_is_not_the_review():
+    title = "居家安全项目组召开安全社区创建会议，总结全年创建工作"
+    result = item_result(SCHEME, "12.1", activities=[act("A-1", "会议", "2024-12-10", title)])
+    assert not check(result, "yearly").passed, text_of(result)
+
+
+def test_a_projects_plan_tagged_improvement_is_not_the_continual_improvement_plan():
+    project = {"id": "P-1", "name": "老年人防跌倒", "plan": "D-1", "start": "2024-01-01", "end": "2024-12-31"}
+    plan = doc("D-1", "方案", "老年人防跌倒项目实施方案", topics=["持续改进"])
+    result = item_result(SCHEME, "12.2", documents=[plan], projects=[project])
+    assert result.grade != "A", text_of(result)
+
+
+# -- declared items are a claim ---------------------------------------------------------------------
+
+def test_a_declared_record_whose_words_miss_passes_to_be_confirmed():
+    result = item_result(SCHEME, "8.6", documents=[doc("D-1", "制度", "辖区工作规定", items=["8.6"])])
+    assert check(result, "rules").passed and result.needs_review and "按标注采用" in result.confirm
+
+
+def test_a_declared_record_whose_words_say_it_needs_no_confirmation():
+    result = item_result(SCHEME, "8.6", documents=[doc("D-1", "制度", "事故报告制度", items=["8.6"])])
+    assert check(result, "rules").passed and "按标注采用" not in (result.confirm or "")
+
+
+@pytest.mark.parametrize("declared, passes", [(CLAIMS, True), (CLAIMS + 1, False)])
+def test_a_catch_all_rule_declaring_many_items_is_not_proof_for_each(declared, passes):
+    """One generic 安全管理制度 boxed under several items: up to CLAIMS it is taken as labelled; beyond, it
+    is related evidence (B, to confirm) for the items its words do not name."""
+    items = ["8.6", "9.1", "10.1", "8.4", "2.2", "3.1"][:declared]
+    result = item_result(SCHEME, "8.6", documents=[doc("D-1", "制度", "安全管理制度", items=items)])
+    assert check(result, "rules").passed is passes, text_of(result)
+    assert result.grade != "C" and result.needs_review
+
+
+def test_six_items_declared_on_one_generic_rule_give_no_a_for_all_six():
+    items = ["1.4", "2.2", "3.1", "8.2", "8.4", "10.1"]
+    bundle = dict(documents=[doc("D-1", "制度", "安全管理制度", items=items)])
+    passed = [(i, c.id) for i in items for c in item_result(SCHEME, i, **bundle).checks
+              if c.level == "A" and "D-1" in c.evidence and c.passed]
+    assert not passed
+
+
+def test_a_declared_activity_whose_record_says_otherwise_is_not_counted():
+    result = item_result(SCHEME, "8.3", activities=[act("A-1", "检查", title="燃气检查", scope="专项", items=["8.3"])])
+    assert check(result, "four").measured == 0
+
+
+# -- rewrites of a real summary (seed 000: a township's and a community's year) -----------------------
+
+SEED = [  # the seed's own words; each the way a new clerk would file it
+    ("8.3", {"activities": [act(f"A-{q}", "检查", f"2024-{3 * q - 1:02d}-15", f"{q}季度安全生产检查") for q in range(1, 5)]}),
+    ("2.2", {"activities": [act("A-1", "会议", title="每月召开安全生产工作例会暨协商会")]}),
+    ("3.3", {"documents": [doc("D-1", "其他", "与各单位、烟花爆竹及危化品销售点责任人签订安全生产责任书")]}),
+    ("6.4", {"activities": [act("A-1", "宣传", title="“11.9消防宣传日”宣传活动")]}),
+    ("12.2", {"documents": [doc("D-1", "总结", "下一步打算", "2024-12-25")]}),
+]
+
+
+@pytest.mark.parametrize("item, sections", SEED, ids=[s[0] for s in SEED])
+def test_a_real_years_wording_is_never_blank(item, sections):
+    assert item_result(SCHEME, item, **sections).grade != "C"
+
+
+def test_order_of_words_in_a_seed_title_never_changes_a_grade():
+    rng = random.Random(7)
+    parts = ["事故与伤害", "监测", "报告", "记录"]
+    grades = set()
+    for _ in range(6):
+        rng.shuffle(parts)
+        grades.add(item_result(SCHEME, "9.1", documents=[doc("D-1", "制度", "、".join(parts) + "制度")]).grade)
+    assert len(grades) == 1
