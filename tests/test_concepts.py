@@ -41,9 +41,9 @@ def test_variant_forms_read_as_standard():
     assert "台账" in WORDS.find("创建工作台帐") and "检查" in WORDS.find("安全檢查")
 
 
-def test_a_concept_that_must_not_appear_keeps_a_fire_check_out_of_comprehensive():
-    assert "综合检查" not in WORDS.find("春节、元宵节和“两会”期间消防安全大检查")
-    assert "专项检查" in WORDS.find("春节、元宵节和“两会”期间消防安全大检查")
+def test_a_concept_that_must_not_appear_keeps_a_sub_units_meeting_out_of_the_review():
+    assert "评审" in WORDS.find("2024年安全社区创建工作总结")
+    assert "评审" not in WORDS.find("居家安全项目组召开安全社区创建会议，总结2013年创建工作")
     assert "综合检查" in WORDS.find("今冬明春安全生产大检查")
 
 
