@@ -61,14 +61,14 @@ class Ledger:
 
     def _column_named(self, loc: tuple, message: str) -> tuple:
         sheet, _ = locate(loc)
-        if not sheet or locate(loc)[1] not in (None, *(s.label for s in layout().sections)):
-            return loc
         lay = layout()
+        names = tuple(p for p in loc if not isinstance(p, int))
         table = next((t for t in lay.tables if t.label == sheet), None)
+        if not sheet or ".".join(names) in lay.form_rows or (table and names[len(table.path):]):
+            return loc  # a cell already, or not in the workbook
         if table is not None:
             candidates = [(loc + c.path, c.label) for c in table.columns]
         else:
-            names = tuple(p for p in loc if not isinstance(p, int))
             candidates = [(r.path, r.label) for r in lay.form_rows.values() if r.path[:len(names)] == names]
         named = [(message.find(label), -len(label), where) for where, label in candidates if label in message]
         if not named:
