@@ -161,7 +161,8 @@ def test_mangled_review_sheet_is_taken_or_refused_at_a_place(place, data):
 WORDS = ["assess", "validate", "review", "start", "batch", "diff", "init", "schema", "indicators", "explain", "evidence", "2.4",
          "report", "convert", "scan", "--xlsx", "--docx", "--docx-template", "--only", "自评表", "--schemes",
          "--format", "json", "md", "html", "text", "--scheme", "--review", "--allow-stale", "--strict", "--pdf", "--csv", "--json",
-         "--html", "0", "1", "-o", "--output", "--force", "--font-sans", "--primitives", "-h", "--", "-", ""]
+         "--html", "0", "1", "-o", "--output", "--force", "--font-sans", "--primitives", "-h", "--", "-", "",
+         "serve", "worker", "--demo", "--port", "--data", "--jobs"]
 FILES = ["app/evidence.yaml", "app", "app/attachments/d-1.pdf", "app/evidence.review.yaml", "mini.yaml", "font.ttf", "notes.txt",
          "folder", "nowhere.yaml", "out.pdf", "out/x.csv", "out.docx", "out.xlsx", "out.md", "/dev/null", "/dev/zero",
          "/proc/self/status"]
@@ -203,11 +204,16 @@ def test_random_command_lines_end_in_chinese_and_lose_nothing(world, words, monk
 
 @pytest.fixture(scope="module")
 def monkeypatch_module():
-    """No real PDF in the fuzzer (a second each): the renderer's bytes are not what is tested here."""
+    """No real PDF in the fuzzer (a second each): the renderer's bytes are not what is tested here;
+    no server either."""
     from safecomm.report import pdf
+    from safecomm.web import server
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "render", lambda *args, **kwargs: b"%PDF-1.7 fuzz")
+        # serve and worker run until stopped: their options are fuzzed, the servers are not started
+        patch.setattr(server, "serve", lambda *args, **kwargs: None)
+        patch.setattr(server, "worker", lambda *args, **kwargs: None)
         yield patch
 
 

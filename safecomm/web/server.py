@@ -151,6 +151,8 @@ def serve(host: str, port: int, data: Path, with_demo: bool, workers: int, threa
             click.echo("演示数据已存在（账号见首次加载时的输出）")
     stop = start_workers(workers) if workers else None
     shown = f"[{host}]" if ":" in host else host
+    if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("SAFECOMM_ALLOWED_HOSTS"):
+        click.echo("提示：让其他电脑访问时，请把它们用的地址写进环境变量 SAFECOMM_ALLOWED_HOSTS（如 10.1.2.3），否则会被拒绝（见 docs/serve.md）")
     click.echo(f"安全社区创建工作台：http://{shown}:{port}/  （Ctrl+C 停止）")
     try:
         server.run()

@@ -65,6 +65,7 @@ def paper(request, pk: int, kind: str):
     key = queue.cache_key(kind, stored)
     path = queue.cached(kind, key)
     if path is None:
+        job = job or queue.enqueue(kind, stored, request.user)  # the cached file went away meanwhile
         return redirect("job", job.pk)
     record(request, Entry.DOWNLOAD, version.community, queue.NAMES[kind], version=version.pk, sha256=key)
     name = f"{version.community.name}-第{version.number}版-{queue.NAMES[kind]}"
