@@ -15,6 +15,8 @@ Cases and targets (2 cores):
 3. `assess --pdf` with a community summary of 1.6 million characters: < 60 s, < 1 GB.
 4. `batch --csv --json` of `--apps` applications (3,000): the parent process < 300 MB (its own peak,
    printed by the process itself: wait4 would fold in the workers).
+5. `report -o 工作报告.docx` of a bundle of 50,000 records (25,000 activities, 25,000 documents, of the
+   kinds the items read): < 60 s, < 1 GB.
 """
 
 from __future__ import annotations
@@ -65,6 +67,27 @@ def many_activities(n: int = 28_000) -> list[dict]:
          "audience": "居民", "participants": 30, "files": [f"attachments/a-00{i % 9 + 1}.jpg"]}
         for i in range(n)
     ]
+
+
+ACTIVITY_KINDS = [("教育", "安全讲座"), ("培训", "安全培训"), ("演练", "消防演练"), ("检查", "安全检查"), ("宣传", "安全宣传"),
+                  ("会议", "安全例会")]
+DOCUMENT_KINDS = [("制度", "安全检查制度"), ("记录", "隐患排查记录"), ("通知", "安全通知"), ("计划", "宣传教育计划"),
+                  ("台账", "伤害台账"), ("方案", "演练方案")]
+
+
+def many_records(n: int = 50_000) -> dict[str, list[dict]]:
+    """`n` records, half activities and half documents, spread over the kinds and months the items read."""
+    acts, docs = [], []
+    for i in range(n // 2):
+        kind, title = ACTIVITY_KINDS[i % len(ACTIVITY_KINDS)]
+        act = {"id": f"X{i}", "kind": kind, "date": f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}", "title": f"{title}{i}",
+               "audience": "居民", "participants": 30}
+        if kind == "检查":
+            act["scope"] = "综合" if i % 2 else "日常"
+        acts.append(act)
+        kind, title = DOCUMENT_KINDS[i % len(DOCUMENT_KINDS)]
+        docs.append({"id": f"Y{i}", "kind": kind, "title": f"{title}{i}", "issued": f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}"})
+    return {"activities": acts, "documents": docs}
 
 
 def run(code: Path, args: list[str], timeout: float) -> tuple[float | None, float, float]:
@@ -144,6 +167,8 @@ def main() -> None:
             2: lambda: ("2. 160 万字的审核意见（assess --review --pdf）", opinion_case(work, old)),
             3: lambda: ("3. 160 万字的社区简述（assess --pdf）",
                         ["assess", str(bundle(work / "summary", summary="社区安全工作简述。" * (LONG // 9))), "--pdf", str(work / "3.pdf")]),
+            5: lambda: ("5. 50,000 条记录的证据（report -o 工作报告.docx）",
+                        ["report", str(bundle(work / "records", **many_records())), "-o", str(work / "5.docx")]),
             4: lambda: (f"4. {args.apps} 份申报（batch --csv --json，主进程的内存）", batch_case(work, args.apps)),
         }
         for number in args.only or sorted(cases):

@@ -64,6 +64,8 @@ class CommunityInfo(Result):
     launched: str | None = None
     designated: str | None = Field(None, description="曾被命名为安全社区的日期")
     summary: str | None = None
+    contact: str | None = Field(None, description="填报人")
+    phone: str | None = Field(None, description="联系电话")
 
 
 class Period(Result):
@@ -83,6 +85,7 @@ class CheckResult(Result):
     hint: str | None = Field(None, description="近似但未计入的记录，及怎样登记（给填写证据的人）")
     confirm: str | None = Field(None, description="计入了但需现场核实的内容（如按标注采用、标题未写明内容的记录）")
     evidence: list[str] = Field(description="用到的证据编号")
+    sections: list[str] = Field([], description="见到相关证据时，本检查读取的证据部分（如 经费、事故与伤害监测）：没有编号的证据在纸面上以此引用")
     measured: float | int | bool | None = None
     measured_text: str | None = None
     target: str | None = None
@@ -229,6 +232,7 @@ class Assessment(Result):
     score: Score | None = Field(None, description="积分制下的总分与分档")
     eligibility: list[ConditionResult] = Field([], description="申报条件及其是否满足")
     grading: str = Field("", description="条目等级的评定办法（规则集的解释）")
+    explanation: str = Field("", description="评定说明：印在自评表末页的简短说法（规则集 grading 与 verdict 的 printed），全文见 grading 和 verdict.policy")
     verdict: Verdict
     sample: bool = Field(False, description="证据中仍有模板的示例数据（示例数据不参与评定）")
     review: ReviewInfo | None = None

@@ -134,6 +134,8 @@ def with_font_options(func):
 @click.option("--docx-template", type=click.Path(dir_okay=False, path_type=Path), help="用本省的 Word 模板生成 --docx（占位符见 docs/papers.md）")
 @click.option("--only", "only", multiple=True, type=click.Choice(PARTS),
               help="只输出申报表的这一部分（可重复），用于 --pdf、--docx 和 --format html")
+@click.option("--footer", type=click.Choice(["page", "digest"]), default="page", show_default=True,
+              help="页脚：page 只印页码；digest 另在每页印规则集和证据摘要（摘要总在证据索引页和文件属性中）")
 @with_font_options
 @click.option("--strict", is_flag=True, help="结论不是“可以申报”时以退出码 1 结束")
 @click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="审核表（safecomm review start 生成并填写）")
@@ -141,7 +143,7 @@ def with_font_options(func):
 @handles_input_errors
 def assess(
     evidence: Path, scheme_ref: str, fmt: str, strict: bool, review_path: Path | None, allow_stale: bool,
-    pdf_path: Path | None, docx_path: Path | None, docx_template: Path | None, only: tuple[str, ...],
+    pdf_path: Path | None, docx_path: Path | None, docx_template: Path | None, only: tuple[str, ...], footer: str,
     font_title: Path | None, font_serif: Path | None, font_sans: Path | None,
 ) -> None:
     """评估 EVIDENCE（证据 YAML 或台账 .xlsx），按指标列出每个条目的等级、理由和提升建议。"""
@@ -173,9 +175,9 @@ def assess(
         result = apply_review(result, sheet, scheme, allow_stale)
     made = {}  # made before anything is printed: a bad template stops the run with nothing written
     if pdf_path:
-        made[pdf_path] = papers.pdf(result, fonts, only), PDF
+        made[pdf_path] = papers.pdf(result, fonts, only, footer), PDF
     if docx_path:
-        made[docx_path] = papers.docx(result, fonts, only, docx_template), DOCX
+        made[docx_path] = papers.docx(result, fonts, only, docx_template, footer), DOCX
     if fmt == "json":
         _echo_json(result.to_json())
     elif fmt == "md":
@@ -183,7 +185,7 @@ def assess(
 
         _echo_json(markdown.render(result))
     elif fmt == "html":
-        _echo_json(papers.html(result, fonts, only))
+        _echo_json(papers.html(result, fonts, only, footer))
     else:
         from .report import text
 

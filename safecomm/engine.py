@@ -68,6 +68,8 @@ def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
             launched=community.launched.isoformat() if community.launched else None,
             designated=community.designated.isoformat() if community.designated else None,
             summary=community.summary,
+            contact=community.contact.name if community.contact else None,
+            phone=community.contact.phone if community.contact else None,
         ),
         period=out.Period(start=evidence.period.start.isoformat(), end=evidence.period.end.isoformat()),
         evidence_digest=digest(evidence),
@@ -78,6 +80,7 @@ def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
         thresholds=thresholds,
         eligibility=eligibility,
         grading=scheme.grading.note,
+        explanation="".join(x for x in (scheme.grading.printed, scheme.verdict.printed) if x),
         sample=bool(left_out) or sample.community_is_sample(evidence),
         facts=facts(index, scheme),
         evidence_index=evidence_index(evidence),
@@ -110,6 +113,12 @@ def conclude(scheme: Scheme, items: list[out.ItemResult], eligibility: list[out.
     }
 
 
+def sections(reads: tuple[str, ...]) -> list[str]:
+    """The titles of the evidence sections a primitive reads (`budget.planned` → 经费), in its order."""
+    names = dict.fromkeys(path.split(".")[0] for path in reads if not path.startswith("community"))
+    return [Evidence.model_fields[name].title for name in names if name in Evidence.model_fields]
+
+
 def evaluate_check(index: Index, check: Check) -> out.CheckResult:
     primitive = REGISTRY[check.primitive]
     index.claimed = []
@@ -137,6 +146,7 @@ def evaluate_check(index: Index, check: Check) -> out.CheckResult:
         hint=measure.hint,
         confirm=f"按标注采用，需核实内容：{'、'.join(claimed)}" if claimed and status == "passed" else None,
         evidence=list(measure.ids),
+        sections=sections(primitive.reads) if measure.seen else [],
         measured=as_number(measure.value),
         measured_text=None if unit == "bool" else format_value(measure.value, unit),
         target=target,

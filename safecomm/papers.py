@@ -21,7 +21,7 @@ from .report import PARTS
 FONT_BYTES = 64 * 1024 * 1024  # a CJK font with every glyph is 20-60 MB
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
 FONT_OPTIONS = {"title": "--font-title", "serif": "--font-serif", "sans": "--font-sans"}  # the command line's names
-DOCX_PARTS = ("申报表", "自评表", "差距")  # what the Word 申报表 holds unless parts are chosen
+FOOTERS = ("page", "digest")  # the page number alone, or also the rule set and evidence digests on every page
 KINDS = ("pdf", "html", "docx", "workreport-docx", "workreport-md")
 
 
@@ -60,24 +60,25 @@ def check_fonts(fonts: FontFiles, names: dict[str, str] = FONT_OPTIONS) -> FontF
     return fonts
 
 
-def pdf(result: Assessment, fonts: FontFiles = FontFiles(), parts: tuple[str, ...] = PARTS) -> bytes:
-    """The 申报表 as PDF: the chosen `parts` (all by default)."""
+def pdf(result: Assessment, fonts: FontFiles = FontFiles(), parts: tuple[str, ...] = PARTS, footer: str = "page") -> bytes:
+    """The 申报表 as PDF: the chosen `parts` (all by default); `footer` "digest" prints the digests on every page."""
     from .report import html as page
     from .report import pdf as printer
 
-    return printer.render(result, page.ASSETS, fonts.faces(), tuple(parts) or PARTS)
+    return printer.render(result, page.ASSETS, fonts.faces(), tuple(parts) or PARTS, footer)
 
 
-def html(result: Assessment, fonts: FontFiles = FontFiles(), parts: tuple[str, ...] = PARTS) -> bytes:
+def html(result: Assessment, fonts: FontFiles = FontFiles(), parts: tuple[str, ...] = PARTS, footer: str = "page") -> bytes:
     """The 申报表 as one self-contained HTML page (UTF-8), the page the PDF is printed from."""
     from .report import html as page
 
-    return page.render(result, fonts.faces(), tuple(parts) or PARTS).encode("utf-8")
+    return page.render(result, fonts.faces(), tuple(parts) or PARTS, footer).encode("utf-8")
 
 
-def docx(result: Assessment, fonts: FontFiles = FontFiles(), parts: tuple[str, ...] = (), template: Path | None = None) -> bytes:
-    """The Word 申报表: laid out by us (the chosen `parts`, else 申报表, 自评表 and 差距), or filled into
-    a province's `template`, which then decides what is printed."""
+def docx(result: Assessment, fonts: FontFiles = FontFiles(), parts: tuple[str, ...] = (), template: Path | None = None,
+         footer: str = "page") -> bytes:
+    """The Word 申报表: laid out by us (the chosen `parts`, else all of them, as its 备注 lists), or
+    filled into a province's `template`, which then decides what is printed."""
     if template:
         if parts:
             raise InputError([Problem("--docx-template", 0, 0, "--only", "用 Word 模板时，模板本身决定输出哪些内容，不能再用 --only")])
@@ -87,9 +88,9 @@ def docx(result: Assessment, fonts: FontFiles = FontFiles(), parts: tuple[str, .
     from .report import charts, word
     from .report import docx as layout
 
-    parts = tuple(parts) or DOCX_PARTS
+    parts = tuple(parts) or PARTS
     chart_font = charts.png_font(fonts.sans) if "图表" in parts else None
-    return layout.render(result, word.word_fonts(fonts.title, fonts.serif, fonts.sans), parts, chart_font)
+    return layout.render(result, word.word_fonts(fonts.title, fonts.serif, fonts.sans), parts, chart_font, footer)
 
 
 def workreport(evidence, result: Assessment, scheme, fmt: str = "docx", fonts: FontFiles = FontFiles()) -> bytes:
@@ -113,7 +114,7 @@ def _sha256(path: Path) -> str:
 
 
 def cache_key(kind: str, result: Assessment | str, parts: tuple[str, ...] = (), fonts: FontFiles = FontFiles(),
-              template: Path | None = None) -> str:
+              template: Path | None = None, footer: str = "page") -> str:
     """SHA-256 over everything paper `kind` depends on: the assessment (its JSON holds the evidence
     and rule-set digests and the reviewer's layer; given as the object or its stored JSON text),
     the parts, the font files' and the template's contents, and the package's version."""
@@ -122,7 +123,7 @@ def cache_key(kind: str, result: Assessment | str, parts: tuple[str, ...] = (), 
     if kind not in KINDS:
         raise ValueError(f"unknown paper {kind!r}: one of {KINDS}")
     text = result.to_json() if isinstance(result, Assessment) else result
-    parts = tuple(parts) or (DOCX_PARTS if kind == "docx" and not template else PARTS if kind in ("pdf", "html") else ())
+    parts = tuple(parts) or (PARTS if kind in ("pdf", "html") or (kind == "docx" and not template) else ())
     inputs = {
         "safecomm": __version__,
         "kind": kind,
@@ -130,5 +131,6 @@ def cache_key(kind: str, result: Assessment | str, parts: tuple[str, ...] = (), 
         "parts": list(parts),
         "fonts": {role: _sha256(path) for role, path in fonts.given().items()},
         "template": _sha256(template) if template else None,
+        "footer": footer,
     }
     return hashlib.sha256(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()

@@ -300,6 +300,7 @@ class VerdictRule(Rule):
 
 class VerdictPolicy(Rule):
     note: str = Field(description="本政策的解释，显示在每份报告中")
+    printed: str | None = Field(None, description="印在自评表末页评定说明中的简短说法（一两句，不写“本项目”）；不写时纸面不印")
     ready: str = Field(description="哪一个结论表示可以申报（--strict 据此返回退出码）")
     rules: list[VerdictRule] = Field(min_length=1)
 
@@ -319,6 +320,7 @@ class VerdictPolicy(Rule):
 
 class Grading(Rule):
     note: str = Field(min_length=1, description="条目等级怎样评定（本项目的解释），显示在每份报告中")
+    printed: str | None = Field(None, description="印在自评表末页评定说明中的简短说法（一句，不写“本项目”）；不写时纸面不印")
 
 
 PartGrade = Literal["a", "b", "c", "d"]
@@ -400,6 +402,24 @@ class Kinds(Rule):
     activities: dict[ActivityKind, list[ActivityKind]] = {}
 
 
+class Milestones(Rule):
+    """Which records the 工作报告's 创建历程 lists (besides the launch, the bodies founded and the
+    designation): records of these kinds whose title says one of these words (any, if none)."""
+
+    kinds: list[DocumentKind | ActivityKind] = Field(min_length=1)
+    words: list[str] = []
+
+
+class Workreport(Rule):
+    """How the 工作报告 draft words records: the verb for each kind (印发制度, 建立台账, 召开会议),
+    and what counts as a milestone of the creation."""
+
+    verbs: dict[DocumentKind | ActivityKind, str] = Field(
+        {}, description="种类 → 动词：文件的动词接书名号（印发《…》），活动的动词接引号（召开“…”）；未列出的文件为“形成”，活动为“开展”",
+    )
+    milestones: list[Milestones] = Field([], description="创建历程中列出的文件和活动")
+
+
 class Scheme(Rule):
     format: Literal["safecomm/scheme@2"]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
@@ -425,6 +445,7 @@ class Scheme(Rule):
     communities: dict[CommunityKind, Wording] = Field(
         {}, description="适用的社区类型及各自的表述（写了就只适用于所列类型）",
     )
+    workreport: Workreport = Field(Workreport(), description="工作报告草稿的说法：各类记录的动词，创建历程列出哪些记录")
 
     _digest: str = PrivateAttr("")
     _vocabulary: Vocabulary | None = PrivateAttr(None)

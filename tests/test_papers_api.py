@@ -85,8 +85,9 @@ def test_cache_key_changes_with_every_input_and_with_nothing_else(ready, tmp_pat
         papers.cache_key("pdf", result.model_copy(update={"evidence_digest": "0" * 64})),
         papers.cache_key("pdf", result.model_copy(update={"scheme": result.scheme.model_copy(update={"digest": "1" * 64})})),
         papers.cache_key("pdf", result.model_copy(update={"review": ReviewInfo(opinion="同意上报")})),
+        papers.cache_key("pdf", result, footer="digest"),
     }
-    assert len(keys) == 9
+    assert len(keys) == 10
     with_font = papers.cache_key("pdf", result, fonts=papers.FontFiles(serif=font))
     font.write_bytes(b"\x00\x01\x00\x00font-two")  # the same path, another font
     assert papers.cache_key("pdf", result, fonts=papers.FontFiles(serif=font)) != with_font

@@ -21,7 +21,7 @@ from fractions import Fraction
 from ..assessment import Assessment, IndexEntry, ItemResult
 from ..checks.common import cite
 from ..measure import format_percent, format_points
-from . import PARTS, charts
+from . import PARTS, charts, fit
 from .text import STATUS, points_words, scheme_words, score_lines
 
 
@@ -157,21 +157,42 @@ class Report:
     index_summary: list[IndexKind]  # instead of `index` when that would exceed INDEX_ROWS
     index_note: str | None
     warnings: list[str]
-    footer: str
+    footer: str | None  # a line under the page number on every page (`--footer digest`), else none
+    properties: str  # the rule set and the evidence digest, in the document's properties
+    explanation: str | None  # 评定说明 on the 自评表's last page: the rule set's short words
+    contact: list[tuple[str, str]]  # the 填报 block under the 自评表: (label, value or blank)
     created: str
 
+    def layout(self, metrics: fit.Metrics) -> fit.FormLayout:
+        """The form of 附件4 on one page for a renderer's `metrics`: what each box prints, and at
+        what size; what does not fit goes to the 续页."""
+        notices = [self.stale_notice] if self.stale_notice else []
+        return fit.form(
+            self.narrative, [self.narrative_note] if self.narrative_note else [],
+            notices + ([self.opinion] if self.opinion else []) + ([self.reviewer_line] if self.reviewer_line else []),
+            [self.name, self.community_title], self.remarks, metrics,
+        )
 
-def compose(result: Assessment, font_family: str = "sans-serif", parts: tuple[str, ...] = PARTS) -> Report:
-    """The printed words; `parts` (a subset of PARTS) are kept in print order, the rest left out."""
+
+FOOTERS = ("page", "digest")  # what the footer holds: the page number only, or also the digests
+
+
+def compose(result: Assessment, font_family: str = "sans-serif", parts: tuple[str, ...] = PARTS,
+            footer: str = "page") -> Report:
+    """The printed words; `parts` (a subset of PARTS) are kept in print order, the rest left out.
+    The digests stay off the stamped pages (they are on the evidence index and in the document's
+    properties) unless `footer` is "digest"."""
     c = result.community
     review = result.review
     show_review = review is not None or any(i.override for i in result.items)
     entries = result.evidence_index
     rows = sum(1 + len(e.files) for e in entries)
     listed = rows <= INDEX_ROWS
+    chosen = tuple(p for p in PARTS if p in parts)
+    digests = f"规则集 {scheme_words(result.scheme)} · 证据摘要 SHA-256 {result.evidence_digest}"
     return Report(
         result=result,
-        parts=tuple(p for p in PARTS if p in parts),
+        parts=chosen,
         sample=SAMPLE if result.sample else None,
         title=clip(f"{c.title}申报表", NAME),
         name=clip(c.name, NAME, "证据文件的单位名称"),
@@ -180,7 +201,7 @@ def compose(result: Assessment, font_family: str = "sans-serif", parts: tuple[st
         narrative=_passage([p for p in (c.summary or "").splitlines() if p.strip()], "证据文件的工作简述")
         or narrative(result),
         narrative_note=None if (c.summary or "").strip() else NARRATIVE_NOTE,
-        remarks=form_remarks(result),
+        remarks=form_remarks(result, chosen),
         county_date=cn_date(review.date) if review else None,
         reviewer_line=_reviewer_line(result),
         opinion=clip(review.opinion, PASSAGE, "审核表的初步审查意见") if review else None,
@@ -208,9 +229,10 @@ def compose(result: Assessment, font_family: str = "sans-serif", parts: tuple[st
         warnings=result.warnings[:WARNINGS] + (
             [f"另有 {len(result.warnings) - WARNINGS} 条警告，见{JSON_RESULT}。"] if len(result.warnings) > WARNINGS else []
         ),
-        footer=(
-            f"规则集 {scheme_words(result.scheme)} · 证据摘要 SHA-256 {result.evidence_digest}"
-        ),
+        footer=digests if footer == "digest" else None,
+        properties=digests,
+        explanation=f"评定说明：{result.explanation}" if result.explanation else None,
+        contact=contact_block(result),
         created=f"{result.period.end}T00:00:00+00:00",
     )
 
@@ -271,13 +293,31 @@ def narrative(result: Assessment) -> list[str]:
     return out
 
 
-def form_remarks(result: Assessment) -> str:
+BLANK = "　" * 8  # a line to write on by hand
+
+
+def contact_block(result: Assessment) -> list[tuple[str, str]]:
+    """填报单位（盖章）, 填报人, 联系电话, 填报日期 under the 自评表: what the evidence says, else a blank to fill."""
+    c = result.community
+    return [
+        ("填报单位（盖章）", clip(c.name, NAME, "证据文件的单位名称")),
+        ("填报人", clip(c.contact, NAME, "证据文件的填报人") or BLANK),
+        ("联系电话", c.phone or BLANK),
+        ("填报日期", "　　年　　月　　日"),
+    ]
+
+
+def form_remarks(result: Assessment, parts: tuple[str, ...] = PARTS) -> str:
     vetoes = [i.id for i in result.items if i.vetoed]
     text = f"自评结论：{result.verdict.verdict}（" + "，".join(f"{g}级{n}项" for g, n in result.counts.items())
     if result.score:
         text += f"，得分{format_points(result.score.total)}/{format_points(result.score.out_of)}"
     text += f"；否决项：{'、'.join(vetoes)}）。" if vetoes else "）。"
-    return text + "附：安全社区评定指标自评表、差距与整改建议、图表、证据索引。"
+    attached = [ATTACHED[p] for p in parts if p in ATTACHED]
+    return text + (f"附：{'、'.join(attached)}。" if attached else "")
+
+
+ATTACHED = {"自评表": "安全社区评定指标自评表", "差距": "差距与整改建议", "图表": "图表", "证据索引": "证据索引"}
 
 
 def _reviewer_line(result: Assessment) -> str | None:
@@ -303,9 +343,25 @@ def _row(result: Assessment, item: ItemResult) -> Row:
         o = item.override
         who = "，".join(x for x in (o.reviewer, cn_date(o.date)) if x)
         remarks.append(review_words(item) + (f"（{who}）" if who else ""))
-    ids = sorted({e for check in item.checks for e in check.evidence})
-    remarks.append(f"证据：{cite(ids)}")
+    remarks += evidence_lines(item)
     return Row(item.id, item.text, item.grade, item.override.grade if item.override else None, remarks)
+
+
+def evidence_lines(item: ItemResult) -> list[str]:
+    """`证据：…` with the records the item's own checks counted; records seen only through a cited
+    item under their own label (`另见 8.5：…`); for evidence without ids (经费, 伤害监测 …) the
+    sections read. `证据：无` only where nothing related was seen."""
+    own = {e for check in item.checks if not check.cites for e in check.evidence}
+    lines = [f"证据：{cite(own)}"] if own else []
+    cited: dict[str, set[str]] = {}
+    for check in item.checks:
+        if check.cites:
+            cited.setdefault(check.cites.split("/")[0], set()).update(e for e in check.evidence if e not in own)
+    lines += [f"另见 {owner}：{cite(ids)}" for owner, ids in cited.items() if ids]
+    if not lines:
+        sections = list(dict.fromkeys(s for check in item.checks if check.seen for s in check.sections))
+        lines.append(f"证据：{'、'.join(sections)}" if sections else "证据：无")
+    return lines
 
 
 def review_words(item: ItemResult) -> str:

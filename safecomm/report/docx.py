@@ -1,8 +1,8 @@
 """The 申报表 as an editable Word document: the same words as the PDF (report/compose.py), laid out
 as real Word tables an office can edit in Word or WPS, stamp and send.
 
-By default it holds the parts an office edits (the form, the self-assessment table, the gaps);
-charts (as pictures) and the evidence index are there when asked for with `--only`.
+It holds the same parts as the PDF, the parts its 备注 lists (charts as pictures, the evidence
+index with each file's SHA-256); `--only` picks some of them.
 """
 
 from __future__ import annotations
@@ -12,19 +12,21 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt
 
 from ..assessment import Assessment
-from . import charts, word
+from docx.oxml.ns import qn
+
+from . import charts, fit, word
+from . import PARTS
 from .compose import GAPS_INTRO, NO_GAPS, NO_INDEX, Report, compose
 from .word import WordFonts
 
-PARTS = ("申报表", "自评表", "差距")  # what `--docx` writes unless `--only` says otherwise
 TICK = "✓"
 
 
 def render(result: Assessment, fonts: WordFonts = WordFonts(), parts: tuple[str, ...] = PARTS,
-           chart_font: tuple[str, int] | None = None) -> bytes:
+           chart_font: tuple[str, int] | None = None, footer: str = "page") -> bytes:
     """The .docx bytes. The chart pictures are drawn in `chart_font` (file, collection index;
     default Noto Sans CJK SC)."""
-    r = compose(result, font_family="", parts=parts)
+    r = compose(result, font_family="", parts=parts, footer=footer)
     doc = word.new_document(fonts, body_pt=12, sample=r.sample, footer=r.footer)
     writers = {"申报表": _form, "自评表": _self_assessment, "差距": _gaps, "证据索引": _index,
                "图表": lambda doc, r: _charts(doc, r, chart_font or charts.png_font())}
@@ -32,7 +34,7 @@ def render(result: Assessment, fonts: WordFonts = WordFonts(), parts: tuple[str,
         if n:
             word.page_break(doc)
         writers[part](doc, r)
-    return word.save(doc, r.title, result.community.name, result.period.end)
+    return word.save(doc, r.title, result.community.name, result.period.end, subject=r.properties)
 
 
 def _form(doc, r: Report) -> None:
@@ -45,31 +47,56 @@ def _form(doc, r: Report) -> None:
     for label, value in (("单位名称", c.name), ("拟申报安全社区名称", c.title)):
         row = word.add_row(t, [label, value], 14, align=["center", None], min_height_mm=12)
         word.fill(row.cells[0], label, 12, align="center")
+    form = r.layout(fit.WORD)
     story = t.add_row()
-    story.height = Mm(70)
+    story.height = Mm(form.narrative_mm)
     cell = word.merge(story.cells[0], story.cells[1])
-    lines = ["对照创建条件，简述本社区创建安全社区工作内容及成效："] + r.narrative + ([r.narrative_note] if r.narrative_note else [])
-    word.fill(cell, "\n".join(lines), 12)
-    for p in cell.paragraphs[1:len(r.narrative) + 1]:
-        p.paragraph_format.first_line_indent = Mm(8.5)
-    review = r.result.review
-    county = [x for x in (r.stale_notice, review.opinion if review else None, r.reviewer_line) if x]
-    _opinion(t, "县(区)安委会办公室\n初步审查意见", county, r.county_date)
-    _opinion(t, "市安委会办公室\n审核意见", [], None)
+    box = form.narrative
+    word.fill(cell, "对照创建条件，简述本社区创建安全社区工作内容及成效：", 12)
+    for p in box.paragraphs:
+        word.para(cell, p, size=box.size, indent=p != fit.MORE, align="right" if p == fit.MORE else None).paragraph_format.line_spacing = 1.0
+    if r.narrative_note:
+        word.para(cell, r.narrative_note, size=min(box.size, 10.5)).paragraph_format.line_spacing = 1.0
+    _opinion(t, "县(区)安委会办公室\n初步审查意见", form.opinion, r.county_date)
+    _opinion(t, "市安委会办公室\n审核意见", fit.Box([], 11, 0, []), None)
     word.add_row(t, ["备　注", r.remarks], 11, align=["center", None], min_height_mm=12)
     for row in t.rows:
         for cell in row.cells:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     story.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    if box.rest or form.opinion.rest:
+        _continued(doc, r, form)
 
 
-def _opinion(t, label: str, lines: list[str], date: str | None) -> None:
+def _opinion(t, label: str, box: fit.Box, date: str | None) -> None:
     """An opinion box: what the reviewer wrote, then the seal area and the date line."""
-    body = "\n".join(lines + ["", "（盖章）", date or "　　年　　月　　日"])
-    row = word.add_row(t, [label, body], 12, align=["center", None], min_height_mm=32)
-    for p in row.cells[1].paragraphs[-2:]:
+    row = word.add_row(t, [label, "\n".join(box.paragraphs)], box.size, align=["center", None], min_height_mm=32)
+    cell = row.cells[1]
+    for p in cell.paragraphs:
+        if p.text == fit.MORE:
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for text in ([""] if box.paragraphs else []) + ["（盖章）", date or "　　年　　月　　日"]:
+        p = word.para(cell, text, size=12)
+        p.paragraph_format.line_spacing = 1.0
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # the seal and the date sit at the right, as on the printed form
         p.paragraph_format.right_indent = Mm(12)
+    word.fill(row.cells[0], label, 12, align="center")
+
+
+def _continued(doc, r: Report, form: fit.FormLayout) -> None:
+    """The attached sheet marked 续页: what the form's boxes could not hold."""
+    word.page_break(doc)
+    word.para(doc, "创建安全社区申报表（续页）", style="Title")
+    word.para(doc, f"单位名称：{r.name}", size=10.5)
+    for title, box in (("对照创建条件，简述本社区创建安全社区工作内容及成效（续）：", form.narrative),
+                       ("县(区)安委会办公室初步审查意见（续）：", form.opinion)):
+        if box.rest:
+            t = word.table(doc, [word.TEXT_WIDTH_MM])
+            row = word.add_row(t, [title], 13)
+            for n, p in enumerate(box.rest):
+                word.para(row.cells[0], p, size=12, indent=not (n == 0 and box.split))
+            row._tr.get_or_add_trPr().remove(row._tr.trPr.find(qn("w:cantSplit")))  # a long text runs on over pages
+            word.para(doc, "")
 
 
 def _self_assessment(doc, r: Report) -> None:
@@ -98,14 +125,26 @@ def _self_assessment(doc, r: Report) -> None:
             cells = [item.id, item.text] + ticks + ([item.review or ""] if r.show_review else []) + ["\n".join(item.remarks)]
             row = word.add_row(t, cells, 10, align=["center", None] + ["center"] * (3 + len(review)) + [None])
             word.fill(row.cells[-1], cells[-1], 8.5)
-    word.para(doc, "")
-    word.para(doc, f"等级统计：{r.counts}。", size=12)
-    word.para(doc, f"自评结论：{res.verdict.verdict}", size=12, bold=True)
-    for reason in res.verdict.reasons:
-        word.para(doc, f"· {reason}", size=11)
-    for note in (res.verdict.policy, res.grading):
-        if note:
-            word.para(doc, note, size=9)
+    closing = [word.para(doc, ""), word.para(doc, f"等级统计：{r.counts}。", size=12),
+               word.para(doc, f"自评结论：{res.verdict.verdict}", size=12, bold=True)]
+    closing += [word.para(doc, f"· {reason}", size=11) for reason in res.verdict.reasons]
+    if r.explanation:
+        closing.append(word.para(doc, r.explanation, size=9))
+    closing.append(word.para(doc, ""))
+    for p in closing:  # the conclusion, the 评定说明 and the 填报 block on one page, the table's last
+        p.paragraph_format.keep_with_next = True
+    _contact(doc, r)
+
+
+def _contact(doc, r: Report) -> None:
+    """填报单位（盖章）, 填报人, 联系电话, 填报日期: a borderless two-column block, values on a rule."""
+    t = word.table(doc, [36, 70], borders=False)
+    for n, (label, value) in enumerate(r.contact):
+        row = word.add_row(t, [f"{label}：", value], 12, min_height_mm=9)
+        word.underline_cell(row.cells[1])
+        if n < len(r.contact) - 1:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
 
 
 def _gaps(doc, r: Report) -> None:

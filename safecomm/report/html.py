@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..assessment import Assessment
 from . import compose as words
+from . import fit
 from .compose import PARTS, compose
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -77,12 +78,13 @@ TEMPLATES = Environment(  # shared by every HTML renderer: autoescaped, strict, 
 )
 
 
-def render(result: Assessment, fonts: Fonts = Fonts(), parts: tuple[str, ...] = PARTS) -> str:
+def render(result: Assessment, fonts: Fonts = Fonts(), parts: tuple[str, ...] = PARTS, footer: str = "page") -> str:
     """The page with the chosen `parts` of the 申报表 (all by default)."""
     stacks = fonts.stacks()
     css = (ASSETS / "form.css").read_text(encoding="utf-8")
+    r = compose(result, font_family=SANS, parts=parts, footer=footer)  # SVG text takes one family only: the one with SC glyph forms
     return TEMPLATES.get_template("form.html").render(
-        r=compose(result, font_family=SANS, parts=parts),  # SVG text takes one family only: the one with SC glyph forms
+        r=r, form=r.layout(fit.PDF), MORE=fit.MORE,
         GAPS_INTRO=words.GAPS_INTRO, NO_GAPS=words.NO_GAPS, NO_INDEX=words.NO_INDEX,
         css=Markup(css),
         fonts=stacks,

@@ -53,12 +53,13 @@ class LocalFetcher(URLFetcher):
         raise Refused(f"拒绝读取 {url}：申报表不从网络获取任何内容")
 
 
-def render(result: Assessment, evidence_dir: Path, fonts: Fonts = Fonts(), parts: tuple[str, ...] = PARTS) -> bytes:
+def render(result: Assessment, evidence_dir: Path, fonts: Fonts = Fonts(), parts: tuple[str, ...] = PARTS,
+           footer: str = "page") -> bytes:
     """The PDF bytes of the chosen `parts`. `evidence_dir` is the folder of the evidence file (attachments live there)."""
     evidence_dir = Path(evidence_dir).resolve()
     fetcher = LocalFetcher([html.ASSETS, evidence_dir], fonts.files())
     font_config = FontConfiguration()
     document = HTML(
-        string=html.render(result, fonts, parts), base_url=evidence_dir.as_uri() + "/", url_fetcher=fetcher
+        string=html.render(result, fonts, parts, footer), base_url=evidence_dir.as_uri() + "/", url_fetcher=fetcher
     ).render(font_config=font_config)
     return document.write_pdf(pdf_identifier=True)

@@ -36,6 +36,7 @@ RED = RGBColor(0xC0, 0x00, 0x00)
 # Control characters other than tab and newline have no place in XML: show them as the
 # Unicode "control pictures" (U+2400…), so hostile text prints literally instead of failing.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_ID_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[0-9])")
 
 
 def visible(text: str) -> str:
@@ -210,12 +211,18 @@ def _page_field(paragraph) -> None:
 
 def add_run(paragraph, text: str, size: float | None = None, bold: bool = False, font: str | None = None,
             color: RGBColor | None = None):
-    """A run of `text` (newlines become line breaks) with the East Asian font set on the run itself."""
+    """A run of `text` (newlines become line breaks) with the East Asian font set on the run itself.
+    A hyphen inside an id (A-005, 朝街发-12) is Word's non-breaking hyphen: an id never breaks."""
     lines = visible(text).split("\n")
-    run = paragraph.add_run(lines[0])
-    for line in lines[1:]:
-        run.add_break()
-        run.add_text(line)
+    run = paragraph.add_run()
+    for n, line in enumerate(lines):
+        if n:
+            run.add_break()
+        for m, piece in enumerate(_ID_HYPHEN.split(line)):
+            if m:
+                run._r.append(OxmlElement("w:noBreakHyphen"))
+            if piece:
+                run.add_text(piece)
     set_fonts(run._r.get_or_add_rPr(), font or _style_font(paragraph))
     if size:
         run.font.size = Pt(size)
@@ -262,11 +269,12 @@ def page_break(doc: Document) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def table(doc_or_cell, widths_mm: list[float], rows: int = 0):
+def table(doc_or_cell, widths_mm: list[float], rows: int = 0, borders: bool = True):
     """A bordered grid table of fixed column widths (Word and WPS honour widths set on each cell)."""
     t = doc_or_cell.add_table(rows=rows, cols=len(widths_mm))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    if borders:
+        t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER if borders else WD_TABLE_ALIGNMENT.LEFT
     t.autofit = False
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
@@ -319,6 +327,21 @@ def merge(a, b):
     return cell
 
 
+def no_wrap(cell) -> None:
+    """Keep the cell's text on one line (an id such as A-005 never breaks into "A-" and "005")."""
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
+def underline_cell(cell) -> None:
+    """A rule under the cell: the line a value is written on."""
+    borders = OxmlElement("w:tcBorders")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    cell._tc.get_or_add_tcPr().append(borders)
+
+
 def shade(cell, hex_fill: str) -> None:
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -345,13 +368,14 @@ def mark_sample(doc: Document, sample: str) -> None:
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's first possible date
 
 
-def save(doc: Document, title: str, author: str, created: str) -> bytes:
+def save(doc: Document, title: str, author: str, created: str, subject: str = "") -> bytes:
     """The .docx bytes, the same for the same content: core properties dated `created` (ISO date,
     the end of the assessment period) and zip members with a fixed time, order and mode."""
     props = doc.core_properties
     when = datetime.fromisoformat(created).replace(tzinfo=timezone.utc)
     props.title, props.author, props.last_modified_by = visible(title), visible(author), "safecomm"
-    props.subject = props.keywords = props.comments = props.category = ""
+    props.keywords = props.comments = props.category = ""
+    props.subject = visible(subject)
     props.created = props.modified = props.last_printed = when
     props.revision = 1
     raw = io.BytesIO()

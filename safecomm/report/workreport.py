@@ -7,13 +7,21 @@ cited: sentences with counts, dates, names, participation and outcomes, each rec
 id as the 附件 reference; a table where a section cites several records; the charts where the
 item measures the charted figure. Every number is computed from the evidence; what the evidence
 does not show is a visible 【待补充：…】 that says what is still needed (the rule set's plain
-advice), never invented text.
+advice, without the measured figures), never invented text. 第三部分 drafts 存在问题与下一步打算
+from the items below A, the open rectifications and next year's plans.
+
+A record is an 附件 only when its file is there. Verbs come from the rule set (`workreport.verbs`:
+印发制度, 建立台账, 召开会议), as do the milestones of 创建历程. The draft is bounded like the
+申报表: a table of more than ROWS records becomes a summary by month and kind, and a sentence
+names at most NAMED records; the full lists are in the assessment's JSON.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 
 from ..assessment import Assessment, ItemResult
@@ -23,10 +31,16 @@ from ..evidence import Equipment, Team
 from ..measure import format_percent, natural_key
 from ..terms import ControlState
 from ..scheme import Scheme
+from ..vocabulary import Vocabulary
 from . import charts
-from .compose import chart_list, cn_date
+from .compose import JSON_RESULT, chart_list, cn_date
 
 CN_NUMBERS = "一二三四五六七八九十"
+ROWS = 60  # records a table lists one by one; above, a summary by month and kind
+NAMED = 10  # records a sentence names one by one; above, 等N份
+# The figures the engine adds to advice for whoever fills the evidence; a draft says what to do.
+COUNTER = re.compile(r"（现(?:有|为) [^（）]*(?:还差|要求) [^（）]*）")
+ID_COLUMNS = ("编号", "附件", "来源")  # columns of ids: printed whole, never broken
 # A chart goes to the section of the item whose check measures the charted figure.
 CHART_OWNERS = {"injuries": "injury_trend", "participation": "participation", "education": "fewest_per_quarter"}
 
@@ -49,6 +63,7 @@ class Table:
     caption: str
     header: list[str]
     rows: list[list[str]]
+    note: str = ""  # under the table: how a long list was summarised
 
 
 @dataclass
@@ -74,7 +89,8 @@ def cn(n: int) -> str:
 
 
 def todo(text: str) -> Para:
-    return Para(f"【待补充：{text}】", todo=True)
+    """A visible placeholder in plain words: the measured figures stay in the gaps table."""
+    return Para(f"【待补充：{COUNTER.sub('', text)}】", todo=True)
 
 
 def num(value: float) -> str:
@@ -98,6 +114,15 @@ class Writer:
         self.figures = 0
         self.reads = self._reads()
         self.charts = {c.key: c for c in chart_list(result, font_family="")}
+        self.attached = {e.id for e in result.evidence_index if any(h for h in e.sha256)}
+        self.verbs = {kind.value: verb for kind, verb in scheme.workreport.verbs.items()}
+
+    def ref(self, ident: str) -> str:
+        """`附件D-005` for a record whose file is there, else the record's id alone."""
+        return f"附件{ident}" if ident in self.attached else ident
+
+    def verb(self, kind: str, default: str) -> str:
+        return self.verbs.get(kind, default)
 
     def _reads(self) -> dict[str, set[str]]:
         """Item id → the evidence fields its checks read (`injuries.sources`, `budget.planned`…)."""
@@ -110,14 +135,25 @@ class Writer:
     def add(self, *blocks) -> None:
         self.blocks.extend(blocks)
 
-    def table(self, caption: str, header: list[str], rows: list[list[str]]) -> None:
-        """A numbered table, or a pointer to the same table printed earlier."""
-        key = (tuple(header), tuple(tuple(r) for r in rows))
+    def table(self, caption: str, header: list[str], records: list, row, summary=None) -> None:
+        """A numbered table of `records` (one `row(record)` each), or a pointer to the same table
+        printed earlier. Above ROWS records it prints `summary(records)` (header, rows) when given,
+        else the first ROWS rows, with a note of where the full list is."""
+        key = (caption, tuple(header), tuple(getattr(r, "id", None) or id(r) for r in records))
         if key in self.tables:
             self.add(Para(f"（{caption}见表{self.tables[key]}。）"))
             return
         self.tables[key] = len(self.tables) + 1
-        self.add(Table(self.tables[key], caption, header, rows))
+        note = ""
+        if len(records) <= ROWS:
+            rows = [row(r) for r in records]
+        elif summary:
+            header, rows = summary(records)
+            note = f"共{len(records)}条记录，按月份和类别汇总；逐条清单见{JSON_RESULT}。"
+        else:
+            rows = [row(r) for r in records[:ROWS]]
+            note = f"共{len(records)}条记录，此处列出前{ROWS}条；逐条清单见{JSON_RESULT}。"
+        self.add(Table(self.tables[key], caption, header, rows, note))
 
     def figure(self, caption: str, drawing: charts.Drawing) -> None:
         self.figures += 1
@@ -136,6 +172,7 @@ def compose(evidence: Evidence, result: Assessment, scheme: Scheme) -> Draft:
         w.add(Heading(2, f"{cn(n)}、{indicator.title}"))
         for m, item_id in enumerate(indicator.items, 1):
             section(w, result.item(item_id), m, [name for name, owner in owners.items() if owner == item_id])
+    closing(w)
     unplaced = [name for name, owner in owners.items() if owner is None]
     if unplaced:
         w.add(Heading(1, "附：图表"))
@@ -151,6 +188,31 @@ def chart_owners(scheme: Scheme) -> dict[str, str | None]:
         name: next((item.id for _, item in scheme.items() for check in item.checks if check.primitive == primitive), None)
         for name, primitive in CHART_OWNERS.items()
     }
+
+
+def listed(texts: list[str], unit: str, total: int | None = None) -> str:
+    """At most NAMED texts, then `等N{unit}` (N: `total`, else the texts): records are separated by
+    `；`, as a name may itself hold a `、`. Callers pass at most NAMED texts of a long list."""
+    total = len(texts) if total is None else total
+    head = "；".join(texts[:NAMED])
+    return head if total <= NAMED else f"{head}等{total}{unit}"
+
+
+def by_month(records: list, day, kind, header: list[str], sums: dict | None = None):
+    """A summary table of `records`: how many of each kind in each month (and the `sums`, name →
+    value of a record, added up), for a list too long to print record by record."""
+    def summary(_records):
+        groups: dict[tuple, list] = {}
+        for r in records:
+            d = day(r)
+            groups.setdefault((d.year, d.month) if d else (9999, 0), {}).setdefault(kind(r), []).append(r)
+        rows = []
+        for (year, month), kinds in sorted(groups.items()):
+            for k, members in kinds.items():
+                extra = [str(sum(v(r) or 0 for r in members)) for v in (sums or {}).values()]
+                rows.append([f"{year}年{month}月" if month else "未写日期", k, str(len(members))] + extra)
+        return header + list(sums or {}), rows
+    return summary
 
 
 # -- 第一部分 ---------------------------------------------------------------------------------
@@ -177,21 +239,19 @@ def overview(w: Writer) -> None:
     w.add(Heading(2, "三、区域安全特征与重点难点问题"))
     features(w)
     w.add(Heading(2, "四、创建历程"))
-    rows = timeline(ev)
+    events = timeline(w)
     if c.launched:
         w.add(Para(f"{c.name}于{cn_date(c.launched)}启动安全社区创建工作。"))
-    if rows:
-        w.table("创建历程", ["日期", "事项", "附件"], rows)
+    if events:
+        w.table("创建历程", ["日期", "事项", "编号"], events, lambda e: [cn_date(e[0].isoformat()), e[1], e[2]])
     else:
-        w.add(todo("创建启动日期，机构成立、方案和计划印发等主要事项"))
+        w.add(todo("创建启动日期，机构成立、创建方案印发等主要事项"))
     w.add(todo("近三年安全相关荣誉"))
     w.add(Heading(2, "五、组织机构"))
     if ev.organizations:
-        w.table("安全社区创建组织机构", ["机构", "类别", "成立日期", "人数", "职责文件"], [
-            [o.name, o.kind.value, cn_date(o.established.isoformat()) if o.established else "—",
-             str(len(o.members) if o.members else o.size) if (o.members or o.size is not None) else "—", o.charter or "—"]
-            for o in ev.organizations
-        ])
+        w.table("安全社区创建组织机构", ["机构", "类别", "成立日期", "人数", "职责文件"], ev.organizations, lambda o: [
+            o.name, o.kind.value, cn_date(o.established.isoformat()) if o.established else "—",
+            str(len(o.members) if o.members else o.size) if (o.members or o.size is not None) else "—", o.charter or "—"])
     else:
         w.add(todo("领导机构、执行机构、项目组和志愿者组织"))
 
@@ -207,33 +267,43 @@ def features(w: Writer) -> None:
         if causes:
             text += "，居前的原因为" + "、".join(f"{k}（{v}人次）" for k, v in causes)
         w.add(Para(text + "。"))
-    places = [h.place for h in ev.hazards if h.high_risk_environment]
+    places = [h for h in ev.hazards if h.high_risk_environment]
     if places:
-        w.add(Para(f"辨识出的高风险环境{len(places)}处：{'、'.join(places)}。"))
+        w.add(Para(f"辨识出的高风险环境{len(places)}处：{listed([f'{h.place}（{h.id}）' for h in places[:NAMED]], '处', len(places))}。"))
     groups = {}
     for p in ev.projects:
         for label, values in (("脆弱群体", p.targets.vulnerable_groups), ("高危人群", p.targets.high_risk_groups)):
             groups.setdefault(label, []).extend(v for v in values if v not in groups.get(label, []))
-    said = "；".join(f"{label}：{'、'.join(values)}" for label, values in groups.items() if values)
+    said = "；".join(f"{label}：{'、'.join(values[:NAMED])}" for label, values in groups.items() if values)
     if said:
         w.add(Para(f"安全促进项目针对的重点人群——{said}。"))
     if not (years or places or said):
         w.add(todo("区域安全特征、主要事故与伤害问题和重点人群"))
 
 
-def timeline(ev: Evidence) -> list[list[str]]:
-    """Dated milestones: bodies set up, plans and programmes issued, meetings, exchanges, reviews."""
+def timeline(w: Writer) -> list[tuple]:
+    """The milestones of the creation, by date: the bodies founded, the designation, and the records
+    the rule set names (`workreport.milestones`: creation plans, launch meetings, evaluations)."""
+    ev, c = w.ev, w.result.community
     events = []
     for o in ev.organizations:
         if o.established:
             events.append((o.established, f"成立{o.name}", o.charter or "—"))
+    if c.designated:
+        events.append((date.fromisoformat(c.designated), "命名为安全社区", "—"))
+    rules = [(set(k.value for k in m.kinds), Vocabulary({"事项": m.words}) if m.words else None)
+             for m in w.scheme.workreport.milestones]
+
+    def named(kind: str, title: str) -> bool:
+        return any(kind in kinds and (words is None or words.find(title)) for kinds, words in rules)
+
     for d in ev.documents:
-        if d.issued and d.kind.value in ("方案", "计划"):
-            events.append((d.issued, f"印发《{d.title}》", d.id))
+        if d.issued and named(d.kind.value, d.title):
+            events.append((d.issued, f"{w.verb(d.kind.value, '形成')}《{d.title}》", d.id))
     for a in ev.activities:
-        if a.kind.value in ("会议", "交流", "评审"):
+        if named(a.kind.value, a.title):
             events.append((a.date, a.title, a.id))
-    return [[cn_date(day.isoformat()), text, ref] for day, text, ref in sorted(events, key=lambda e: (e[0], natural_key(e[2])))]
+    return sorted(events, key=lambda e: (e[0], natural_key(e[2])))
 
 
 # -- 第二部分 ---------------------------------------------------------------------------------
@@ -270,60 +340,74 @@ def _strip_level(advice: str) -> str:
 
 
 def organizations(w: Writer, orgs: list[Organization]) -> None:
-    for o in orgs:
+    for o in orgs[:NAMED]:
         text = f"{cn_date(o.established.isoformat())}成立{o.name}（{o.id}）" if o.established else f"成立{o.name}（{o.id}）"
         if o.members:
             text += f"，成员{len(o.members)}人"
             sectors = list(dict.fromkeys(m.sector for m in o.members if m.sector))
             if sectors:
-                text += f"，来自{'、'.join(sectors)}等{len(sectors)}个部门和领域"
+                text += f"，来自{'、'.join(sectors[:NAMED])}等{len(sectors)}个部门和领域"
             categories = list(dict.fromkeys(m.category.value for m in o.members if m.category))
             if categories:
                 text += f"，包括{'、'.join(categories)}"
         elif o.size is not None:
             text += f"，共{o.size}人"
         if o.charter:
-            text += f"；职责见附件{o.charter}"
+            text += f"；职责见{w.ref(o.charter)}"
         w.add(Para(text + "。"))
+    if len(orgs) > NAMED:
+        w.add(Para(f"另有组织{len(orgs) - NAMED}个，见{JSON_RESULT}。"))
 
 
 def documents(w: Writer, docs: list[Document]) -> None:
-    def one(d: Document) -> str:
-        details = "，".join(x for x in (d.number, f"{cn_date(d.issued.isoformat())}印发" if d.issued else None) if x)
-        return f"《{d.title}》（{details + '，' if details else ''}附件{d.id}）"
+    """One sentence per verb: 印发制度2份、通知1份：《…》（文号，日期印发，附件D-001）；建立台账1份：…"""
+    by_verb: dict[str, list[Document]] = {}
+    for d in docs:
+        by_verb.setdefault(w.verb(d.kind.value, "形成"), []).append(d)
+    for verb, group in by_verb.items():
+        def one(d: Document) -> str:
+            when = f"{cn_date(d.issued.isoformat())}{verb}" if d.issued else None
+            details = "，".join(x for x in (d.number, when, w.ref(d.id)) if x)
+            return f"《{d.title}》（{details}）"
 
-    kinds = Counter(d.kind.value for d in docs)
-    head = "、".join(f"{k}{n}份" for k, n in kinds.items())
-    w.add(Para(f"印发{head}：" + "；".join(one(d) for d in docs) + "。"))
+        kinds = Counter(d.kind.value for d in group)
+        head = "、".join(f"{k}{n}份" for k, n in kinds.items())
+        w.add(Para(f"{verb}{head}：" + listed([one(d) for d in group[:NAMED]], "份", len(group)) + "。"))
 
 
 def activities(w: Writer, acts: list[Activity]) -> None:
     acts = sorted(acts, key=lambda a: (a.date, natural_key(a.id)))
-    kinds = Counter(a.kind.value for a in acts)
+    times = sum(a.count for a in acts)
+    kinds = Counter()
+    for a in acts:
+        kinds[a.kind.value] += a.count
     counted = [a.participants for a in acts if a.participants is not None]
-    text = f"评估期内开展相关活动{len(acts)}次（" + "、".join(f"{k}{n}次" for k, n in kinds.items()) + "）"
+    if len(acts) == 1:
+        a = acts[0]
+        verb = w.verb(a.kind.value, "开展")
+        what = f"“{a.title}”" if verb == "召开" else f"{a.kind.value}活动“{a.title}”"
+        times_said = f"共{a.count}次，" if a.count > 1 else ""
+        w.add(Para(f"{cn_date(a.date.isoformat())}{verb}{what}（{times_said}"
+                   + (f"{a.participants}人参加，" if a.participants is not None else "") + f"{w.ref(a.id)}）。"))
+        return
+    text = f"评估期内开展相关活动{times}次（" + "、".join(f"{k}{n}次" for k, n in kinds.items()) + "）"
     if counted:
         text += f"，登记参加{sum(counted)}人次"
         if len(counted) < len(acts):
-            text += f"（{len(acts) - len(counted)}次未登记人数）"
-    if len(acts) == 1:
-        a = acts[0]
-        w.add(Para(f"{cn_date(a.date.isoformat())}开展{a.kind.value}活动“{a.title}”"
-                   + (f"，{a.participants}人参加" if a.participants is not None else "") + f"（附件{a.id}）。"))
-        return
+            text += f"（{len(acts) - len(counted)}条记录未登记人数）"
     w.add(Para(text + "。"))
+    summary = by_month(acts, lambda a: a.date, lambda a: a.kind.value, ["月份", "形式", "记录数"],
+                       {"次数": lambda a: a.count, "参加人次": lambda a: a.participants})
     if all(a.kind.value == "检查" for a in acts):
         fixed = Counter(r.activity for r in w.ev.rectifications if r.activity)
-        w.table("安全检查及整改情况", ["季度", "日期", "检查", "类型", "发现问题", "整改措施", "附件"], [
-            [quarter_name(quarter(a.date)), cn_date(a.date.isoformat()), a.title, a.scope.value if a.scope else "—",
-             str(a.findings) if a.findings is not None else "—", str(fixed.get(a.id, 0)), a.id] for a in acts
-        ])
+        w.table("安全检查及整改情况", ["季度", "日期", "检查", "类型", "发现问题", "整改措施", "编号"], acts, lambda a: [
+            quarter_name(quarter(a.date)), cn_date(a.date.isoformat()), a.title, a.scope.value if a.scope else "—",
+            str(a.findings) if a.findings is not None else "—", str(fixed.get(a.id, 0)), a.id], summary)
     else:
-        w.table("活动开展情况（按季度）", ["季度", "日期", "活动", "形式", "对象", "参加人数", "附件"], [
-            [quarter_name(quarter(a.date)), cn_date(a.date.isoformat()), a.title, a.kind.value,
-             "、".join(x.value for x in a.audience) or "—", str(a.participants) if a.participants is not None else "—", a.id]
-            for a in acts
-        ])
+        w.table("活动开展情况（按季度）", ["季度", "日期", "活动", "形式", "对象", "参加人数", "编号"], acts, lambda a: [
+            quarter_name(quarter(a.date)), cn_date(a.date.isoformat()), a.title, a.kind.value,
+            "、".join(x.value for x in a.audience) or "—", str(a.participants) if a.participants is not None else "—", a.id],
+            summary)
 
 
 def projects(w: Writer, projs: list[Project]) -> None:
@@ -337,22 +421,21 @@ def projects(w: Writer, projs: list[Project]) -> None:
     key = [p for p in projs if p.key]
     text = f"实施安全促进项目{len(projs)}个" + (f"（其中重点事故与伤害预防项目{len(key)}个）" if key else "") + "："
     parts = []
-    for p in projs:
-        bit = f"“{p.name}”（{p.id}" + (f"，实施方案见附件{p.plan}" if p.plan else "") + "）"
+    for p in projs[:NAMED]:
+        bit = f"“{p.name}”（{p.id}" + (f"，实施方案见{w.ref(p.plan)}" if p.plan else "") + "）"
         facts = []
         if p.target_population is not None and p.participants is not None:
             facts.append(f"相关人群{p.target_population}人，参与{p.participants}人，参与度{rate(p)}")
         if p.outcomes:
             facts.append(outcome(p))
         parts.append(bit + ("：" + "，".join(facts) if facts else ""))
-    w.add(Para(text + "；".join(parts) + "。"))
+    w.add(Para(text + listed(parts, "个", len(projs)) + "。"))
     if len(projs) > 1:
-        w.table("安全促进项目参与和效果", ["项目", "重点", "实施期", "相关人群", "参与人数", "参与度", "效果"], [
-            [f"{p.id} {p.name}", "是" if p.key else "否",
-             f"{cn_date(p.start.isoformat())}至{cn_date(p.end.isoformat())}" if p.start and p.end else "—",
-             str(p.target_population) if p.target_population is not None else "—",
-             str(p.participants) if p.participants is not None else "—", rate(p), outcome(p)] for p in projs
-        ])
+        w.table("安全促进项目参与和效果", ["项目", "重点", "实施期", "相关人群", "参与人数", "参与度", "效果"], projs, lambda p: [
+            f"{p.id} {p.name}", "是" if p.key else "否",
+            f"{cn_date(p.start.isoformat())}至{cn_date(p.end.isoformat())}" if p.start and p.end else "—",
+            str(p.target_population) if p.target_population is not None else "—",
+            str(p.participants) if p.participants is not None else "—", rate(p), outcome(p)])
 
 
 def goals(w: Writer, items: list[Goal]) -> None:
@@ -367,7 +450,7 @@ def goals(w: Writer, items: list[Goal]) -> None:
         detail = bits[0] + "，".join(bits[1:])
         return f"{g.text}（{g.horizon.value}目标{'，' + detail if detail else ''}，{g.id}）"
 
-    w.add(Para(f"确定事故与伤害预防目标{len(items)}项：" + "；".join(one(g) for g in items) + "。"))
+    w.add(Para(f"确定事故与伤害预防目标{len(items)}项：" + listed([one(g) for g in items[:NAMED]], "项", len(items)) + "。"))
 
 
 def hazards(w: Writer, items: list[Hazard]) -> None:
@@ -377,31 +460,36 @@ def hazards(w: Writer, items: list[Hazard]) -> None:
     w.add(Para(f"辨识隐患和危险源{len(items)}处（" + "、".join(f"{k}{n}处" for k, n in levels.items()) + "）"
                + (f"，其中高风险环境{risky}处" if risky else "") + f"，已控制{controlled}处。"))
     if len(items) > 1:
-        w.table("隐患和危险源辨识与控制", ["编号", "发现日期", "地点", "类别", "等级", "辨识方式", "控制状态"], [
-            [h.id, cn_date(h.found.isoformat()) if h.found else "—", h.place, h.category or "—", h.level.value,
-             h.method or "—", h.controlled.value if h.controlled else "未写明"] for h in items
-        ])
+        w.table("隐患和危险源辨识与控制", ["编号", "发现日期", "地点", "类别", "等级", "辨识方式", "控制状态"], items, lambda h: [
+            h.id, cn_date(h.found.isoformat()) if h.found else "—", h.place, h.category or "—", h.level.value,
+            h.method or "—", h.controlled.value if h.controlled else "未写明"],
+            by_month(items, lambda h: h.found, lambda h: h.level.value, ["月份", "等级", "处数"]))
 
 
 def rectifications(w: Writer, items: list[Rectification]) -> None:
-    kinds = Counter(r.kind.value if r.kind else "整改" for r in items)
-    done = sum(1 for r in items if r.fixed)
-    checked = sum(1 for r in items if r.verified)
-    w.add(Para(f"采取措施{len(items)}项（" + "、".join(f"{k}{n}项" for k, n in kinds.items()) + f"），已完成{done}项，经验证{checked}项。"))
-    w.table("整改、纠正和预防措施", ["编号", "问题与措施", "发现", "完成", "验证", "来源"], [
-        [r.id, r.issue, *(cn_date(d.isoformat()) if d else "—" for d in (r.found, r.fixed, r.verified)), r.activity or "—"]
-        for r in items
-    ])
+    kinds = Counter()
+    for r in items:
+        kinds[r.kind.value if r.kind else "整改"] += r.count
+    total = sum(r.count for r in items)
+    done = sum(r.count for r in items if r.fixed)
+    checked = sum(r.verified_count if r.verified_count is not None else r.count if r.verified else 0 for r in items)
+    w.add(Para(f"采取措施{total}项（" + "、".join(f"{k}{n}项" for k, n in kinds.items()) + f"），已完成{done}项，经验证{checked}项。"))
+    w.table("整改、纠正和预防措施", ["编号", "问题与措施", "发现", "完成", "验证", "来源"], items, lambda r: [
+        r.id, r.issue, *(cn_date(d.isoformat()) if d else "—" for d in (r.found, r.fixed, r.verified)), r.activity or "—"],
+        by_month(items, lambda r: r.found, lambda r: r.kind.value if r.kind else "整改", ["月份", "类别", "记录数"],
+                 {"件数": lambda r: r.count}))
 
 
 def surveys(w: Writer, items: list[Survey]) -> None:
-    for s in items:
+    for s in items[:NAMED]:
         w.add(Para(f"{cn_date(s.date.isoformat())}开展{s.kind.value}调查，调查{s.respondents}人，"
                    f"{s.positive}人作肯定回答（{share(s.positive, s.respondents)}，{s.id}）。"))
+    if len(items) > NAMED:
+        w.add(Para(f"另有调查{len(items) - NAMED}次，见{JSON_RESULT}。"))
 
 
 def teams(w: Writer, items: list[Team]) -> None:
-    w.add(Para("组建应急队伍：" + "、".join(f"{t.name}（{t.kind.value}，{t.members}人，{t.id}）" for t in items) + "。"))
+    w.add(Para(f"组建应急队伍{len(items)}支：" + listed([f"{t.name}（{t.kind.value}，{t.members}人，{t.id}）" for t in items[:NAMED]], "支", len(items)) + "。"))
 
 
 def equipment(w: Writer, items: list[Equipment]) -> None:
@@ -409,13 +497,65 @@ def equipment(w: Writer, items: list[Equipment]) -> None:
         checked = f"{cn_date(e.checked.isoformat())}检查" if e.checked else "未登记检查日期"
         return f"{e.name}{e.quantity}（{checked}，{'完好' if e.ok else '待修复'}，{e.id}）"
 
-    w.add(Para("配备应急设施和器材：" + "、".join(one(e) for e in items) + "。"))
+    w.add(Para(f"配备应急设施和器材{len(items)}类：" + listed([one(e) for e in items[:NAMED]], "类", len(items)) + "。"))
 
 
 DESCRIBE = {
     Organization: organizations, Document: documents, Goal: goals, Project: projects, Activity: activities,
     Hazard: hazards, Rectification: rectifications, Survey: surveys, Team: teams, Equipment: equipment,
 }
+
+
+# -- 第三部分 ---------------------------------------------------------------------------------
+
+
+def closing(w: Writer) -> None:
+    """存在问题与下一步打算: the items below A, the open rectifications, and next year's plans and
+    goals; a placeholder where the evidence says nothing."""
+    result, ev = w.result, w.ev
+    end = date.fromisoformat(result.period.end)
+    w.add(Heading(1, "第三部分　存在问题与下一步打算"))
+    w.add(Heading(2, "一、存在问题"))
+    below = [i for i in result.items if i.final_grade != "A"]
+    below.sort(key=lambda i: (i.final_grade != "C", not i.vetoed))  # C and vetoes first, table order kept
+    for item in below[:NAMED * 2]:
+        w.add(Para(f"{item.id}（{item.final_grade}级）：{COUNTER.sub('', item.reason).rstrip('。')}。"))
+    if len(below) > NAMED * 2:
+        w.add(Para("其余未达到A级的条目见自评表。"))
+    open_ones = [r for r in ev.rectifications if not r.fixed or not r.verified]
+    if open_ones:
+        w.add(Para(f"尚未完成或尚未验证的整改{len(open_ones)}项：" + listed(
+            [f"{r.issue}（{r.id}，{'未完成' if not r.fixed else '未验证'}）" for r in open_ones[:NAMED]], "项", len(open_ones)) + "。"))
+    if not below and not open_ones:
+        w.add(todo("对照评定指标和日常检查，查找创建工作中仍存在的问题"))
+    w.add(Heading(2, "二、下一步打算"))
+    plans = [d for d in ev.documents if d.kind.value in ("计划", "方案") and _ahead(d, end)]
+    ahead = [g for g in ev.goals if g.due and g.due > end]
+    if plans:
+        w.add(Para("已" + "；".join(f"{w.verb(d.kind.value, '印发')}《{d.title}》（{w.ref(d.id)}）" for d in plans[:NAMED])
+                   + (f"等{len(plans)}份计划" if len(plans) > NAMED else "") + "。"))
+    if ahead:
+        w.add(Para(f"确定今后的目标{len(ahead)}项：" + listed([f"{g.text}（{cn_date(g.due.isoformat())}前，{g.id}）" for g in ahead[:NAMED]], "项", len(ahead)) + "。"))
+    if not plans and not ahead:
+        w.add(todo("下一年度的安全社区工作计划和持续改进目标"))
+    tasks = list(dict.fromkeys(COUNTER.sub("", _strip_level(a)) for i in below for a in i.plain_advice))
+    for n, task in enumerate(tasks[:NAMED * 2], 1):
+        w.add(Para(f"（{cn(n)}）{task}。" if not task.endswith("。") else f"（{cn(n)}）{task}"))
+    if len(tasks) > NAMED * 2:
+        w.add(Para("其余整改建议见申报表的差距与整改建议。"))
+    if not tasks:
+        w.add(todo("下一步的重点工作和保障措施"))
+
+
+YEARS = re.compile(r"(20\d\d)")
+
+
+def _ahead(d: Document, end: date) -> bool:
+    """A plan for after the period: issued after it, or every year its title names lies after it."""
+    if d.issued and d.issued > end:
+        return True
+    years = [int(y) for y in YEARS.findall(d.title)]
+    return bool(years) and min(years) > end.year
 
 
 # -- facts without ids, for the items that read them --------------------------------------------
@@ -474,10 +614,9 @@ def injury_reports(w: Writer) -> None:
 def injury_years(w: Writer) -> None:
     years = sorted(w.ev.injuries.years, key=lambda y: y.year)
     if years:
-        causes = list(dict.fromkeys(k for y in years for k in y.by_cause))
-        w.table("逐年事故与伤害人次及原因", ["年份", "合计"] + causes, [
-            [f"{y.year}年", str(y.total)] + [str(y.by_cause[k]) if k in y.by_cause else "—" for k in causes] for y in years
-        ])
+        causes = list(dict.fromkeys(k for y in years for k in y.by_cause))[:NAMED]
+        w.table("逐年事故与伤害人次及原因", ["年份", "合计"] + causes, years, lambda y: [
+            f"{y.year}年", str(y.total)] + [str(y.by_cause[k]) if k in y.by_cause else "—" for k in causes])
 
 
 FACTS = {  # evidence field (or section) → what to say where an item reads it

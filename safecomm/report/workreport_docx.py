@@ -8,7 +8,7 @@ from docx.shared import Pt
 
 from . import word
 from .word import WordFonts
-from .workreport import Draft, Figure, Heading, Para, Table
+from .workreport import ID_COLUMNS, Draft, Figure, Heading, Para, Table
 
 STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 
@@ -26,8 +26,13 @@ def render(draft: Draft, fonts: WordFonts, chart_font: tuple[str, int]) -> bytes
             word.add_row(t, block.header, 10.5, align=["center"] * len(block.header), header=True)
             for cell in t.rows[0].cells:
                 word.shade(cell, "EEEEEE")
+            ids = [i for i, h in enumerate(block.header) if h in ID_COLUMNS]
             for row in block.rows:
-                word.add_row(t, row, 10.5)
+                cells = word.add_row(t, row, 10.5).cells
+                for i in ids:
+                    word.no_wrap(cells[i])
+            if block.note:
+                word.para(doc, block.note, size=10.5)
             doc.add_paragraph().paragraph_format.space_after = Pt(0)
         elif isinstance(block, Figure):
             word.picture(doc, block.drawing.png(*chart_font))
@@ -42,5 +47,9 @@ def _widths(table: Table) -> list[float]:
     def width(text: str) -> int:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
-    weights = [max(min(max(width(r[i]) for r in table.rows), 28), width(h)) + 5 for i, h in enumerate(table.header)]
+    def widest(i: int, h: str) -> int:
+        cap = 40 if h in ID_COLUMNS else 28  # an id column is as wide as its longest id: ids never break
+        return max(min(max((width(r[i]) for r in table.rows), default=0), cap), width(h))
+
+    weights = [widest(i, h) + 5 for i, h in enumerate(table.header)]
     return [word.TEXT_WIDTH_MM * wgt / sum(weights) for wgt in weights]

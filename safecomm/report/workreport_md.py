@@ -30,6 +30,8 @@ def render(draft: Draft) -> str:
             out.append("|" + "---|" * len(block.header))
             out += ["| " + " | ".join(text(c) for c in row) + " |" for row in block.rows]
             out.append("")
+            if block.note:
+                out += [text(block.note), ""]
         elif isinstance(block, Figure):
             out += [f"图{block.number}　{text(block.caption)}（图见 Word 版）", ""]
     return "\n".join(out)
