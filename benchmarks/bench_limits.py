@@ -159,7 +159,7 @@ def main() -> None:
         work = Path(tmp)
         old = work / "baseline"
         old.mkdir()
-        archive = subprocess.run(["git", "archive", args.baseline, "safecomm"], cwd=ROOT, capture_output=True, check=True).stdout
+        archive = subprocess.run(["git", "archive", args.baseline, "safecomm", "indicators"], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
         cases = {
             1: lambda: ("1. 28,000 条活动的证据（assess --pdf）",

@@ -138,7 +138,7 @@ def _self_assessment(doc, r: Report) -> None:
 
 def _contact(doc, r: Report) -> None:
     """填报单位（盖章）, 填报人, 联系电话, 填报日期: a borderless two-column block, values on a rule."""
-    t = word.table(doc, [36, 70], borders=False)
+    t = word.table(doc, [46, 70], borders=False)
     for n, (label, value) in enumerate(r.contact):
         row = word.add_row(t, [f"{label}：", value], 12, min_height_mm=9)
         word.underline_cell(row.cells[1])
