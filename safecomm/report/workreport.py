@@ -291,7 +291,7 @@ def timeline(w: Writer) -> list[tuple]:
             events.append((o.established, f"成立{o.name}", o.charter or "—"))
     if c.designated:
         events.append((date.fromisoformat(c.designated), "命名为安全社区", "—"))
-    rules = [(set(k.value for k in m.kinds), Vocabulary({"事项": m.words}) if m.words else None)
+    rules = [(set(k.value for k in m.kinds), Vocabulary({m.words[0]: m.words}) if m.words else None)
              for m in w.scheme.workreport.milestones]
 
     def named(kind: str, title: str) -> bool:
