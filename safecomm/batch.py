@@ -37,6 +37,7 @@ GAPS = 3
 BUNDLES = ("evidence.yaml", "台账.xlsx")  # the names of one community's bundle in its own folder
 SIDE_BY_SIDE = (".yaml", ".yml", ".xlsx")  # bundles directly in the batch folder
 NAME_BYTES = 200  # an output name's stem, leaving room for a hash and `.html` under the 255-byte limit
+MAX_DEPTH = 32  # folders within the batch folder: one per county, town and community is a handful
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,10 @@ def find(directory: Path) -> list[Application]:
     found: dict[str, Application] = {}  # real path of the evidence → application
     skipped: list[Application] = []
 
-    def walk(folder: Path, top: bool) -> None:
+    def walk(folder: Path, top: bool, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:  # walked by recursion: 1,100 levels would exhaust the stack
+            skipped.append(_skipped(directory, folder, f"文件夹嵌套超过 {MAX_DEPTH} 层，其中的申报未评估：请把申报放在较浅的文件夹中"))
+            return
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
@@ -132,7 +136,7 @@ def find(directory: Path) -> list[Application]:
                 if os.path.isdir(real):
                     continue  # a folder inside the batch folder: walked where it really is
             if entry.is_dir(follow_symlinks=False):
-                walk(path, top=False)
+                walk(path, top=False, depth=depth + 1)
             elif wanted:
                 real = os.path.realpath(path)
                 if real not in found or found[real].evidence.is_symlink():
@@ -140,7 +144,31 @@ def find(directory: Path) -> list[Application]:
 
     walk(Path(directory), top=True)
     apps = sorted(_paired(list(found.values())) + skipped, key=lambda a: a.label)
-    return [replace(app, name=name) for app, name in zip(apps, _names(directory, apps))]
+    return _named(directory, apps)
+
+
+def _named(directory: Path, apps: list[Application]) -> list[Application]:
+    """The applications with their output names. A folder crafted to be called what another's
+    hashed name is (`甲-1a2b3c4d5e` beside `甲/` and `甲.yaml`) becomes an error row, under a name
+    of its own, rather than two outputs of one name stopping the batch."""
+    named = []
+    taken: set[str] = set()
+    for app, name in zip(apps, _names(directory, apps)):
+        if _key(name) in taken:
+            n = 2
+            while _key(f"{name}-{n}") in taken:
+                n += 1
+            app = replace(app, problem=app.problem or (
+                f"输出文件名 {name} 与另一份申报的输出文件名相同（文件夹名与程序生成的名称重合），本申报未评估：请给该文件夹改名"))
+            name = f"{name}-{n}"
+        taken.add(_key(name))
+        named.append(replace(app, name=name))
+    return named
+
+
+def _key(stem: str) -> str:
+    """An output name as Windows and macOS compare file names: ignoring case and Unicode form."""
+    return unicodedata.normalize("NFC", stem).casefold()
 
 
 def _paired(apps: list[Application]) -> list[Application]:
@@ -212,14 +240,10 @@ def _names(directory: Path, apps: list[Application]) -> list[str]:
     too long for a file name gets a hash of its application's own path in the batch folder (the
     bytes as they are, which no other application has)."""
     stems = [_stem(app.label) for app in apps]
-
-    def key(stem: str) -> str:
-        return unicodedata.normalize("NFC", stem).casefold()
-
-    shared = Counter(key(s) for s in stems)
+    shared = Counter(_key(s) for s in stems)
     names = []
     for app, stem in zip(apps, stems):
-        if shared[key(stem)] > 1 or len(stem.encode()) > NAME_BYTES:
+        if shared[_key(stem)] > 1 or len(stem.encode()) > NAME_BYTES:
             digest = hashlib.sha256(os.fsencode(app.evidence.relative_to(directory))).hexdigest()[:10]
             stem = stem.encode()[:NAME_BYTES].decode("utf-8", "ignore") + "-" + digest
         names.append(stem)
@@ -254,7 +278,7 @@ def assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
     except InputError as exc:
         error = "\n".join(str(p) for p in exc.problems)
     except Exception as exc:  # one application's failure must not cost the district its batch
-        error = printable(f"评估时出错（请报告此问题）：{type(exc).__name__}: {exc}")
+        error = program_error(exc)
     return Row(app, error=error, files=tuple(os.path.realpath(f) for f in [*bundle_files(app.evidence), *sheet]))
 
 
@@ -270,6 +294,34 @@ def _same_evidence(app: Application, evidence, scheme: Scheme) -> None:
             f"请删去旧的一份，或用 safecomm convert 由新的一份重新生成另一份"))])
 
 
+def program_error(exc: BaseException | None, doing: str = "评估") -> str:
+    """A failure of the program itself, for a batch row: in Chinese, what the office can do."""
+    if isinstance(exc, MemoryError):
+        what = "内存不足"
+    elif isinstance(exc, RecursionError):
+        what = "数据嵌套过深"
+    elif exc is None:
+        what = "评估它的进程意外退出（可能是内存不足）"
+    else:
+        what = "程序内部错误"
+    return f"{doing}时程序出错（{what}），本申报未完成，其余申报不受影响：请把这份申报的文件报告给维护人员"
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the process that started it ends (kill -9 or SIGTERM): Linux's
+    PR_SET_PDEATHSIG, set through prctl; elsewhere nothing (the pool's own pipes end it later)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
 # -- running many: a pool of forked workers, each holding the rule set once --------------------
 
 _scheme: Scheme | None = None
@@ -278,6 +330,7 @@ _allow_stale = False
 
 def _init_worker(scheme: Scheme, allow_stale: bool) -> None:
     global _scheme, _allow_stale
+    _die_with_parent()
     _scheme, _allow_stale = scheme, allow_stale
 
 
@@ -296,14 +349,33 @@ def assess_all(
             rows.append(assess_one(app, scheme, allow_stale))
             progress(rows[-1])
         return rows
+    from concurrent.futures.process import BrokenProcessPool
+
     chunk = max(1, min(32, len(apps) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_init_worker,
-                             initargs=(scheme, allow_stale)) as pool:
-        rows = []
-        for row in pool.map(_assess_in_worker, apps, chunksize=chunk):
-            rows.append(row)
-            progress(row)
-        return rows
+    rows: list[Row] = []
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_init_worker,
+                                 initargs=(scheme, allow_stale)) as pool:
+            for row in pool.map(_assess_in_worker, apps, chunksize=chunk):
+                rows.append(row)
+                progress(row)
+    except BrokenProcessPool:  # a worker died (killed, out of memory): the rest, each in a process of its own
+        for app in apps[len(rows):]:
+            rows.append(_isolated(app, scheme, allow_stale))
+            progress(rows[-1])
+    return rows
+
+
+def _isolated(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
+    """One application in a process of its own: if it kills its process, that is its row."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=_init_worker,
+                                 initargs=(scheme, allow_stale)) as pool:
+            return pool.submit(_assess_in_worker, app).result()
+    except BrokenProcessPool:
+        return Row(app, error=program_error(None), files=tuple(os.path.realpath(f) for f in bundle_files(app.evidence)))
 
 
 # -- the summary -------------------------------------------------------------------------------
@@ -407,7 +479,7 @@ def _pdf_job(label: str, result: Assessment, evidence_dir: Path, fonts: Fonts | 
     try:
         data = pdf.render(result, evidence_dir, fonts or Fonts())
     except Exception as exc:  # a PDF that cannot be made is reported, the others still are
-        error = printable(f"{type(exc).__name__}: {exc}")
+        error = "；".join(p.message for p in exc.problems) if isinstance(exc, InputError) else program_error(exc, "生成 PDF")
     return data, PdfDone(label, error, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
@@ -430,7 +502,7 @@ def render_pdfs(
     size = jobs * TASKS_PER_WORKER
     done = []
     for start in range(0, len(todo), size):
-        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_die_with_parent) as pool:
             futures = {
                 pool.submit(_pdf_job, row.application.label, row.result, row.application.evidence.parent, fonts): row
                 for row in todo[start:start + size]

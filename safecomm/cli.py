@@ -556,11 +556,14 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
         batch_html.write(rows, html_out, out, faces)
     failed = sum(1 for row in rows if row.error)
     if pdf_dir:
-        out.folder(pdf_dir)
         assessed = [row for row in rows if row.summary]
         save = lambda row, data: out.write(pdf_dir / f"{row.application.name}.pdf", data, PDF)  # noqa: E731
-        with click.progressbar(length=len(assessed), label="申报表 PDF", file=sys.stderr) as bar:
-            pdfs = district.render_pdfs(assessed, save, jobs, faces, progress=lambda done: bar.update(1))
+        try:
+            out.folder(pdf_dir)
+            with click.progressbar(length=len(assessed), label="申报表 PDF", file=sys.stderr) as bar:
+                pdfs = district.render_pdfs(assessed, save, jobs, faces, progress=lambda done: bar.update(1))
+        finally:
+            out.undo_folders()  # those left empty: a batch whose PDFs all failed leaves no empty folder behind
         for done in pdfs:
             if done.error:
                 click.echo(f"{done.label}：生成 PDF 失败：{done.error}", err=True)
