@@ -4,6 +4,7 @@ ports against SQLite or that cluster, and one Chromium per session."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -29,28 +30,59 @@ def postgres():
 
 @pytest.fixture(scope="session", params=DATABASES)
 def database(request):
-    """The database a server runs on: None for the embedded SQLite, else a fresh PostgreSQL database.
+    """Which database servers run on: None for the embedded SQLite, else "postgresql" (each server
+    then gets a fresh database of the session's cluster: `database_url`).
 
     Session-scoped and parametrised, so pytest runs every test that uses it once per database,
     grouped by database (the cluster starts once)."""
-    if request.param == "sqlite":
-        return None
-    return request.getfixturevalue("postgres").database()
+    return None if request.param == "sqlite" else request.param
+
+
+def database_url(request, database) -> str | None:
+    """A new empty database of the session's cluster for one server, or None for SQLite."""
+    return request.getfixturevalue("postgres").database() if database else None
 
 
 @pytest.fixture
-def start_server(tmp_path_factory):
+def start_server(tmp_path_factory, request):
     """Start `safecomm serve` processes; all stopped when the test ends."""
     started: list[Server] = []
 
-    def start(database_url: str | None = None, *extra: str, env: dict[str, str] | None = None) -> Server:
-        server = Server(tmp_path_factory.mktemp("serve") / "data", database_url, extra, env)
+    def start(database: str | None = None, *extra: str, env: dict[str, str] | None = None,
+              world: bool = True) -> Server:
+        """A server on a new data folder and `database` (the fixture's value), with the test world's
+        units and accounts."""
+        server = Server(tmp_path_factory.mktemp("serve") / "data", database_url(request, database), extra, env)
         started.append(server)
+        if world:
+            server.populate()
         return server.start()
 
     yield start
     for server in started:
         server.stop()
+
+
+DEMO_PASSWORD = "demo-Passw0rd-测试"
+
+
+@pytest.fixture(scope="module")
+def demo(database, tmp_path_factory, request):
+    """`safecomm serve --demo` on `database`, shared by one test module: the demo district
+    (朝阳街道, 柳湾镇, 金沙湾工业园区) with demo-clerk (柳湾镇), demo-reviewer and demo-officer."""
+    server = Server(tmp_path_factory.mktemp("demo") / "data", database_url(request, database), ("--demo",),
+                    {"SAFECOMM_DEMO_PASSWORD": DEMO_PASSWORD})
+    server.start(timeout=180)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory):
+    """Where screenshots go: SAFECOMM_SCREENSHOTS if set (to look at them), else a temporary folder."""
+    folder = Path(os.environ.get("SAFECOMM_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")

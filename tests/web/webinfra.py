@@ -4,6 +4,12 @@ and Debian's Chromium driven by Playwright. Plain helpers; the fixtures in conft
 from __future__ import annotations
 
 import http.client
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
 import os
 import shutil
 import signal
@@ -90,6 +96,28 @@ def safecomm_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "safecomm.cli"]
 
 
+# Two cities, each a district; 甲区 has two communities. One account of each role (two clerks of
+# 甲街道, to upload at once), made through the app's own code before the server starts.
+WORLD = """
+import json, sys
+from pathlib import Path
+from safecomm.web import server
+server.setup(Path(sys.argv[1]))
+from safecomm.web.accounts import make
+from safecomm.web.accounts.models import User
+password = sys.argv[2]
+city, district, (home, neighbour) = make.district("甲市", "甲区", "甲街道", "乙镇")
+city2, district2, (far,) = make.district("丙市", "丙区", "丙街道")
+for name, role, unit in [("clerk", User.CLERK, home), ("clerk2", User.CLERK, home), ("neighbour", User.CLERK, neighbour),
+                         ("far", User.CLERK, far), ("reviewer", User.REVIEWER, district),
+                         ("far-reviewer", User.REVIEWER, district2), ("officer", User.OFFICER, city),
+                         ("far-officer", User.OFFICER, city2), ("root", User.ADMIN, None)]:
+    make.user(name, password, role, unit)
+print(json.dumps({u.name: u.pk for u in (city, district, home, neighbour, city2, district2, far)}, ensure_ascii=False))
+"""
+PASSWORD = "Test-Passw0rd-安全"
+
+
 class Server:
     """`safecomm serve` as a real process on a free loopback port, its data folder in `data`.
 
@@ -106,10 +134,44 @@ class Server:
         self.env.pop("SAFECOMM_DATABASE_URL", None)
         if database_url:
             self.env["SAFECOMM_DATABASE_URL"] = database_url
-        self.env["SAFECOMM_DATA_DIR"] = str(data)
+        self.env["SAFECOMM_DATA"] = str(data)
         self.proc: subprocess.Popen | None = None
         self.out = data.parent / f"{data.name}.out"
         self.err = data.parent / f"{data.name}.err"
+
+    def populate(self) -> dict[str, int]:
+        """WORLD in this server's database (before it starts): unit name → id."""
+        import json
+
+        self.data.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run([sys.executable, "-c", WORLD, str(self.data), PASSWORD], env=self.env, cwd=self.data.parent,
+                              capture_output=True, text=True, timeout=180)
+        if done.returncode:
+            raise RuntimeError(f"could not make the test units and accounts:\n{done.stderr}")
+        self.units = json.loads(done.stdout.strip().splitlines()[-1])
+        return self.units
+
+    def query(self, sql: str) -> list[tuple]:
+        """Rows of the server's database, read directly (what the pages do not show: attempts, workers)."""
+        if self.database_url:
+            import psycopg
+
+            with psycopg.connect(self.database_url) as conn:
+                return conn.execute(sql).fetchall()
+        import sqlite3
+
+        conn = sqlite3.connect(f"file:{self.data / 'safecomm.sqlite3'}?mode=ro", uri=True, timeout=30)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+
+    def worker(self, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+        """A `safecomm worker` process on this server's data folder and database, in its own group."""
+        log = (self.data.parent / f"worker-{free_port()}.log").open("ab")
+        return subprocess.Popen([*safecomm_command(), "worker", "--data", str(self.data), *extra],
+                                env={**self.env, **(env or {})}, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True)
 
     @property
     def url(self) -> str:
@@ -120,6 +182,9 @@ class Server:
                 "--data", str(self.data), *self.extra]
 
     def start(self, timeout: float = 90) -> "Server":
+        """Start (or start again after a kill, on a new port) and wait until it answers."""
+        if self.proc is not None:
+            self.port = free_port()
         self.data.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(self.argv(), env=self.env, cwd=self.data.parent, stdin=subprocess.DEVNULL,
                                      stdout=self.out.open("ab"), stderr=self.err.open("ab"), start_new_session=True)
@@ -174,3 +239,80 @@ def chromium_problem() -> str | None:
     except ImportError as e:  # the [test] extra pins it
         return f"playwright is not installed: {e}"
     return None
+
+
+class Response:
+    """What came back: status, headers, body (bytes) and the body as text."""
+
+    def __init__(self, status: int, headers, body: bytes, url: str) -> None:
+        self.status, self.headers, self.body, self.url = status, headers, body, url
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """A browser without JavaScript: cookies, the CSRF token of the last form, multipart uploads.
+    Redirects are not followed (tests look at where they lead); `follow()` does it."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.jar if c.name == name), None)
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
+                timeout: float = 120) -> Response:
+        url = path if path.startswith("http") else self.base + urllib.parse.quote(path, safe="/?=&%:")
+        req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=timeout) as r:
+                return Response(r.status, r.headers, r.read(), url)
+        except urllib.error.HTTPError as e:
+            return Response(e.code, e.headers, e.read(), url)
+
+    def get(self, path: str, **kw) -> Response:
+        return self.request("GET", path, **kw)
+
+    def follow(self, response: Response, limit: int = 5) -> Response:
+        while response.status in (301, 302, 303) and limit:
+            response, limit = self.get(response.headers["Location"]), limit - 1
+        return response
+
+    def token(self, path: str = "/login/") -> str:
+        """The CSRF token a form of `path` carries (fetched once per call)."""
+        page = self.get(path)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        return found.group(1) if found else (self.cookie("csrftoken") or "")
+
+    def post(self, path: str, fields: dict | None = None, files: dict | None = None, csrf: str | None = "auto",
+             form: str | None = None, **kw) -> Response:
+        """POST a form; csrf "auto" takes the token from `form` (default: the same path's page), None sends none."""
+        fields = dict(fields or {})
+        if csrf == "auto":
+            csrf = self.token(form or "/login/")
+        if csrf is not None:
+            fields["csrfmiddlewaretoken"] = csrf
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in fields.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                         + str(value).encode("utf-8") + b"\r\n")
+        for name, (filename, data) in (files or {}).items():
+            quoted = filename.replace('"', "%22").replace("\r", "").replace("\n", "")
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{quoted}"\r\n'
+                         f"Content-Type: application/octet-stream\r\n\r\n".encode("utf-8") + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": self.base + "/"}
+        return self.request("POST", path, body, headers, **kw)
+
+    def login(self, username: str, password: str) -> Response:
+        return self.post("/login/", {"username": username, "password": password})
