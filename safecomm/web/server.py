@@ -149,6 +149,8 @@ def serve(host: str, port: int, data: Path, with_demo: bool, workers: int, threa
             click.echo(f"演示账号（{role}）：{username}  密码：{pw}")
         if not made:
             click.echo("演示数据已存在（账号见首次加载时的输出）")
+        if _fixtures() is None:
+            click.echo("提示：未找到示例证据（源代码中的 fixtures/ 文件夹），演示社区暂无证据：可用演示填报人账号上传台账")
     stop = start_workers(workers) if workers else None
     shown = f"[{host}]" if ":" in host else host
     if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("SAFECOMM_ALLOWED_HOSTS"):
