@@ -85,9 +85,13 @@ def shots(tmp_path_factory):
     return folder
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium under Playwright, headless; skipped only where Chromium cannot start."""
+    """Debian's Chromium under Playwright, headless; skipped only where Chromium cannot start.
+
+    One per module, not per session: Playwright's sync API keeps an event loop running while it
+    is open, and Django refuses database calls under a running loop, so the in-process page tests
+    of other modules must not run inside it."""
     problem = chromium_problem()
     if problem:
         _cannot_start(problem)
