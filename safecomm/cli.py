@@ -186,6 +186,8 @@ def assess(
         _echo_json(markdown.render(result))
     elif fmt == "html":
         _echo_json(papers.html(result, fonts, only, footer))
+    elif made:  # the papers are what was asked for: the verdict and the counts, not the whole report
+        _echo_text(_short(result))
     else:
         from .report import text
 
@@ -195,6 +197,15 @@ def assess(
         click.echo(f"已生成申报表 {printable(str(target))}", err=True)
     if strict and not result.verdict.ready:
         sys.exit(1)
+
+
+def _short(result) -> str:
+    """Three lines for a run that wrote the papers: who, the verdict, the grades."""
+    counts = "，".join(f"{g} {n} 项" for g, n in result.counts.items())
+    vetoed = sum(1 for i in result.items if i.vetoed)
+    return (f"{result.community.title}  评估期 {result.period.start} 至 {result.period.end}\n"
+            f"结论：{result.verdict.verdict}\n"
+            f"等级：{counts}{f'，否决 {vetoed} 项' if vetoed else ''}（完整报告：去掉 --pdf/--docx 运行 safecomm assess）\n")
 
 
 def _check_papers(fmt: str, pdf_path: Path | None, docx_path: Path | None, template: Path | None, only: tuple[str, ...]) -> None:

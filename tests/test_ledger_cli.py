@@ -157,3 +157,12 @@ def test_a_real_run_reports_a_bad_ledger_in_chinese_with_its_cell(ready):
     assert lines[0].endswith("台账.xlsx:活动!B4  活动类别  A-001：「讲座」不是可用的取值，应为以下之一：教育、培训、"
                              "演练、检查、交流、评审、会议、宣传、议事")
     assert "活动!H5  参加人数  A-002：应不小于 0" in lines[1] and lines[-1] == "共 2 处问题，未生成结果。"
+
+
+def test_papers_print_a_short_summary_not_the_whole_report(ready, tmp_path):
+    """--docx (or --pdf) writes the papers: the terminal gets the verdict, the counts and the file."""
+    made = run("assess", ready / "台账.xlsx", "--docx", tmp_path / "申报表.docx")
+    lines = made.stdout.splitlines()
+    assert len(lines) == 3 and lines[1] == "结论：具备申报条件" and lines[2].startswith("等级：A ")
+    assert "已生成申报表" in made.stderr and (tmp_path / "申报表.docx").exists()
+    assert len(run("assess", ready / "台账.xlsx").stdout.splitlines()) > 40  # the full report without an output file
