@@ -215,7 +215,8 @@ def _reason(checks, vetoed, defects, seen, wanting, rules) -> str:
         return f"严重缺陷：{c.detail}（{rules[c.id].why}）"
     if wanting:
         failed = [c for c in wanting if c.status == "failed"] or wanting
-        more = f"；另有 {len(wanting) - 1} 项未达到或待核实" if len(wanting) > 1 else ""
+        others = [c.requirement for c in wanting if c is not failed[0]]
+        more = f"；另有 {len(others)} 项未达到或待核实：{'；'.join(others)}" if others else ""  # named, never just counted
         return f"{failed[0].detail}{more}"
     strongest = next((c for c in reversed(checks) if c.level == "A" and c.cites is None), checks[-1])
     return strongest.detail

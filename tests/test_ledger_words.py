@@ -172,3 +172,17 @@ def test_impossible_counts_in_yaml_are_errors_at_their_line(tmp_path):
     (tmp_path / "evidence.yaml").write_text(bad, encoding="utf-8")
     result = run("validate", tmp_path / "evidence.yaml")
     assert result.exit_code == 2 and "  agreements  已签订单位数（99999）不能大于应签订单位数" in result.stderr
+
+
+def test_every_other_item_short_of_a_is_named():
+    """"另有 N 项" is followed by the N requirements, never a bare count."""
+    import json
+
+    result = json.loads(run("assess", FIXTURES / "rectify" / "evidence.yaml", "--format", "json").stdout)
+    named = 0
+    for item in result["items"]:
+        found = re.search(r"另有 (\d+) 项未达到或待核实：(.+)$", item["reason"])
+        if found:
+            named += 1
+            assert len(found.group(2).split("；")) == int(found.group(1)), item["reason"]
+    assert named >= 2
