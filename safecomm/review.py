@@ -287,7 +287,8 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
         warnings.append("审核表是针对另一版本的证据制作的（证据摘要不同，按 --allow-stale 仍予采用）：改判可能已不适用，请复核")
     texts = [(("opinion",), review.opinion)] + [(("items", n, "reason"), e.reason) for n, e in enumerate(review.items)]
     warnings += [
-        f"{review.where(loc)}以 # 开头，像是误粘贴的注释，已原样印入申报表：如非本意请删去" for loc, text in texts if text and text.startswith("#")
+        f"{review.where(loc)}有一行以 # 开头，像是误粘贴的注释，已原样印入申报表：如非本意请删去" for loc, text in texts
+        if text and any(line.lstrip().startswith("#") for line in text.splitlines())
     ]
     items = []
     for item in result.items:
@@ -378,7 +379,8 @@ def new_sheet(result: out.Assessment, review: Review | None = None) -> str:
         f"  name: {_q(who.name) if who.name else '        '}  # 审核人",
         f"  unit: {_q(who.unit) if who.unit else '        '}  # 审核单位",
         f"  date: {who.date.isoformat() if who.date else '        '}  # 审核日期，如 2024-12-20",
-        f"opinion: {_q(review.opinion)}      # 县(区)安委会办公室初步审查意见；多行时写成 opinion: | 并在下一行起缩进书写",
+        "# 县(区)安委会办公室初步审查意见；多行时写成 opinion: | 并在下一行起缩进书写（写在这里的注释不会被当作意见）",
+        f"opinion: {_q(review.opinion)}",
         "items:",
     ]
     entries = {e.id: e for e in review.items}
