@@ -5,6 +5,7 @@ the problems as the upload page shows them."""
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 from ... import upload
@@ -49,11 +50,22 @@ def rows(exc: InputError) -> list[dict]:
     a colon or semicolon: "…：请…")."""
     out = []
     for p in exc.problems:
-        problem, fix = p.message, ""
-        for mark in ("：请", "；请", "，请", "：应", "：须"):
-            if mark in p.message:
-                problem, rest = p.message.split(mark, 1)
+        record, text = "", p.message
+        named = _RECORD.match(text)  # "A-003：…" names the record the cell belongs to
+        if named:
+            record, text = named.group(1), text[named.end():]
+        problem, fix = text, ""
+        for mark in ("：请", "；请", "，请", "：应", "，应", "：须"):
+            if mark in text:
+                problem, rest = text.split(mark, 1)
                 fix = mark[1:] + rest
                 break
+        if text.startswith(("应", "请", "须")):
+            problem, fix = "填写的内容不符合要求", text
+        if record:
+            problem = f"{record}：{problem}"
         out.append({"place": p.place, "field": p.path, "problem": problem, "fix": fix})
     return out
+
+
+_RECORD = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.\-]{0,63})：")
