@@ -83,10 +83,18 @@ def split(ev: Evidence) -> tuple[Evidence, list[str]]:
     if injuries:
         update["injuries"] = ev.injuries.model_copy(update=injuries)
     for name in SINGLE:
-        mine = getattr(ev, name)
-        if mine is not None and mine.model_fields_set and _same(mine, getattr(t, name)):
+        mine, theirs = getattr(ev, name), getattr(t, name)
+        if mine is None or not mine.model_fields_set or theirs is None:
+            continue
+        if _same(mine, theirs):
             left_out.append(name)
-            update[name] = type(mine)() if name == "publicity" else None
+        else:  # an edited section whose other figures are still the template's (85 已签订 of 36 应签订)
+            kept = [f"{name}.{f}" for f, v in mine if isinstance(v, int) and not isinstance(v, bool) and v
+                    and f in mine.model_fields_set and v == getattr(theirs, f)]
+            if not kept:
+                continue
+            left_out += kept
+        update[name] = type(mine)() if name == "publicity" else None
     if not update:
         return ev, left_out
     real = ev.model_copy(update=update)

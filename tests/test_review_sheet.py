@@ -30,3 +30,26 @@ def test_opinion_as_a_block_keeps_its_lines_and_a_hash_line_is_warned(tmp_path):
     sheet.write_text(text.replace(line, "opinion: |\n  同意申报。\n  # 县(区)安委会办公室初步审查意见"), encoding="utf-8")
     result = json.loads(run("assess", ev, "--review", sheet, "--format", "json").stdout)
     assert any("有一行以 # 开头" in w for w in result["warnings"])
+
+
+def test_a_template_figure_left_in_an_edited_section_is_an_example_on_both_sides(tmp_path):
+    """units edited, signed still the template's 85: the section is left out of grading, on YAML and 台账."""
+    import openpyxl
+
+    from safecomm import sample
+    from safecomm.loading import load_evidence
+
+    assert run("init", tmp_path / "y").exit_code == 0 and run("init", tmp_path / "x", "--xlsx").exit_code == 0
+    yaml_path = tmp_path / "y" / "evidence.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    yaml_path.write_text(text.replace("  units: 85", "  units: 100", 1), encoding="utf-8")
+    ledger_path = tmp_path / "x" / "台账.xlsx"
+    wb = openpyxl.load_workbook(ledger_path)
+    ws = wb["基本情况"]
+    next(ws.cell(r, 2) for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "agreements.units").value = 100
+    wb.save(ledger_path)
+    for path in (yaml_path, ledger_path):
+        real, left_out = sample.split(load_evidence(path))
+        assert "agreements.signed" in left_out and real.agreements is None
+    whole = sample.split(load_evidence(FIXTURES / "ready" / "evidence.yaml"))[1]
+    assert whole == []  # real figures are never taken for examples
