@@ -121,9 +121,10 @@ def fewest_per_quarter(ix: Index, kind: list[ActivityKind], audience: list[Audie
 def per_quarter(ix: Index, kind: list[ActivityKind], audience: list[Audience]) -> list[tuple[str, int]]:
     """(季度, 次数) over the period, for the education chart: the same reading as 6.4."""
     within = quarters(ix.period.start, ix.period.end)
+    spanned = set(within)
     tally: Counter = Counter()
     for f in ix.activities(kind, audience=audience):
-        tally.update(spread(ix, f.view.record, set(within)))
+        tally.update(spread(ix, f.view.record, spanned))
     return [(quarter_name(q), tally.get(q, 0)) for q in within]
 
 
@@ -139,21 +140,22 @@ def comprehensive_inspections(
     而标题只点出一个领域时不算（消防安全大检查是消防检查），broad 所列的领域除外（安全生产大检查查的是全部生产经营单位）。
     同一天的几次综合检查算一天；一行记一段时间内多次的，按次数计，但不超过这段时间的天数。"""
     found = ix.activities([ActivityKind.INSPECTION])
-    linked: dict[str, set[Domain]] = {}
+    linked: dict[str, list] = {}  # inspection → the hazards and rectifications found in it, read only when needed
     for h in ix.ev.hazards:
         if h.activity:
-            linked.setdefault(h.activity, set()).update(ix.domains_in(h.category, h.place))
+            linked.setdefault(h.activity, []).append((h.category, h.place))
     for r in ix.ev.rectifications:
         if r.activity:
-            linked.setdefault(r.activity, set()).update(ix.domains_in(r.issue))
+            linked.setdefault(r.activity, []).append((r.issue,))
     days: set = set()
     ranged = 0
     counted, refused = [], []
     for f in found:
         a = f.view
-        covered = a.domains | linked.get(a.id, set())
         written = a.record.scope
-        if written is InspectionScope.COMPREHENSIVE or len(covered) >= min_domains:
+        if written is InspectionScope.COMPREHENSIVE or len(a.domains) >= min_domains:
+            pass
+        elif a.id in linked and len(a.domains.union(*(ix.domains_in(*t) for t in linked[a.id]))) >= min_domains:
             pass
         elif written is None and a.scope is InspectionScope.COMPREHENSIVE:
             named = ix.domains_in(a.record.title) - set(broad)
