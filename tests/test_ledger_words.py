@@ -141,7 +141,6 @@ CONSISTENCY = [  # (sheet or form, field set too high, its value, the column tit
     ("基本情况", "feedback.handled", 10_000, "已处理数"),
     ("基本情况", "workforce_training.trained", 10_000, "已培训单位数"),
     ("调查", "positive", 10_000, "肯定回答人数"),
-    ("项目", "participants", 10_000_000, "参与人数"),
     ("整改", "fixed", "2020-01-01", "完成日期"),
     ("整改", "verified_count", 99, "已复查数"),
     ("活动", "end", "2020-01-01", "结束日期"),
