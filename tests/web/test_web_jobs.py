@@ -100,19 +100,21 @@ class Queue(TestCase):
         with mock.patch.object(views, "WAIT", 0):
             response = c.get(f"/v/{self.version.pk}/papers/pdf")
         job = Job.objects.get()
-        self.assertRedirects(response, f"/jobs/{job.pk}/", fetch_redirect_response=False)
+        here = f"/jobs/{job.pk}/?version={self.version.pk}"
+        self.assertRedirects(response, here, fetch_redirect_response=False)
         Job.objects.filter(pk=job.pk).update(progress=40, stage="排版申报表", status=Job.RUNNING)
-        page = c.get(f"/jobs/{job.pk}/")
+        page = c.get(here)
         self.assertContains(page, "正在生成")
         self.assertContains(page, 'value="40"')
         self.assertContains(page, 'http-equiv="refresh"')  # without JavaScript
-        self.assertContains(page, f'hx-get="/jobs/{job.pk}/"')  # with htmx
+        self.assertContains(page, f'hx-get="{here}"')  # with htmx
         partial = c.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
         self.assertNotContains(partial, "<html")
         Job.objects.filter(pk=job.pk).update(status=Job.DONE, progress=100)
         done = c.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
         self.assertEqual(done["HX-Redirect"], f"/v/{self.version.pk}/papers/pdf")
         self.assertEqual(client(self.far_clerk).get(f"/jobs/{job.pk}/").status_code, 404)
+        self.assertEqual(client(self.far_clerk).get(here).status_code, 404)  # another unit's version
 
     def test_the_materials_page_lists_the_papers_and_the_preview(self):
         page = client(self.clerk).get(f"/v/{self.version.pk}/papers/")

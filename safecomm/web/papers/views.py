@@ -66,7 +66,9 @@ def paper(request, pk: int, kind: str):
     path = queue.cached(kind, key)
     if path is None:
         job = job or queue.enqueue(kind, stored, request.user)  # the cached file went away meanwhile
-        return redirect("job", job.pk)
+        from django.urls import reverse
+
+        return redirect(f"{reverse('job', args=[job.pk])}?version={version.pk}")
     record(request, Entry.DOWNLOAD, version.community, queue.NAMES[kind], version=version.pk, sha256=key)
     name = f"{version.community.name}-第{version.number}版-{queue.NAMES[kind]}"
     return attachment(path.read_bytes(), name, TYPES[kind])
@@ -75,17 +77,33 @@ def paper(request, pk: int, kind: str):
 @require_GET
 def job(request, pk: int):
     """正在生成: the job's progress; refreshes itself (htmx, or a plain meta refresh without
-    JavaScript) and hands over the paper when it is there."""
-    job = scope.get(scope.jobs(request.user).select_related("version"), pk=pk)
-    done_url = None
-    if job.version_id and job.status == Job.DONE:
-        from django.urls import reverse
+    JavaScript) and hands over the paper when it is there.
 
-        done_url = reverse("paper", args=[job.version_id, job.kind])
+    Byte-identical evidence in two communities makes one paper, so one job: a clerk whose own
+    version (`?version=`, in scope) has this job's key follows it too, and is sent to their own
+    version's paper, never to the other community's."""
+    from django.urls import reverse
+
+    job = scope.jobs(request.user).select_related("version").filter(pk=pk).first()
+    mine = request.GET.get("version", "")
+    version = scope.get(scope.versions(request.user), pk=int(mine)) if mine.isdigit() else None
+    if version is not None and (job is None or job.version_id != version.pk):
+        shared = Job.objects.filter(pk=pk).first()
+        if shared is None or shared.key != queue.cache_key(shared.kind, current(version)):
+            raise Http404
+        job = shared
+    if job is None:
+        raise Http404
+    version_id = version.pk if version is not None else job.version_id
+    done_url = None
+    if version_id and job.status == Job.DONE:
+        done_url = reverse("paper", args=[version_id, job.kind])
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = done_url
             return response
-    context = {"job": job, "label": queue.LABELS.get(job.kind, job.kind), "done_url": done_url}
+    here = reverse("job", args=[job.pk]) + (f"?version={version.pk}" if version is not None else "")
+    context = {"job": job, "label": queue.LABELS.get(job.kind, job.kind), "done_url": done_url,
+               "here": here, "version_id": version_id}
     template = "papers/job_status.html" if request.headers.get("HX-Request") else "papers/job.html"
     return render(request, template, context)
