@@ -36,7 +36,9 @@ def grades(page) -> dict[str, str]:
 
 
 def version_rows(page) -> list[str]:
-    return page.locator("table.grid").last.locator("tbody tr").all_inner_texts()
+    """The rows of the versions table (its 没有版本。 placeholder row is not a version)."""
+    rows = page.locator("table.grid").last.locator("tbody tr").all_inner_texts()
+    return [row for row in rows if row.strip() != "没有版本。"]
 
 
 def shot(page, shots, name: str, database, at: str | None = None) -> None:

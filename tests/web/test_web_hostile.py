@@ -273,6 +273,21 @@ def test_html_and_script_in_every_text_field_come_back_escaped(server, browser):
     assert dialogs == []
 
 
+def test_the_same_evidence_in_two_communities_gives_each_its_own_paper_page(server):
+    """Byte-identical uploads in two communities share the rendered file (same key), never a page:
+    each clerk's 正在生成 page is theirs (not another unit's job, which would be 404 to them)."""
+    same = ledgers.edited("D5", "两个社区相同的台账")
+    for account, unit in (("far", "丙街道"), ("neighbour", "乙镇")):
+        c = clerk(server, account)
+        version = upload(c, server.units[unit], "台账.xlsx", same).headers["Location"]
+        waiting = c.get(f"{version}papers/pdf")
+        assert waiting.status == 302
+        page = c.get(waiting.headers["Location"])
+        assert page.status == 200 and "正在生成" in page.text, (account, waiting.headers["Location"], page.status)
+
+
+
+
 def test_sessions_logout_invalidates_and_login_is_throttled(server):
     c = clerk(server)
     unit = server.units["甲街道"]
@@ -302,18 +317,3 @@ def test_sessions_logout_invalidates_and_login_is_throttled(server):
     assert "锁定" in text and t.cookie("sessionid") is None
     other = Client(server.url)
     assert other.login("reviewer", PASSWORD).status == 302  # another account is not locked
-
-
-def test_the_same_evidence_in_two_communities_gives_each_its_own_paper_page(server):
-    """Byte-identical uploads in two communities share the rendered file (same key), never a page:
-    each clerk's 正在生成 page is theirs (not another unit's job, which would be 404 to them)."""
-    same = ledgers.edited("D5", "两个社区相同的台账")
-    for account, unit in (("far", "丙街道"), ("neighbour", "乙镇")):
-        c = clerk(server, account)
-        version = upload(c, server.units[unit], "台账.xlsx", same).headers["Location"]
-        waiting = c.get(f"{version}papers/pdf")
-        assert waiting.status == 302
-        page = c.get(waiting.headers["Location"])
-        assert page.status == 200 and "正在生成" in page.text, (account, waiting.headers["Location"], page.status)
-
-
