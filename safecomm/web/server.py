@@ -99,9 +99,13 @@ def demo() -> list[tuple[str, str, str]]:
 
 
 def _fixtures() -> Path | None:
-    """The repository's fixtures/ folder (a source checkout), or None when installed without it."""
-    here = Path(__file__).resolve().parents[2] / "fixtures"
-    return here if here.is_dir() else None
+    """The repository's fixtures/ folder: beside the package in an editable checkout, else in the
+    folder `serve` is started from (a checkout installed with `pip install .`, as setup.sh does);
+    None when neither has the example communities."""
+    for here in (Path(__file__).resolve().parents[2] / "fixtures", Path.cwd() / "fixtures"):
+        if (here / "ready").is_dir():
+            return here
+    return None
 
 
 def _zip_of(folder: Path, evidence: Path) -> bytes:
