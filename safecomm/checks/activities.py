@@ -16,7 +16,7 @@ from pydantic import Field
 
 from ..measure import Measure
 from ..terms import ActivityKind, Audience, Domain, InspectionScope, OrganizationKind
-from . import primitive
+from .registry import primitive
 from .common import cite_found, either, events, quarter_name, quarters, seen, spread, total, words
 
 if TYPE_CHECKING:

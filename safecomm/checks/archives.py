@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..measure import Measure, ratio
 from ..terms import ActivityKind, DocumentKind
-from . import primitive
+from .registry import primitive
 from .activities import describe
 from .common import cite, events, filed, files
 

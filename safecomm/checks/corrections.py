@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..evidence import Rectification
 from ..measure import Measure, natural_key, ratio
 from ..terms import ActivityKind, DocumentKind, RectificationKind
-from . import primitive
+from .registry import primitive
 from .common import cite, either
 
 if TYPE_CHECKING:

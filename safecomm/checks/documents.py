@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..measure import Measure, ratio
 from ..terms import DocumentKind
-from . import primitive
+from .registry import primitive
 from .common import cite, cite_found, either, filed, files
 
 if TYPE_CHECKING:

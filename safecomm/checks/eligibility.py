@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ..measure import Measure
 from ..terms import Horizon
-from . import primitive
+from .registry import primitive
 from .common import cite, either
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..measure import Measure, ratio
 from ..terms import TeamKind
-from . import primitive
+from .registry import primitive
 from .common import cite, either
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ..measure import Measure
 from ..terms import ActivityKind, DocumentKind, Horizon
-from . import primitive
+from .registry import primitive
 from .common import cite, cite_found, either, total
 
 if TYPE_CHECKING:

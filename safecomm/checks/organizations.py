@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..measure import Measure, natural_key
 from ..terms import MemberCategory, OrganizationKind
-from . import primitive
+from .registry import primitive
 from .common import cite, either
 
 if TYPE_CHECKING:

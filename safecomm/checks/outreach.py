@@ -12,7 +12,7 @@ from pydantic import Field
 
 from ..index import listed
 from ..measure import Measure, format_percent, ratio
-from . import primitive
+from .registry import primitive
 
 if TYPE_CHECKING:
     from ..index import Index

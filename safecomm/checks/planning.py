@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from ..evidence import Goal
 from ..measure import Measure, format_percent, natural_key, ratio
 from ..terms import DocumentKind, Horizon
-from . import primitive
+from .registry import primitive
 from .common import cite, either
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from ..evidence import Project
 from ..index import TARGET_KINDS, TARGET_WORDS
 from ..measure import Measure, format_percent, ratio
 from ..terms import Domain
-from . import primitive
+from .registry import primitive
 from .common import cite
 
 if TYPE_CHECKING:

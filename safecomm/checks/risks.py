@@ -12,7 +12,7 @@ from ..evidence import Hazard, InjuryYear
 from ..index import listed
 from ..measure import Measure, ratio
 from ..terms import ControlState, DocumentKind, HazardLevel
-from . import primitive
+from .registry import primitive
 from .common import cite, either
 
 if TYPE_CHECKING:

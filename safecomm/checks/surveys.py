@@ -11,7 +11,7 @@ from pydantic import Field
 from ..evidence import Survey
 from ..measure import Measure, format_percent, ratio
 from ..terms import SurveyKind
-from . import primitive
+from .registry import primitive
 from .common import cite, either
 
 if TYPE_CHECKING:
