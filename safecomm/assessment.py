@@ -102,6 +102,7 @@ class Override(Result):
     reviewer: str | None = None
     unit: str | None = None
     date: str | None = None
+    onsite: bool | None = Field(None, description="审核人已现场核实（审核表的 onsite）")
 
 
 class PartPoints(Result):

@@ -293,13 +293,14 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
     items = []
     for item in result.items:
         entry = entries.get(item.id)
-        if entry is None or not (entry.reason or (entry.grade and entry.grade != item.grade)):
+        if entry is None or not (entry.reason or entry.onsite or (entry.grade and entry.grade != item.grade)):
             items.append(item)
             continue
         if entry.auto and entry.auto != item.grade:
             warnings.append(f"条目 {item.id}：审核表中的自动等级为 {entry.auto}，现为 {item.grade}，请复核审核意见")
         override = out.Override(
-            grade=entry.grade or item.grade, reason=entry.reason or "", reviewer=who.name, unit=who.unit, date=day
+            grade=entry.grade or item.grade, reason=entry.reason or "", reviewer=who.name, unit=who.unit, date=day,
+            onsite=entry.onsite or None,
         )
         items.append(item.model_copy(update={"override": override, "final_grade": override.grade}))
     return result.model_copy(update={

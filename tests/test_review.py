@@ -81,6 +81,7 @@ def test_override_is_kept_beside_the_automatic_grade_and_shown_in_every_format(a
     assert (item["grade"], item["final_grade"]) == ("A", "B")
     assert item["override"] == {
         "grade": "B", "reason": "现场核实领导小组名单与文件不符", "reviewer": "王审核", "unit": "城关区安委会办公室", "date": "2024-12-20",
+        "onsite": None,
     }
     assert data["counts"] == {"A": 2, "B": 1, "C": 0}
     assert data["indicators"][0]["counts"] == {"A": 1, "B": 1, "C": 0}
@@ -202,3 +203,61 @@ def test_html_report_shows_the_override_and_the_opinion(app):
     page = html.render(apply_review(assess(load_evidence(ev), scheme), load_review(sheet), scheme))
     for words in ("现场核实领导小组名单与文件不符", "王审核", "同意上报，1.1 须补正"):
         assert words in page
+
+
+def tick(sheet, item_id):
+    """Tick 已现场核实 under item `item_id`, as a reviewer writes `onsite: true` in the sheet."""
+    text = sheet.read_text(encoding="utf-8")
+    block = re.compile(rf'(  - id: "{re.escape(item_id)}".*\n(?:    .*\n)*?    reason:.*\n)')
+    assert block.search(text), f"item {item_id} not in sheet"
+    sheet.write_text(block.sub(lambda m: m.group(1) + "    onsite: true\n", text, count=1), encoding="utf-8")
+
+
+def test_the_on_site_tick_is_printed_on_the_reviewed_form_in_pdf_and_word(app, tmp_path):
+    """The tick alone (1.3, grade kept) and beside a changed grade (1.1); 2.4 not ticked says nothing of it."""
+    import io
+    import shutil
+    import subprocess
+
+    import docx
+    from safecomm import assess, load_evidence, load_scheme, papers
+    from safecomm.review import apply_review
+
+    ev, sheet, scheme_path = app
+    fill(sheet, "1.1", "B", "名单与文件不符", name="王审核", date="2024-12-20")
+    tick(sheet, "1.1")
+    tick(sheet, "1.3")
+    scheme = load_scheme(scheme_path)
+    result = apply_review(assess(load_evidence(ev), scheme), load_review(sheet), scheme)
+    items = {i.id: i for i in result.items}
+    assert (items["1.3"].final_grade, items["1.3"].override.onsite, items["1.3"].override.reason) == ("A", True, "")
+    assert items["2.4"].override is None and result.verdict.overridden == 1
+
+    document = docx.Document(io.BytesIO(papers.docx(result)))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    row_13 = next(c for c in cells if "已现场核实（等级维持 A）" in c)
+    assert "王审核" in row_13
+    assert any("审核改判为 B（自评 A）：名单与文件不符；已现场核实" in c for c in cells)
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed: the PDF's text cannot be read reliably")
+    out = tmp_path / "reviewed.pdf"
+    out.write_bytes(papers.pdf(result))
+    text = "".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "已现场核实（等级维持A）" in text
+    assert "名单与文件不符；已现场核实" in text
+
+
+def test_without_the_tick_the_form_says_nothing_of_an_on_site_check(app):
+    import io
+
+    import docx
+    from safecomm import assess, load_evidence, load_scheme, papers
+    from safecomm.review import apply_review
+
+    ev, sheet, scheme_path = app
+    fill(sheet, "1.1", "B", "名单与文件不符")
+    scheme = load_scheme(scheme_path)
+    result = apply_review(assess(load_evidence(ev), scheme), load_review(sheet), scheme)
+    document = docx.Document(io.BytesIO(papers.docx(result)))
+    assert not any("已现场核实" in c.text for t in document.tables for row in t.rows for c in row.cells)

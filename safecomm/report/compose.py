@@ -368,9 +368,12 @@ def review_words(item: ItemResult) -> str:
     """A changed grade reads as 改判; a reviewer's remark on an unchanged grade as 审核意见."""
     o = item.override
     reason = clip(o.reason, REASON, " 审核表")
+    seen = "；已现场核实" if o.onsite else ""
     if item.overridden:
-        return f"审核改判为 {o.grade}（自评 {item.grade}）：{reason}"
-    return f"审核意见（等级维持 {item.grade}）：{reason}"
+        return f"审核改判为 {o.grade}（自评 {item.grade}）：{reason}{seen}"
+    if not reason:  # only the on-site tick
+        return f"已现场核实（等级维持 {item.grade}）"
+    return f"审核意见（等级维持 {item.grade}）：{reason}{seen}"
 
 
 def gaps(result: Assessment) -> list[Gap]:

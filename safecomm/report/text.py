@@ -19,9 +19,12 @@ def override_text(item: ItemResult) -> str:
         return ""
     who = " ".join(x for x in (o.reviewer, o.date) if x)
     signed = f" — {who}" if who else ""
+    seen = "；已现场核实" if o.onsite else ""
     if item.overridden:
-        return f"（自评 {item.grade}，审核改判：{o.reason}{signed}）"
-    return f"（审核意见：{o.reason}{signed}）"
+        return f"（自评 {item.grade}，审核改判：{o.reason}{seen}{signed}）"
+    if not o.reason:
+        return f"（已现场核实{signed}）"
+    return f"（审核意见：{o.reason}{seen}{signed}）"
 
 
 def scheme_words(scheme: SchemeRef) -> str:
