@@ -21,7 +21,7 @@ from .scheme import Scheme
 
 RANK = {"A": 3, "B": 2, "C": 1}
 RESULT_BYTES = 8 * MAX_BYTES  # the JSON of the largest evidence file accepted is about 2.5 times its size
-NO_CHANGE = "无变化（no change）：等级、阈值、得分和结论都相同"
+NO_CHANGE = "无变化：等级、阈值、得分和结论都相同"
 
 
 @dataclass

@@ -98,3 +98,17 @@ def test_a_file_that_is_not_an_assessment_is_an_input_error(tmp_path, content, m
     result = run("diff", bad, bad)
     assert result.exit_code == 2 and message in result.output and str(bad) in result.output
     assert "Traceback" not in result.output
+
+
+def test_diff_speaks_chinese_only(years, tmp_path):
+    """Besides the file names and the rule set's id, the text and Markdown diffs hold no English word."""
+    import re
+
+    old, new, scheme = years
+    for a, b in ((old, new), (old, old)):
+        for fmt in ("text", "md"):
+            out = run("diff", a, b, "--scheme", scheme, "--format", fmt).output
+            for known in (str(a), str(b), "mini"):
+                out = out.replace(known, "")
+            assert "无变化" in out or "↑" in out
+            assert not re.search(r"[A-Za-z]{2,}", out), out
