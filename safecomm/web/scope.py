@@ -113,6 +113,12 @@ def may_edit(user, community: Unit) -> bool:
     return role(user) == CLERK and user.unit_id == community.pk
 
 
+def may_review(user) -> bool:
+    """Only a district's reviewer grades, imports a sheet, returns or forwards; a city officer reads
+    the 审核 pages of their city's districts (which communities: `communities`)."""
+    return role(user) == REVIEWER
+
+
 def may_audit(user) -> bool:
     return role(user) in (ADMIN, OFFICER)
 

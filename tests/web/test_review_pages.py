@@ -47,10 +47,37 @@ class Review(TestCase):
         self.assertEqual(len(re.findall(r'<select name="grade_', text)), 45)
         self.assertIn('id="item-11.2"', text)
         self.assertIn("审核状态：尚未开始", text)
-        for user in (self.far_reviewer, self.clerk, self.officer, self.admin):
+        for user in (self.far_reviewer, self.clerk, self.admin):
             self.assertEqual(client(user).get(self.url()).status_code, 404, user.username)
         self.assertEqual(client(self.reviewer).get(self.url(self.far)).status_code, 404)
         self.assertEqual(client(self.reviewer).get("/review/c/999999/").status_code, 404)
+
+    def test_the_citys_officer_reads_the_review_and_its_sheet_but_changes_nothing(self):
+        self.assertEqual(self.post({"grade_1.2": "A", "reason_1.2": "六类人员齐全", "onsite_1.2": "on",
+                                    "opinion": "同意上报"}).status_code, 302)
+        officer = client(self.officer)
+        text = page(officer.get(self.url()))
+        self.assertIn("只读", text)
+        self.assertIn("<fieldset class=\"plain\" disabled>", text)
+        self.assertIn("六类人员齐全", text)
+        self.assertIn("同意上报", text)
+        self.assertNotIn("保存草稿", text)
+        self.assertNotIn("退回社区修改", text)
+        self.assertNotIn('name="sheet"', text)
+        fresh = page(officer.get(self.url(self.neighbour)))  # no review begun: a reader's name is not filled in
+        self.assertTrue('name="reviewer_name" value=""' in fresh and 'name="reviewer_date" value=""' in fresh)
+        sheet = officer.get(self.url(tail="sheet"))
+        self.assertEqual(sheet.status_code, 200)
+        self.assertIn("六类人员齐全", sheet.content.decode("utf-8"))
+        before = ReviewWork.objects.get(community=self.home).sheet
+        for tail, fields in (("", {"action": "finish", "grade_1.2": "B"}), ("hand-on", {"step": "return", "comment": "改"}),
+                             ("import", {})):
+            self.assertEqual(officer.post(self.url(tail=tail), fields).status_code, 403, tail)
+        self.assertEqual(ReviewWork.objects.get(community=self.home).sheet, before)
+        self.assertEqual(ReviewWork.objects.get(community=self.home).status, ReviewWork.DRAFT)
+        for user in (self.officer, self.reviewer):  # another city's district stays out of reach
+            self.assertEqual(client(user).get(self.url(self.far)).status_code, 404, user.username)
+            self.assertEqual(client(user).get(self.url(self.far, "sheet")).status_code, 404, user.username)
 
     def test_a_changed_grade_needs_a_reason_an_unchanged_one_does_not(self):
         wrong = self.post({"grade_1.2": "A"})

@@ -73,7 +73,7 @@ class Matrix(TestCase):
         for user, units in inside.items():
             c = client(user)
             for unit in units:
-                for name in ("community", "result", "materials"):
+                for name in ("community", "result", "materials") + (("review", "review_sheet", "compare") if user != self.clerk else ()):
                     route = dict(keyed_patterns())[name]
                     path = path_for(route, self.objects(unit)[KEYS[name]])
                     self.assertEqual(c.get(path).status_code, 200, f"{user.username} {path}")
@@ -86,6 +86,11 @@ class Matrix(TestCase):
         self.assertEqual(list(scope.communities(self.admin)), [])
         self.assertEqual(set(scope.districts(self.officer)), {self.district})
         self.assertEqual(set(scope.versions(self.reviewer)), {self.versions[self.home.pk], self.versions[self.neighbour.pk]})
+
+    def test_only_the_districts_reviewer_may_change_a_review(self):
+        self.assertTrue(scope.may_review(self.reviewer))
+        for user in (self.clerk, self.officer, self.admin):
+            self.assertFalse(scope.may_review(user))
 
     def test_only_the_own_clerk_may_change_a_community(self):
         self.assertTrue(scope.may_edit(self.clerk, self.home))

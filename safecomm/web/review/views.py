@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,7 +39,7 @@ def _page(request, now, values=None, errors=None, file_problems=None, status=200
     groups = []
     if now.result is not None:
         items = {i.id: i for i in now.result.items}
-        values = {**dict.fromkeys(work.FINISH_NEEDS, ""), **values} if values is not None else work.form_values(now, request.user)
+        values = {**dict.fromkeys(work.FINISH_NEEDS, ""), **values} if values is not None else work.form_values(now, request.user, scope.may_review(request.user))
         for indicator in now.result.indicators:
             rows = []
             for item_id in indicator.items:
@@ -57,13 +58,23 @@ def _page(request, now, values=None, errors=None, file_problems=None, status=200
         "form_errors": by_field.get("", []), "file_problems": file_problems or [],
         "status": dict(ReviewWork.STATUSES).get(now.work.status, "") if now.work else "尚未开始",
         "can_forward": bool(now.work and now.work.status == ReviewWork.FINISHED and not now.changed),
+        "readonly": not scope.may_review(request.user),
     }, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-@scope.roles(scope.REVIEWER)
-def review(request, pk: int):
+def _reviewing(request, pk: int):
+    """The community in the user's scope (else 404) for a change of its review: a city officer
+    reads the 审核 page but does not change it (403)."""
     unit = scope.get(scope.communities(request.user), pk=pk)
+    if not scope.may_review(request.user):
+        raise PermissionDenied
+    return unit
+
+
+@require_http_methods(["GET", "POST"])
+@scope.roles(scope.REVIEWER, scope.OFFICER)
+def review(request, pk: int):
+    unit = scope.get(scope.communities(request.user), pk=pk) if request.method == "GET" else _reviewing(request, pk)
     now = work.current(unit)
     if request.method == "GET" or now.result is None:
         return _page(request, now)
@@ -82,9 +93,9 @@ def review(request, pk: int):
 
 
 @require_POST
-@scope.roles(scope.REVIEWER)
+@scope.roles(scope.REVIEWER, scope.OFFICER)
 def review_import(request, pk: int):
-    unit = scope.get(scope.communities(request.user), pk=pk)
+    unit = _reviewing(request, pk)
     now = work.current(unit)
     sent = request.FILES.get("sheet")
     if now.result is None or sent is None:
@@ -103,7 +114,7 @@ def review_import(request, pk: int):
 
 
 @require_GET
-@scope.roles(scope.REVIEWER)
+@scope.roles(scope.REVIEWER, scope.OFFICER)
 def review_sheet(request, pk: int):
     unit = scope.get(scope.communities(request.user), pk=pk)
     now = work.current(unit)
@@ -114,10 +125,10 @@ def review_sheet(request, pk: int):
 
 
 @require_POST
-@scope.roles(scope.REVIEWER)
+@scope.roles(scope.REVIEWER, scope.OFFICER)
 def review_hand_on(request, pk: int):
     """Return the application to its clerk with a comment, or forward a finished review."""
-    unit = scope.get(scope.communities(request.user), pk=pk)
+    unit = _reviewing(request, pk)
     now = work.current(unit)
     step = request.POST.get("step")
     comment = (request.POST.get("comment") or "").strip()

@@ -55,14 +55,16 @@ def current(community: Unit) -> Current:
     return now
 
 
-def form_values(now: Current, user) -> dict:
-    """The form as the stored review fills it (or, fresh, the automatic grades and the reviewer's own name)."""
+def form_values(now: Current, user, own: bool = True) -> dict:
+    """The form as the stored review fills it (or, fresh, the automatic grades and, for the reviewer
+    who will fill it in (`own`), their own name; a reader sees what is stored)."""
     review = now.review
     who = review.reviewer
+    fresh = now.work is None and own
     values = {
-        "reviewer_name": who.name or (user.shown_name if now.work is None else ""),
-        "reviewer_unit": who.unit or (f"{user.unit.name}安委会办公室" if now.work is None and user.unit else ""),
-        "reviewer_date": who.date.isoformat() if who.date else (timezone.localdate().isoformat() if now.work is None else ""),
+        "reviewer_name": who.name or (user.shown_name if fresh else ""),
+        "reviewer_unit": who.unit or (f"{user.unit.name}安委会办公室" if fresh and user.unit else ""),
+        "reviewer_date": who.date.isoformat() if who.date else (timezone.localdate().isoformat() if fresh else ""),
         "opinion": review.opinion or "",
     }
     entries = {e.id: e for e in review.items}
