@@ -15,6 +15,7 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 from safecomm import assess, load_evidence, load_scheme
@@ -83,15 +84,35 @@ def test_ticks_stand_under_the_grade(ready_doc, ready):
         assert "证据：" in rows[item.id].cells[-1].text
 
 
+def east_asian_font(run) -> str | None:
+    """The East Asian font Word shows a run in: its own `w:rFonts`, else its paragraph style's (up
+    the `basedOn` chain; a paragraph without a style is in the default one), else the document
+    defaults'. A theme font at the level that decides fails the test: it is not ours."""
+    styles = run.part.styles.element
+    levels = [run._r.rPr]
+    p = run._r.getparent()
+    style = styles.get_by_id(p.style) if p.style else styles.default_for(WD_STYLE_TYPE.PARAGRAPH)
+    while style is not None:
+        levels.append(style.rPr)
+        style = styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
+    levels.append(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")))
+    for rpr in levels:
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        if fonts is not None and (fonts.get(qn("w:eastAsia")) or fonts.get(qn("w:eastAsiaTheme"))):
+            assert not any(a.endswith("Theme") for a in fonts.attrib), run.text
+            return fonts.get(qn("w:eastAsia"))
+    return None
+
+
 def test_every_chinese_run_names_its_east_asian_font(ready_doc):
     checked = 0
     for run in runs(ready_doc):
         if CJK.search(run.text):
-            fonts = run._r.rPr.find(qn("w:rFonts"))
-            assert fonts is not None and fonts.get(qn("w:eastAsia")) in ("仿宋_GB2312", "方正小标宋简体", "黑体"), run.text
-            assert not any(a.endswith("Theme") for a in fonts.attrib), run.text
+            assert east_asian_font(run) in ("仿宋_GB2312", "方正小标宋简体", "黑体"), run.text
             checked += 1
     assert checked > 200
+    titles = [r for r in runs(ready_doc) if r.text == "安全社区评定指标自评表"]
+    assert titles and all(east_asian_font(r) == "方正小标宋简体" for r in titles)  # a style's own font, inherited
     defaults = ready_doc.styles.element.find(qn("w:docDefaults"))
     assert defaults.find(".//" + qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert defaults.find(".//" + qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"

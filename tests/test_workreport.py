@@ -21,7 +21,7 @@ from safecomm.cli import main
 from safecomm.measure import format_percent
 from safecomm.report import charts, word, workreport, workreport_docx, workreport_md
 from safecomm.report.workreport import COUNTER
-from test_docx import CJK, all_text, evidence_words, runs
+from test_docx import CJK, all_text, east_asian_font, evidence_words, runs
 from test_html import write_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,7 @@ def test_word_report_has_charts_fonts_and_the_same_bytes(tmp_path):
     assert len(headings) == 45
     for run in runs(doc):
         if CJK.search(run.text):
-            assert run._r.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+            assert east_asian_font(run) in ("仿宋_GB2312", "方正小标宋简体", "黑体"), run.text
     red = [p.text for p in doc.paragraphs if p.text.startswith("【待补充") and p.runs[0].font.color.rgb == word.RED]
     assert red and len(red) == all_text(doc).count("【待补充")
     out = tmp_path / "工作报告.docx"

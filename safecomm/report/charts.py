@@ -9,6 +9,7 @@ labelled.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import shutil
@@ -111,9 +112,11 @@ def _dashes(start: tuple[float, float], end: tuple[float, float], on: float = 6,
         at = stop + off
 
 
+@functools.cache
 def png_font(sans_file: str | None = None) -> tuple[str, int]:
     """The font file (and collection index) PNG charts are drawn in: the user's `--font-sans`
-    file, else Noto Sans CJK SC as fontconfig finds it (the face the SVG charts name)."""
+    file, else Noto Sans CJK SC as fontconfig finds it (the face the SVG charts name): asked once
+    per process, as each ask starts fc-match."""
     if sans_file:
         return str(sans_file), 0
     found = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 
 from ..assessment import Assessment
 from docx.oxml.ns import qn
@@ -45,8 +45,7 @@ def _form(doc, r: Report) -> None:
     word.add_run(head, "\t" + (r.county_date or "　　年　　月　　日"), size=14)
     t = word.table(doc, [46, word.TEXT_WIDTH_MM - 46])
     for label, value in (("单位名称", c.name), ("拟申报安全社区名称", c.title)):
-        row = word.add_row(t, [label, value], 14, align=["center", None], min_height_mm=12)
-        word.fill(row.cells[0], label, 12, align="center")
+        word.add_row(t, [[(label, 12)], value], 14, align=["center", None], min_height_mm=12)
     form = r.layout(fit.WORD)
     story = t.add_row()
     story.height = Mm(form.narrative_mm)
@@ -118,13 +117,13 @@ def _self_assessment(doc, r: Report) -> None:
             word.shade(cell, "EEEEEE")
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     for g in r.groups:
-        band = word.add_row(t, [f"{g.id}　{g.title}"] + [""] * (len(widths) - 1), 10.5, bold=True)
-        word.shade(word.merge(band.cells[0], band.cells[-1]), "F4F4F4")
+        band = word.add_row(t, [f"{g.id}　{g.title}"], 10.5, bold=True, span=True)
+        word.shade(band.cells[0], "F4F4F4")
         for item in g.rows:
             ticks = [TICK if item.grade == grade else "" for grade in "ABC"]
-            cells = [item.id, item.text] + ticks + ([item.review or ""] if r.show_review else []) + ["\n".join(item.remarks)]
-            row = word.add_row(t, cells, 10, align=["center", None] + ["center"] * (3 + len(review)) + [None])
-            word.fill(row.cells[-1], cells[-1], 8.5)
+            remarks = [(line, 8.5) for line in "\n".join(item.remarks).split("\n")]
+            cells = [item.id, item.text] + ticks + ([item.review or ""] if r.show_review else []) + [remarks]
+            word.add_row(t, cells, 10, align=["center", None] + ["center"] * (3 + len(review)) + [None])
     closing = [word.para(doc, ""), word.para(doc, f"等级统计：{r.counts}。", size=12),
                word.para(doc, f"自评结论：{res.verdict.verdict}", size=12, bold=True)]
     closing += [word.para(doc, f"· {reason}", size=11) for reason in res.verdict.reasons]
@@ -183,11 +182,9 @@ def _index(doc, r: Report) -> None:
         t = word.table(doc, [16, 14, word.TEXT_WIDTH_MM - 54, 24])
         word.add_row(t, ["编号", "类别", "标题 / 附件与 SHA-256", "日期"], 10, align=["center"] * 4, header=True)
         for e in r.index:
-            files = [f"{f.path}　{f.sha256 or '文件缺失'}" for f in e.files]
-            row = word.add_row(t, [e.id, e.kind, "\n".join([e.title] + files), e.date or "—"], 9.5, align=["center", "center", None, "center"])
-            for p in row.cells[2].paragraphs[1:]:
-                for run in p.runs:
-                    run.font.size = Pt(7.5)
+            first, *rest = "\n".join([e.title] + [f"{f.path}　{f.sha256 or '文件缺失'}" for f in e.files]).split("\n")
+            lines = [(first, 9.5)] + [(line, 7.5) for line in rest]  # the files in small type
+            word.add_row(t, [e.id, e.kind, lines, e.date or "—"], 9.5, align=["center", "center", None, "center"])
     for w in res.warnings:
         word.para(doc, w, size=9, color=word.RED)
     word.para(doc, f"证据摘要 SHA-256：{res.evidence_digest}", size=8)

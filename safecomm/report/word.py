@@ -25,8 +25,13 @@ from pathlib import Path
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.document import Document as DocumentObject
+from docx.opc.pkgwriter import PackageWriter
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.table import _Row
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from docx.shared import Mm, Pt, RGBColor
 
 from ..loading import InputError, Problem
@@ -211,58 +216,84 @@ def _page_field(paragraph) -> None:
 
 def add_run(paragraph, text: str, size: float | None = None, bold: bool = False, font: str | None = None,
             color: RGBColor | None = None):
-    """A run of `text` (newlines become line breaks) with the East Asian font set on the run itself.
-    A hyphen inside an id (A-005, 朝街发-12) is Word's non-breaking hyphen: an id never breaks."""
-    lines = visible(text).split("\n")
-    run = paragraph.add_run()
-    for n, line in enumerate(lines):
+    """A run of `text` (newlines become line breaks). It takes its font from the paragraph's style
+    (each style names the East Asian font), unless `font` is given. A hyphen inside an id (A-005,
+    朝街发-12) is Word's non-breaking hyphen: an id never breaks."""
+    r = parse_xml(f"<w:p {_W}>{_run_xml(text, size, bold, color, font)}</w:p>")[0]
+    paragraph._p.append(r)
+    return Run(r, paragraph)
+
+
+def _run_xml(text: str, size: float | None = None, bold: bool = False, color: RGBColor | None = None,
+             font: str | None = None) -> str:
+    """The `w:r` of a run, written as text: python-docx's property setters each search the XML,
+    which made them most of the time a Word file took."""
+    props = ""
+    if font:
+        name = _attr(font)
+        props += f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
+    if bold:
+        props += "<w:b/>"
+    if color is not None:
+        props += f'<w:color w:val="{color}"/>'
+    if size:
+        props += f'<w:sz w:val="{_half_points(size)}"/>'
+    body = []
+    for n, line in enumerate(visible(text).split("\n")):
         if n:
-            run.add_break()
+            body.append("<w:br/>")
         for m, piece in enumerate(_ID_HYPHEN.split(line)):
             if m:
-                run._r.append(OxmlElement("w:noBreakHyphen"))
+                body.append("<w:noBreakHyphen/>")
             if piece:
-                run.add_text(piece)
-    set_fonts(run._r.get_or_add_rPr(), font or _style_font(paragraph))
-    if size:
-        run.font.size = Pt(size)
-    if bold:
-        run.font.bold = True
-    if color is not None:
-        run.font.color.rgb = color
-    return run
+                space = ' xml:space="preserve"' if piece.strip() != piece else ""
+                body.append(f"<w:t{space}>{_text(piece)}</w:t>")
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{''.join(body)}</w:r>"
 
 
-def _style_font(paragraph) -> str:
-    """The font of the paragraph's style (each style here names one font for all scripts), read
-    once per style and document: python-docx's `paragraph.style` scans every style each time."""
-    main = paragraph.part.package.main_document_part
-    known = main.__dict__.setdefault("_safecomm_style_fonts", {})
-    sid = paragraph._p.style or "Normal"
-    if sid not in known:
-        styles = main.styles.element
-        style, known[sid] = styles.get_by_id(sid), WordFonts().serif
-        while style is not None:
-            fonts = style.rPr.find(qn("w:rFonts")) if style.rPr is not None else None
-            if fonts is not None and fonts.get(qn("w:eastAsia")):
-                known[sid] = fonts.get(qn("w:eastAsia"))
-                break
-            style = styles.get_by_id(style.basedOn_val) if style.basedOn_val else None
-    return known[sid]
+def _para_xml(runs: str, style: str | None = None, align: str | None = None, indent_pt: float | None = None,
+              single: bool = False) -> str:
+    """A `w:p` holding `runs`, its properties in the order the schema asks."""
+    props = f'<w:pStyle w:val="{style}"/>' if style else ""
+    if single:
+        props += '<w:spacing w:line="240" w:lineRule="auto"/>'
+    if indent_pt:
+        props += f'<w:ind w:firstLine="{Pt(indent_pt).twips}"/>'
+    if align:
+        props += f'<w:jc w:val="{_JC[align]}"/>'
+    return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>"
+
+
+_W = nsdecls("w")
+_JC = {"center": "center", "right": "right", "justify": "both"}
+_STYLE_IDS = {"Title": "Title", "Heading 1": "Heading1", "Heading 2": "Heading2", "Heading 3": "Heading3", "Caption": "Caption"}
+
+
+def _half_points(size: float) -> int:
+    return int(Pt(size).pt * 2)
+
+
+def _text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _append(container, element):
+    """Put a paragraph or table element last in `container` (a document's body, a cell, a header)."""
+    if isinstance(container, DocumentObject):
+        container.element.body.sectPr.addprevious(element)
+        return container._body
+    container._element.append(element)
+    return container
 
 
 def para(container, text: str = "", style: str | None = None, size: float | None = None, bold: bool = False,
          align: str | None = None, indent: bool = False, color: RGBColor | None = None, font: str | None = None):
-    """A paragraph in `container` (document, cell, header) holding `text` in one run."""
-    p = container.add_paragraph(style=style)
-    if align:
-        p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
-                       "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
-    if indent:
-        p.paragraph_format.first_line_indent = Pt((size or 16) * 2)
-    if text:
-        add_run(p, text, size=size, bold=bold, color=color, font=font)
-    return p
+    """A paragraph in `container` (document, cell, header) holding `text` in one run; `style` is
+    one of the styles `new_document` sets."""
+    run = _run_xml(text, size, bold, color, font) if text else ""
+    style_id = _STYLE_IDS[style] if style else None
+    p = parse_xml(f"<w:body {_W}>{_para_xml(run, style_id, align, (size or 16) * 2 if indent else None)}</w:body>")[0]
+    return Paragraph(p, _append(container, p))
 
 
 def page_break(doc: Document) -> None:
@@ -275,45 +306,48 @@ def table(doc_or_cell, widths_mm: list[float], rows: int = 0, borders: bool = Tr
     if borders:
         t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER if borders else WD_TABLE_ALIGNMENT.LEFT
-    t.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    t._tbl.tblPr.append(layout)
+    t.autofit = False  # a fixed layout: <w:tblLayout w:type="fixed"/>
     for col, width in zip(t.columns, widths_mm):
         col.width = Mm(width)
     t.widths_mm = widths_mm
     return t
 
 
-def add_row(t, cells: list[str], size: float, bold: bool = False, align: list[str | None] | None = None,
-            header: bool = False, min_height_mm: float | None = None):
-    """A row of plain-text cells; a header row repeats on every page, no row splits across pages."""
-    row = t.add_row()
-    trpr = row._tr.get_or_add_trPr()
-    trpr.append(OxmlElement("w:cantSplit"))
-    if header:
-        trpr.append(OxmlElement("w:tblHeader"))
+def add_row(t, cells: list, size: float, bold: bool = False, align: list[str | None] | None = None,
+            header: bool = False, min_height_mm: float | None = None, span: bool = False):
+    """A row of plain-text cells; a header row repeats on every page, no row splits across pages.
+    A cell is its text (each line a paragraph, in `size`) or a list of (line, size) pairs; `span`
+    makes the first cell span the whole row."""
+    props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
     if min_height_mm:
-        row.height = Mm(min_height_mm)
-    for i, (cell, text) in enumerate(zip(row.cells, cells)):
-        cell.width = Mm(t.widths_mm[i])
-        fill(cell, text, size, bold=bold, align=(align or [None] * len(cells))[i])
-    return row
+        props += f'<w:trHeight w:val="{Mm(min_height_mm).twips}"/>'
+    widths = [Mm(w).twips for w in t.widths_mm]
+    if span:
+        cells, widths = cells[:1], [sum(widths)]
+    merged = f'<w:gridSpan w:val="{len(t.widths_mm)}"/>' if span else ""
+    xml = [f"<w:tr {_W}><w:trPr>{props}</w:trPr>"]
+    for i, (text, width) in enumerate(zip(cells, widths)):
+        xml.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{merged}</w:tcPr>')
+        xml.append(_cell_xml(text, size, bold, (align or [None] * len(cells))[i]))
+        xml.append("</w:tc>")
+    tr = parse_xml("".join(xml) + "</w:tr>")
+    t._tbl.append(tr)
+    return _Row(tr, t)
+
+
+def _cell_xml(text, size: float, bold: bool, align: str | None) -> str:
+    lines = [(line, size) for line in text.split("\n")] if isinstance(text, str) else list(text)
+    return "".join(_para_xml(_run_xml(line, line_size, bold), align=align, single=True)
+                   for line, line_size in lines or [("", size)])
 
 
 def fill(cell, text: str, size: float, bold: bool = False, align: str | None = None) -> None:
     """Put `text` in a cell (each line of it a paragraph), replacing what was there."""
-    lines = text.split("\n") if text else [""]
-    first = cell.paragraphs[0]
-    first.clear()
-    for extra in cell.paragraphs[1:]:
-        extra._p.getparent().remove(extra._p)
-    for i, line in enumerate(lines):
-        p = first if i == 0 else cell.add_paragraph()
-        if align:
-            p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-        p.paragraph_format.line_spacing = 1.0
-        add_run(p, line, size=size, bold=bold)
+    tc = cell._tc
+    for p in tc.findall(qn("w:p")):
+        tc.remove(p)
+    for p in parse_xml(f"<w:tc {_W}>{_cell_xml(text or '', size, bold, align)}</w:tc>").findall(qn("w:p")):
+        tc.append(p)
 
 
 def merge(a, b):
@@ -378,15 +412,28 @@ def save(doc: Document, title: str, author: str, created: str, subject: str = ""
     props.subject = visible(subject)
     props.created = props.modified = props.last_printed = when
     props.revision = 1
-    raw = io.BytesIO()
-    doc.save(raw)
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.create_system = 0
-            member.external_attr = 0o644 << 16
-            dst.writestr(member, src.read(info.filename))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        fixed = _FixedZip(dst)
+        PackageWriter._write_content_types_stream(fixed, package.parts)
+        PackageWriter._write_pkg_rels(fixed, package.rels)
+        PackageWriter._write_parts(fixed, package.parts)
     return out.getvalue()
 
+
+class _FixedZip:
+    """python-docx's package writer (the parts in its order) into zip members of a fixed time
+    and mode: `Document.save` stamps the current time, and rewriting its zip deflated it twice."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self.zf = zf
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        member = zipfile.ZipInfo(pack_uri.membername, date_time=FIXED_TIME)
+        member.compress_type = zipfile.ZIP_DEFLATED
+        member.create_system = 0
+        member.external_attr = 0o644 << 16
+        self.zf.writestr(member, blob)
