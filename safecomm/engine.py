@@ -378,7 +378,7 @@ def _sha(evidence: Evidence, path: str) -> str | None:
 
 
 def warnings(evidence: Evidence, scheme: Scheme | None = None, left_out: list[str] = ()) -> list[str]:
-    out_ = []
+    out_ = list(evidence.__pydantic_private__.get("_notes") or ())
     if left_out or sample.community_is_sample(evidence):
         what = f"：{'、'.join(left_out[:8])}{' 等' if len(left_out) > 8 else ''}（共 {len(left_out)} 处）" if left_out else ""
         out_.append(f"示例数据：证据中仍有模板的示例内容{what}。示例内容不参与评定，请换成本社区的实际情况"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -420,6 +421,7 @@ class Evidence(Record):
     feedback: Feedback | None = Field(None, title="意见处理")
 
     _attachments: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _notes: list[str] = PrivateAttr(default_factory=list)  # what the loader warns of, at its place (a value a `#` left empty)
 
     @property
     def period(self) -> Period:
@@ -475,24 +477,71 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) else None
 
 
-def reference_problems(data: Any, where=lambda loc: ".".join(map(str, loc))) -> list[tuple[tuple, str]]:
-    """Duplicate ids and references that point nowhere, as (loc, message in Chinese).
+_ID_PATHS = [(name,) for name in COLLECTIONS] + [("emergency", "teams"), ("emergency", "equipment")]
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+# Cyrillic and Greek capitals and small letters drawn as Latin ones: А-008 beside A-008 is two ids no reader tells apart.
+_LOOKALIKE = str.maketrans("АВЕКМНОРСТХаеорсухіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧον", "ABEKMHOPCTXaeopcyxijsABEZHIKMNOPTYXov")
 
-    Works on the plain data as written (not the model), so these problems are reported
-    together with the validation errors of the same file; `where` names a location.
+
+def normal_id(value: str) -> str:
+    """An id as a reader sees it: NFKC (full-width Ａ-００８ is A-008), invisible format characters
+    (zero-width space, soft hyphen, BOM, word joiner) removed, every dash a `-`."""
+    text = unicodedata.normalize("NFKC", value)
+    if text.isascii():
+        return text.strip()
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").translate(_DASHES).strip()
+
+
+def normalise_ids(data: Any) -> dict[tuple, str]:
+    """Rewrite every id and every reference to one in plain data as `normal_id` reads it, so that
+    the results, the references and the duplicate check all see one spelling; → {loc: as written}
+    for the ones that changed (messages quote what the clerk typed)."""
+    written: dict[tuple, str] = {}
+    fields = [(path, "id") for path in _ID_PATHS] + [((collection,), field) for collection, field, _ in REFERENCES]
+    for path, name in fields:
+        for loc, record in _records(data, *path):
+            value = record.get(name)
+            if isinstance(value, str) and value != (normal := normal_id(value)):
+                written[loc + (name,)] = value
+                record[name] = normal
+    return written
+
+
+def _foreign(ident: str) -> str:
+    """What makes an id only look like another: its letters of another script, as the clerk sees them."""
+    odd = [c for c in ident if ord(c) < 0x3000 and not c.isascii()]
+    return "、".join(f"「{c}」（U+{ord(c):04X}，不是拉丁字母）" for c in dict.fromkeys(odd))
+
+
+def reference_problems(data: Any, where=lambda loc: ".".join(map(str, loc)), written: dict | None = None) -> list[tuple[tuple, str]]:
+    """Duplicate ids (also ids that only look alike), and references that point nowhere, as
+    (loc, message in Chinese).
+
+    Works on the plain data as written (not the model, ids through `normalise_ids`), so these
+    problems are reported together with the validation errors of the same file; `where` names a
+    location, `written` is what `normalise_ids` changed.
     """
     problems: list[tuple[tuple, str]] = []
+    written = written or {}
     first: dict[str, tuple] = {}
-    paths = [(name,) for name in COLLECTIONS] + [("emergency", "teams"), ("emergency", "equipment")]
-    for path in paths:
+    alike: dict[str, tuple[str, tuple]] = {}
+    for path in _ID_PATHS:
         for loc, record in _records(data, *path):
             ident = _text(record.get("id"))
             if not ident:
                 continue
+            typed = written.get(loc + ("id",))
+            shown = f"{ident}（写作「{typed}」，全角字符与不可见字符按半角读）" if typed and typed.strip() != ident else f"{ident} "
+            skeleton = ident.translate(_LOOKALIKE)
             if ident in first:
-                problems.append((loc + ("id",), f"编号 {ident} 重复：{where(first[ident] + ('id',))}已用过此编号。编号在整个证据包内必须唯一"))
+                problems.append((loc + ("id",), f"编号 {shown}重复：{where(first[ident] + ('id',))}已用过此编号。编号在整个证据包内必须唯一"))
+            elif skeleton in alike:
+                other, at = alike[skeleton]
+                problems.append((loc + ("id",), f"编号 {ident} 与{where(at + ('id',))}的编号 {other} 看起来相同，读者难以区分"
+                                 f"（{_foreign(ident + other)}）：请改用不同的编号，或都用拉丁字母书写"))
             else:
                 first[ident] = loc
+                alike[skeleton] = (ident, loc)
     for collection, field, target in REFERENCES:
         ids = {_text(r.get("id")) for _, r in _records(data, target)}
         for loc, record in _records(data, collection):

@@ -8,12 +8,15 @@ search for the next.
 
 from __future__ import annotations
 
+import datetime
 import gc
 import hashlib
 import os
 import posixpath
 import re
 import stat
+import types
+import typing
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +132,15 @@ _SCALAR_WORDS = {  # what a value under an explicit tag must look like, when it 
 }
 
 
+_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _no_colon(regexp: re.Pattern) -> re.Pattern:
+    """YAML 1.1 reads `10:30` as the base-60 number 630: a clerk typing a time meant text (which a
+    number field then refuses as such, rather than counting 630 participants)."""
+    return re.compile("(?!.*:)" + regexp.pattern, regexp.flags)
+
+
 class _Strict:
     """Refuses anchors and aliases (they expand when walked: billion laughs) and nesting deeper
     than MAX_DEPTH (the composer recurses), and leaves dates as text: PyYAML would crash on
@@ -137,7 +149,7 @@ class _Strict:
     _depth = 0
 
     yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, _no_colon(regexp) if tag in _NUMBERS else regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
@@ -197,6 +209,7 @@ class Document:
     data: Any
     root: yaml.Node | None
     problems: list[Problem] = field(default_factory=list)
+    hashed: list[tuple[tuple, int, int, str]] = field(default_factory=list)  # values a `#` left empty: (loc, line, column, comment)
 
     def where(self, loc: tuple, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the deepest node along `loc` that exists; with `key`,
@@ -278,6 +291,7 @@ def _parse(loader_class: type, text: str, label: str) -> Document:
         if root is None:
             raise InputError([Problem(label, 1, 1, "", "文件为空：应为 YAML 映射（键: 值）")])
         problems = list(_node_problems(root, label, ()))
+        hashed = list(_hashed(root, _LINE_BREAKS.split(text), ())) if _HASH_AFTER_COLON.search(text) else []
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -293,7 +307,28 @@ def _parse(loader_class: type, text: str, label: str) -> Document:
         raise InputError([Problem(label, 0, 0, "", "YAML 语法错误：这里的写法无法识别：请检查引号、冒号、缩进和括号")]) from None
     finally:
         loader.dispose()
-    return Document(label, data, root, problems)
+    return Document(label, data, root, problems, hashed)
+
+
+_HASH_AFTER_COLON = re.compile(r":[ \t]+#")
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's (and its marks' lines)
+
+
+def _hashed(node: yaml.Node, lines: list[str], loc: tuple):
+    """(loc, line, column, comment) of each value left empty because a `#` after its colon began a
+    comment (`title: #1 社区` is no title): YAML reads a comment, the clerk meant the text."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null" and value.value == "" and not value.style:
+                rest = lines[key.end_mark.line][key.end_mark.column:] if key.end_mark.line < len(lines) else ""
+                found = re.match(r"\s*:[ \t]+(#.*)$", rest)
+                if found:
+                    yield loc + (str(key.value),), key.start_mark.line + 1, key.start_mark.column + 1, found.group(1).rstrip()
+            else:
+                yield from _hashed(value, lines, loc + (str(key.value),))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _hashed(item, lines, loc + (i,))
 
 
 _TAG = "YAML 标签（以 ! 开头）写法有误：证据文件中不需要标签；若是文字内容，请给整个值加引号"
@@ -436,7 +471,7 @@ def validation_message(error: dict) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     got = error.get("input")
-    shown = "" if isinstance(got, (dict, list)) else f"（现为 {got!r}）" if got is not None else ""
+    shown = "" if isinstance(got, (dict, list)) else f"（现为 {_shown(got)}）" if got is not None else ""
     if kind == "enum":
         return f"「{got}」不是可用的取值，应为以下之一：{_choices(ctx.get('expected', ''))}"
     if kind == "literal_error":
@@ -452,6 +487,16 @@ def validation_message(error: dict) -> str:
     if kind in _MESSAGES:
         return _MESSAGES[kind] + (shown if kind not in ("missing", "extra_forbidden") else "")
     return f"取值不符合要求{shown}（{kind}）"
+
+
+def _shown(value: Any) -> str:
+    """A value as the clerk wrote it: a date a YAML tag made (`!!timestamp`) as 2024-05-10, not
+    Python's datetime.date(2024, 5, 10); bytes (`!!binary`) by their size."""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat(" ") if isinstance(value, datetime.datetime) else value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return f"{len(value)} 字节的二进制数据"
+    return repr(value)
 
 
 def _choices(expected: str) -> str:
@@ -534,11 +579,12 @@ def collector_paused():
 def evidence_from(doc, attachments, scheme=None):
     """The evidence of a parsed bundle (`Document` or `Ledger`), however it arrived: `attachments()`
     checks and hashes the files it cites (from a folder or from uploaded bytes)."""
-    from .evidence import Evidence, item_problems, reference_problems
+    from .evidence import Evidence, item_problems, normalise_ids, reference_problems
 
     if not isinstance(doc.data, dict):
         load_model(doc, Evidence)  # raises the "not a mapping" problem
     problems = list(doc.problems)
+    written = normalise_ids(doc.data)
     found, wrong = attachments()  # before validation: it writes `\` as `/`
     problems += wrong
     try:
@@ -546,7 +592,7 @@ def evidence_from(doc, attachments, scheme=None):
     except ValidationError as exc:
         evidence = None
         problems += validation_problems(doc, exc)
-    problems += [doc.problem(loc, msg) for loc, msg in reference_problems(doc.data, where=doc.name)]
+    problems += [doc.problem(loc, msg) for loc, msg in reference_problems(doc.data, where=doc.name, written=written)]
     if scheme is not None:
         known = {item.id for _, item in scheme.items()}
         problems += [doc.problem(loc, msg) for loc, msg in item_problems(doc.data, known, scheme.id)]
@@ -556,7 +602,29 @@ def evidence_from(doc, attachments, scheme=None):
     if problems:
         raise InputError(problems)
     evidence._attachments = found
+    evidence._notes = [f"{doc.file}:{line}:{column}  {field_path(loc)} 没有值：冒号后的「{comment[:20]}」以 # 开头，YAML 把它当作注释略去了。"
+                       f"若这是内容，请给整个值加引号，如 {loc[-1]}: \"{comment[:20]}\""
+                       for loc, line, column, comment in getattr(doc, "hashed", ()) if _text_field(evidence, loc)]
     return evidence
+
+
+def _text_field(model: BaseModel, loc: tuple) -> bool:
+    """Whether `loc` in a validated model is a field of text (what a clerk would have typed after
+    a `#`; a number or a date left empty by `# 不详` is a comment as meant)."""
+    for segment in loc[:-1]:
+        model = model[segment] if isinstance(segment, int) and isinstance(model, list) and segment < len(model) else getattr(model, str(segment), None)
+    info = type(model).model_fields.get(str(loc[-1])) if isinstance(model, BaseModel) else None
+    return info is not None and _is_text(info.annotation)
+
+
+def _is_text(annotation) -> bool:
+    if annotation is str:
+        return True
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _is_text(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_is_text(a) for a in typing.get_args(annotation))
+    return False
 
 
 # -- attachments -------------------------------------------------------------------------------

@@ -450,3 +450,68 @@ def test_loading_leaves_the_cyclic_collector_as_it_found_it(tmp_path):
             assert gc.isenabled() is enabled
         finally:
             gc.enable()
+
+
+# -- what a reader cannot see: ids that look alike, a value a `#` ate, a time read as a number ---------
+
+ACTS = "activities:\n  - {id: A-008, kind: 教育, date: 2024-05-10, title: 甲}\n"
+
+
+@pytest.mark.parametrize("twin", ["Ａ-００８", "A-\u200b008", "\ufeffA-008", "A\u2011008", "A-\u00ad008"])
+def test_an_id_written_in_full_width_or_with_invisible_characters_is_the_same_id(tmp_path, twin):
+    problem = one(tmp_path, HEAD + ACTS + f"  - {{id: {twin}, kind: 教育, date: 2024-05-11, title: 乙}}  # <-\n",
+                  "activities[1].id", "编号 A-008", "重复", f"写作「{twin}」")
+    assert "第 6 行" in problem.message
+
+
+@pytest.mark.parametrize("twin", ["А-008", "Α-008"])  # Cyrillic А, Greek Α
+def test_an_id_that_only_looks_like_another_is_refused(tmp_path, twin):
+    one(tmp_path, HEAD + ACTS + f"  - {{id: {twin}, kind: 教育, date: 2024-05-11, title: 乙}}  # <-\n",
+        "activities[1].id", "看起来相同", f"U+{ord(twin[0]):04X}")
+
+
+def test_ids_and_references_are_read_normalised(tmp_path):
+    path = write(tmp_path, HEAD + "projects:\n  - {id: Ｐ-１, name: 防跌倒}\n"
+                 "activities:\n  - {id: A-\u200b1, kind: 教育, date: 2024-05-10, title: 甲, project: P-1}\n"
+                 "  - {id: B-1, kind: 教育, date: 2024-05-11, title: 乙, project: P\u200b-1}\n")
+    ev = load_evidence(path)
+    assert [a.id for a in ev.activities] == ["A-1", "B-1"]
+    assert ev.projects[0].id == "P-1" and {a.project for a in ev.activities} == {"P-1"}
+
+
+def test_distinct_ids_in_other_scripts_are_kept(tmp_path):
+    path = write(tmp_path, HEAD + ACTS + "  - {id: 活动-008, kind: 教育, date: 2024-05-11, title: 乙}\n"
+                 "  - {id: A-009, kind: 教育, date: 2024-05-12, title: 丙}\n")
+    assert len(load_evidence(path).activities) == 3
+
+
+@pytest.mark.parametrize("line", ["  title: #1 社区", "  title:   # 1 社区", "  province: #宁夏", "  title: #"])
+def test_a_text_value_lost_to_a_hash_is_warned_at_its_line(tmp_path, line):
+    path = write(tmp_path, HEAD + line + "\n")
+    ev = load_evidence(path)
+    assert len(ev._notes) == 1 and f"{path}:5:3" in ev._notes[0] and "引号" in ev._notes[0]
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0 and f"{path}:5:3" in result.stderr
+
+
+@pytest.mark.parametrize("line", ["  title: '#1 社区'", "  title: 甲 #1 社区", "# title: x", "  population:  # 不详", "  title:",
+                                  "  launched: # 待补"])
+def test_a_comment_that_loses_no_text_is_not_warned(tmp_path, line):
+    assert load_evidence(write(tmp_path, HEAD + line + "\n"))._notes == []
+
+
+@pytest.mark.parametrize("value", ["1:30", "10:00:00", "1:30.5"])
+def test_a_time_is_not_read_as_a_base_60_number(tmp_path, value):
+    one(tmp_path, HEAD + f"  population: {value}  # <-\n", "community.population", "应为整数", f"'{value}'")
+
+
+@pytest.mark.parametrize("tag, shown", [("!!timestamp 2024-05-10", "现为 2024-05-10）"),
+                                        ("!!timestamp 2024-05-10T10:00:00Z", "现为 2024-05-10 10:00:00+00:00）")])
+def test_a_tagged_date_in_a_text_field_is_shown_as_written(tmp_path, tag, shown):
+    problem = one(tmp_path, HEAD + f"  title: {tag}  # <-\n", "community.title", "应为文字", shown)
+    assert "datetime" not in problem.message
+
+
+def test_a_tagged_timestamp_in_a_date_field_is_read(tmp_path):
+    ev = load_evidence(write(tmp_path, HEAD + "  launched: !!timestamp 2024-05-10 10:00:00\n"))
+    assert str(ev.community.launched) == "2024-05-10"
