@@ -131,6 +131,37 @@ def start_workers(count: int) -> threading.Event:
     return stop
 
 
+def chinese_refusals(server) -> None:
+    """waitress answers what it refuses before the app runs (a body above REQUEST_LIMIT: 413; a
+    malformed request: 400) in English plain text; these channels answer with the app's Chinese
+    page naming the limit instead."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    from .errors import transport_page
+
+    class ChineseError(ErrorTask):
+        def execute(self):
+            error = self.request.error
+            content_type, body = transport_page(error.code)
+            self.status = f"{error.code} {error.reason}"
+            self.response_headers.extend([("Content-Type", content_type), ("X-Content-Type-Options", "nosniff"),
+                                          ("Content-Security-Policy", "default-src 'none'")])
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+
+    class Channel(HTTPChannel):
+        error_task_class = ChineseError
+
+    from waitress.server import BaseWSGIServer, MultiSocketServer
+
+    listening = list(server.map.values()) if isinstance(server, MultiSocketServer) else [server]
+    for one in listening:
+        if isinstance(one, BaseWSGIServer):
+            one.channel_class = Channel
+
+
 def serve(host: str, port: int, data: Path, with_demo: bool, workers: int, threads: int) -> None:
     setup(data)
     from django.conf import settings
@@ -140,9 +171,11 @@ def serve(host: str, port: int, data: Path, with_demo: bool, workers: int, threa
 
     try:  # bound first: a busy port stops the start before anything is created or printed
         server = create_server(application, host=host, port=port, threads=threads, ident="safecomm",
-                               max_request_body_size=4 * settings.UPLOAD_LIMIT, clear_untrusted_proxy_headers=True)
-    except OSError as exc:  # a body far above the upload limit is cut off by waitress; up to it, the page says why
+                               max_request_body_size=settings.REQUEST_LIMIT + 1,  # waitress refuses its limit itself
+                               clear_untrusted_proxy_headers=True)
+    except OSError as exc:
         fail(f"无法在 {host}:{port} 上启动：{exc.strerror or exc}（端口已被占用时请用 --port 换一个端口）")
+    chinese_refusals(server)
     password = first_admin()
     click.echo(f"数据文件夹：{settings.DATA}")
     if password:

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safecomm.web.middleware.BodyLimit",  # before anything reads the body (CSRF reads the form)
     "safecomm.web.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -157,10 +158,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the 申报表 preview is framed by our own 材料 page
 
-# The largest upload is the largest workbook the engine reads; a request body a little above it.
+# The largest upload is the largest workbook the engine reads. A request body may be a little
+# larger (the form's other fields, multipart framing): up to REQUEST_LIMIT the upload page says
+# why a file is refused; above it the request is answered 413 with a Chinese page naming the
+# limit, without reading the body (waitress, before the app; under gunicorn, the BodyLimit
+# middleware).
 UPLOAD_LIMIT = MAX_FILE
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+REQUEST_LIMIT = UPLOAD_LIMIT + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the form fields besides files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a larger file goes to a temporary file in the data folder
+FILE_UPLOAD_TEMP_DIR = str(DATA / "tmp")
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 LOGGING = {
     "version": 1,

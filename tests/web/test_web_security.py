@@ -83,6 +83,20 @@ class Headers(TestCase):
         self.assertIn("服务器出错", response.content.decode())
         self.assertNotIn("secret detail", response.content.decode())
 
+    def test_a_body_announced_above_the_request_limit_is_refused_unread_with_a_chinese_413(self):
+        """As under gunicorn (no waitress in front): the middleware answers on the length alone."""
+        from django.conf import settings
+
+        c = client(self.clerk)
+        path = f"/c/{self.home.pk}/"
+        self.assertEqual(c.generic("GET", path, CONTENT_LENGTH=str(settings.REQUEST_LIMIT)).status_code, 200)
+        refused = c.generic("POST", f"/c/{self.home.pk}/upload", b"", CONTENT_LENGTH=str(settings.REQUEST_LIMIT + 1))
+        self.assertEqual(refused.status_code, 413)
+        text = refused.content.decode()
+        self.assertIn("上传的文件过大", text)
+        self.assertIn(f"{settings.REQUEST_LIMIT} 字节", text)
+        self.assertEqual(Version.objects.filter(community=self.home).count(), 1)
+
     def test_debug_is_off_by_default(self):
         from django.conf import settings
 
