@@ -103,7 +103,7 @@ def find(directory: Path) -> list[Application]:
 
     An application is an `evidence.yaml` or a `台账.xlsx` ledger at any depth (one folder per
     community), or any other `*.yaml`/`*.yml`/`*.xlsx` directly in `directory` (bundles side by
-    side); `*.review.yaml` files are review sheets, `*.待确认.*` rows proposed by `scan`, `~$*`
+    side); `*.review.yaml` and `*.review.xlsx` files are review sheets, `*.待确认.*` rows proposed by `scan`, `~$*`
     an editor's lock files: none of them is an application. A symbolic link that stays inside `directory` is the
     application it points to, assessed once where it really is; one that leads out of it is
     skipped with a row saying so, as is a folder that cannot be read.
@@ -188,7 +188,13 @@ def _paired(apps: list[Application]) -> list[Application]:
         yamls = [a for a in group if a.evidence.suffix.lower() in (".yaml", ".yml")]
         ledgers = [a for a in group if a.evidence.suffix.lower() == ".xlsx"]
         if len(yamls) == 1 and len(ledgers) == 1:
-            out.append(replace(yamls[0], twin=ledgers[0].evidence))
+            both = list(dict.fromkeys(a.review for a in (yamls[0], ledgers[0]) if a.review))
+            app = replace(yamls[0], twin=ledgers[0].evidence, review=both[0] if both else None,
+                          problem=yamls[0].problem or ledgers[0].problem)
+            if len(both) == 2:
+                app = replace(app, review=None, problem=app.problem or (
+                    f"旁边有 2 份审核表（{printable(both[0].name)}、{printable(both[1].name)}），不知道该用哪一份：请删去或改名多余的，只留一份"))
+            out.append(app)
         else:
             out += group
     return out
@@ -202,19 +208,22 @@ def _label(directory: Path, path: Path) -> str:
     return printable(path.relative_to(directory).as_posix())
 
 
+SHEETS = (".review.yaml", ".review.yml", ".review.xlsx")  # a review sheet beside its evidence, YAML or workbook
+
+
 def _is_sheet(name: str) -> bool:
-    return name.endswith((".review.yaml", ".review.yml"))
+    return name.endswith(SHEETS)
 
 
 def _application(directory: Path, evidence: Path, names: set[str]) -> Application:
-    """The application of one evidence file, with its review sheet: `X.review.yaml` beside
-    `X.yaml`; for `<folder>/evidence.yaml` also any sheet in the folder that no other bundle
+    """The application of one evidence file, with its review sheet: `X.review.yaml` (or
+    `X.review.xlsx`) beside `X.yaml`; for `<folder>/evidence.yaml` also any sheet in the folder that no other bundle
     there claims (the same for `台账.xlsx`). Two sheets make an error row naming both: which one holds the review?"""
     stem = evidence.name.removesuffix(evidence.suffix)
-    sheets = [n for n in (f"{stem}.review.yaml", f"{stem}.review.yml") if n in names]
+    sheets = [n for n in (f"{stem}{suffix}" for suffix in SHEETS) if n in names]
     if evidence.name in BUNDLES:
         for n in sorted(names):
-            bundle = n.removesuffix(".review.yaml").removesuffix(".review.yml")
+            bundle = next((n.removesuffix(suffix) for suffix in SHEETS if n.endswith(suffix)), n)
             if _is_sheet(n) and n not in sheets and not {f"{bundle}{suffix}" for suffix in SIDE_BY_SIDE} & names:
                 sheets.append(n)
     label = _label(directory, evidence)

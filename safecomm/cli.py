@@ -486,24 +486,32 @@ def review() -> None:
 @review.command("start")
 @click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="审核表路径（默认：证据文件旁的 <名称>.review.yaml，batch 会自动采用）")
+              help="审核表路径：.yaml，或 .xlsx 写成工作簿（默认：证据文件旁的 <名称>.review.yaml；"
+                   "<名称>.review.yaml 或 <名称>.review.xlsx 会被 batch 自动采用）")
 @scheme_option
 @click.option("--force", is_flag=True, help="覆盖已有的审核表（其中的审核内容将丢失）")
 @handles_input_errors
 def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
-    """为 EVIDENCE 生成带中文注释的审核表：列出全部条目及其自动等级，待填写。"""
+    """为 EVIDENCE 生成审核表（YAML，或 -o 审核表.xlsx 生成 Excel 工作簿）：列出全部条目及其自动等级，待填写。"""
     from . import scheme as schemes
     from .engine import assess as run
     from .loading import bundle_files, load_evidence
-    from .output import REVIEW, Outputs
-    from .review import new_sheet, sheet_path
+    from .output import REVIEW, REVIEW_BOOK, Outputs
+    from .review import is_book, new_sheet, sheet_path
 
     target = output or sheet_path(evidence)
+    kind = REVIEW_BOOK if is_book(target) else REVIEW
     scheme = schemes.load_scheme(scheme_ref)
     bundle = load_evidence(evidence, scheme)
     out = Outputs([*bundle_files(evidence, bundle), *scheme.files])
-    out.check(target, REVIEW, force)
-    out.write(target, new_sheet(run(bundle, scheme)), REVIEW, force=force)
+    out.check(target, kind, force)
+    result = run(bundle, scheme)
+    if kind is REVIEW_BOOK:
+        from .review_book import new_book
+
+        out.write(target, new_book(result), kind, force=force)
+    else:
+        out.write(target, new_sheet(result), kind, force=force)
     click.echo(f"已生成审核表 {printable(str(target))}：填写后运行 "
                f"safecomm assess {printable(str(evidence))} --review {printable(str(target))}")
 
@@ -524,7 +532,7 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
           font_title: Path | None, font_serif: Path | None, font_sans: Path | None) -> None:
     """评估 DIRECTORY 下的全部申报（每个文件夹一个 evidence.yaml 或 台账.xlsx，或并排的 *.yaml、*.xlsx），输出汇总表。
 
-    证据旁的 *.review.yaml 审核表会一并采用。任何一份申报无法评估时退出码为 1。
+    证据旁的 *.review.yaml 或 *.review.xlsx 审核表会一并采用。任何一份申报无法评估时退出码为 1。
     """
     from . import scheme as schemes
     from . import batch as district

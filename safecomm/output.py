@@ -70,6 +70,8 @@ EVIDENCE = Kind("证据文件", lambda head: _typed(head) and not REVIEW.looks_l
 DOCX = Kind("Word 文件", lambda head: head.startswith(b"PK\x03\x04") and b"word/" in head)
 # A 台账 holds a clerk's work, like an evidence file: replaced only with --force.
 LEDGER_FILE = Kind("台账工作簿", lambda head: head.startswith(b"PK\x03\x04") and b"xl/" in head, keeps_work=True)
+# The review sheet as a workbook (审核表.xlsx): a reviewer's work, replaced only with --force.
+REVIEW_BOOK = Kind("审核表工作簿", lambda head: head.startswith(b"PK\x03\x04") and b"xl/" in head, keeps_work=True)
 MARKDOWN = Kind("Markdown 文件", lambda head: _text(head).startswith("#"))
 
 

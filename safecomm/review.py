@@ -25,7 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from . import assessment as out
 from .engine import conclude
 from .evidence import Day, Period
-from .loading import Document, InputError, load_model, parse_yaml, read_yaml
+from .loading import Document, InputError, load_model, parse_yaml, printable, read_input, read_yaml
 from .scheme import Scheme
 
 FORMAT = "safecomm/review@1"
@@ -90,7 +90,8 @@ class Review(Sheet):
     opinion: Text = Field(None, description="县(区)安委会办公室初步审查意见")
     items: list[ItemReview] = []
 
-    _doc: Document | None = PrivateAttr(None)
+    _doc: Any = PrivateAttr(None)  # where it was read from: a loading.Document, or a review_book.Book
+    _channel: str = PrivateAttr("file")  # whose words its rules speak (WORDS)
 
     def problem(self, loc: tuple, message: str):
         """A problem located in the sheet's file (or unlocated, for a sheet built in code)."""
@@ -108,7 +109,11 @@ class Review(Sheet):
 
 
 def load_review(path: str | Path) -> Review:
-    """Read a review sheet; a repeated item is an error at its line."""
+    """Read a review sheet, YAML or workbook (审核表.xlsx); a repeated item is an error at its place."""
+    if is_book(path):
+        from .review_book import MAX_BYTES, read_book
+
+        return read_book(read_input(path, limit=MAX_BYTES, what="审核表文件"), printable(str(path)))
     return _sheet(read_yaml(path))
 
 
@@ -116,7 +121,16 @@ def load_review_bytes(data: bytes, name: str) -> Review:
     """A review sheet that arrived as bytes (an upload); `name` is the display name messages cite."""
     from .upload import display_name
 
+    if is_book(name):
+        from .review_book import read_book
+
+        return read_book(data, display_name(name))
     return _sheet(parse_yaml(data, display_name(name)))
+
+
+def is_book(path: str | Path) -> bool:
+    """Whether a review sheet is a workbook, by its name (`审核表.xlsx`)."""
+    return str(path).lower().endswith(".xlsx")
 
 
 def _sheet(doc: Document) -> Review:
@@ -133,15 +147,17 @@ def _sheet(doc: Document) -> Review:
     return review
 
 
-FILE, FORM = "file", "form"
+FILE, FORM, BOOK = "file", "form", "book"
 WORDS = {  # what each rule says, in the words of the sheet file and of the web form
     "reason": {
         FILE: "条目 {id} 改判为 {grade} 但没有写理由：请在 reason 中写明，或把 grade 留空",
         FORM: "条目 {id} 改判为 {grade}（自动等级 {auto}）但没有写理由：请写明理由，或把等级改回 {auto}",
+        BOOK: "条目 {id} 改判为 {grade}（自动等级 {auto}）但没有写理由：请在「理由」列写明，或把「审核等级」改回 维持",
     },
     "veto": {
         FILE: "条目 {id} 是否决项，不能改判为 {grade}：grade 只能留空或填 C，对测量值的确认或异议写在 reason 中",
         FORM: "条目 {id} 是否决项，不能改判为 {grade}：等级只能是 C，对测量值的确认或异议写在理由中",
+        BOOK: "条目 {id} 是否决项，不能改判为 {grade}：「审核等级」只能是 维持 或 C，对测量值的确认或异议写在「理由」列",
     },
     "other": {
         FILE: ("审核表是为 {ours} 制作的，本次评估的是 {theirs}：另一单位或另一评估期的审核表一律不能采用"
@@ -171,7 +187,8 @@ def rule_problems(review: Review, result: out.Assessment, allow_stale: bool = Fa
     needs a reason, a veto stays C, and the sheet is for this community (name, province, city,
     county and period), this rule set and, unless `allow_stale`, this evidence."""
     def say(rule: str, **values) -> str:
-        return WORDS[rule][channel].format(**values)
+        words = WORDS[rule]
+        return words.get(channel, words[FILE]).format(**values)
 
     problems = []
     if review.scheme != result.scheme.id:
@@ -196,7 +213,8 @@ def rule_problems(review: Review, result: out.Assessment, allow_stale: bool = Fa
         elif item.vetoed and entry.grade in ("A", "B"):
             problems.append((("items", n, "grade"), say("veto", id=entry.id, grade=entry.grade)))
         elif entry.grade and entry.grade != item.grade and not entry.reason:
-            problems.append((("items", n, "grade"), say("reason", id=entry.id, grade=entry.grade, auto=item.grade)))
+            blank = "reason" if channel == BOOK else "grade"  # a workbook points at the empty cell to fill
+            problems.append((("items", n, blank), say("reason", id=entry.id, grade=entry.grade, auto=item.grade)))
     return problems
 
 
@@ -275,7 +293,7 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
 
     Raises InputError (at the sheet's lines) when the sheet does not fit this assessment.
     """
-    problems = rule_problems(review, result, allow_stale)
+    problems = rule_problems(review, result, allow_stale, review._channel)
     if problems:
         raise InputError([review.problem(loc, message) for loc, message in problems])
     stale = review.evidence_digest != result.evidence_digest

@@ -185,3 +185,41 @@ def test_every_other_item_short_of_a_is_named():
             named += 1
             assert len(found.group(2).split("；")) == int(found.group(1)), item["reason"]
     assert named >= 2
+
+
+REVIEW_FIELDS = {"reason", "grade", "onsite", "opinion", "reviewer", "evidence_digest", "auto", "items", "community",
+                 "period", "start", "end", "province", "city", "county", "unit", "date", "format"}
+
+
+def test_no_field_path_or_english_code_in_anything_said_about_a_review_workbook(tmp_path):
+    """Every mistake a reviewer can make in 审核表.xlsx is told in the workbook's words."""
+    from test_review_book import _filled
+
+    shutil.copytree(FIXTURES / "veto", tmp_path / "veto")
+    ev, book = tmp_path / "veto" / "evidence.yaml", tmp_path / "审核表.xlsx"
+    assert run("review", "start", ev, "-o", book).exit_code == 0
+    cases = [
+        {"items": {"1.3": {"审核等级": "B"}}},
+        {"items": {"2.4": {"审核等级": "A", "理由": "已达标"}}},
+        {"items": {"3.3": {"审核等级": "优", "现场核实": "可能"}}},
+        {"items": {"1.2": {"条目": "99.9", "审核等级": "A", "理由": "x"}}},
+        {"form": {"县(区)": "大武口区"}},
+        {"form": {"证据摘要": "abc", "审查日期": "去年冬天", "评估期开始": "某日"}},
+        {"form": {"单位名称": None}},
+        {"form": {"初步审查意见": "同意申报。\n# 以下为注释"}},
+    ]
+    said = []
+    for n, case in enumerate(cases):
+        filled = _filled(book, tmp_path / f"case{n}.xlsx", **case)
+        result = run("assess", ev, "--review", filled)
+        assert "Traceback" not in result.output
+        text = result.output.replace(str(filled), "").replace(str(ev), "")
+        if result.exit_code == 0:  # assessed: the report speaks of the YAML evidence; only what it says of the sheet
+            text = "\n".join(line for line in text.splitlines() if "审核表" in line)
+        said.append(text)
+    assert all("审核表" in s or "条目" in s for s in said)
+    for text in said:
+        text = text.replace("safecomm review start", "")  # the command to run, as written
+        words = _english(text) + [w for w in re.findall(r"[A-Za-z_]+", re.sub(r"safecomm [a-z]+|--[a-z-]+|national-2009", "", text))
+                                  if w in REVIEW_FIELDS]
+        assert not words, text

@@ -99,7 +99,7 @@ def review_import(request, pk: int):
     now = work.current(unit)
     sent = request.FILES.get("sheet")
     if now.result is None or sent is None:
-        return _page(request, now, errors=[("", "请选择审核表文件（.yaml）后再导入")], status=400)
+        return _page(request, now, errors=[("", "请选择审核表文件（.yaml 或 .xlsx）后再导入")], status=400)
     if now.work is not None and now.work.status == ReviewWork.FORWARDED:
         return _page(request, now, errors=[("", "本审核已上报，不能再导入审核表")], status=400)
     if sent.size > SHEET_BYTES:

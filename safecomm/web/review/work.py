@@ -113,7 +113,7 @@ def imported(now: Current, data: bytes, name: str) -> rules.Review:
     """A review sheet file taken in: read as the command line reads it, its rules checked against
     the current result; problems at the file's lines, in the web's words."""
     review = rules.load_review_bytes(data, name)
-    found = rules.rule_problems(review, now.result, channel=rules.FORM)
+    found = rules.rule_problems(review, now.result, channel=rules.BOOK if rules.is_book(name) else rules.FORM)
     if found:
         raise InputError([review.problem(loc, message) for loc, message in found])
     return review
