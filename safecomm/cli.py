@@ -436,6 +436,36 @@ def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
 
 
 @main.command()
+@click.argument("summary", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="起草的台账（默认：总结旁的 <名称>.台账.待确认.xlsx）；已存在的文件不会被覆盖")
+@click.option("--year", type=click.IntRange(1990, 2100), help="总结所写的年度（总结中没有写明年份时必填，如 2024）")
+@scheme_option
+@handles_input_errors
+def draft(summary: Path, output: Path | None, year: int | None, scheme_ref: str) -> None:
+    """从一年的工作总结（.docx、.txt 或 .md）起草台账：有日期的活动、点名的文件、组织机构、整改件数和下一年的计划，每行注明来源原句和可信度，待核对确认。"""
+    from . import draft as drafting
+    from . import scheme as schemes
+    from .output import LEDGER_FILE, Outputs
+
+    target = output or summary.with_name(summary.stem + ".台账.待确认.xlsx")
+    if target.suffix.lower() != ".xlsx":
+        raise InputError([Problem(printable(str(target)), 0, 0, "-o", "起草的台账是 Excel 工作簿：文件名应以 .xlsx 结尾")])
+    scheme = schemes.load_scheme(scheme_ref)
+    out = Outputs([summary, *scheme.files])
+    out.check(target, LEDGER_FILE)
+    text = drafting.read_summary(summary)
+    result = drafting.draft(text, scheme, year, label=printable(str(summary)))
+    out.write(target, drafting.workbook(result, scheme), LEDGER_FILE)
+    counts = result.counts()
+    said = "、".join(f"{name} {counts[key]} 行" for key, name in
+                    (("activities", "活动"), ("documents", "文件"), ("organizations", "组织机构"), ("rectifications", "整改"))
+                    if counts.get(key))
+    click.echo(f"已起草 {printable(str(target))}（{result.year} 年度；{said or '没有找到可拟的行'}）：对照「来源」列逐行核对、改正或删除，"
+               f"再运行 safecomm validate {printable(str(target))}")
+
+
+@main.command()
 @click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="拟增行写到此文件（默认：证据文件旁的 <名称>.待确认.xlsx 或 .yaml）")

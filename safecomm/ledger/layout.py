@@ -32,6 +32,7 @@ from ..terms import Term
 FORM = "基本情况"  # the sheet of single values
 GUIDE = "填写说明"  # the instructions, first
 CHOICES = "取值"  # the hidden sheet of drop-down values, last
+REMARK = "#"  # a field name beginning with # is a remark column (a draft's 来源, 可信度): not read
 
 # What a cell holds.
 TEXT, INT, NUMBER, DATE, BOOL, CHOICE, LIST, ITEMS, FILES, MAPPING = (

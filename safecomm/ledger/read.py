@@ -23,7 +23,7 @@ import python_calamine
 
 from ..loading import InputError, Problem, column_letters, read_input
 from . import cells
-from .layout import CHOICES, FORM, GUIDE, Column, Table, layout
+from .layout import CHOICES, FORM, GUIDE, REMARK, Column, Table, layout
 from .package import MACROS, MAX_FILE, check, refuse
 from .words import LEDGER, locate, place, speak, title
 
@@ -172,7 +172,7 @@ def identify(name: str, values: list[list]) -> str | None:
     lay = layout()
     found = []
     for r, row in enumerate(values[:HEADER_SEARCH]):
-        header = {v.strip() for v in row if isinstance(v, str) and v.strip()}
+        header = {v.strip() for v in row if isinstance(v, str) and v.strip() and not v.strip().startswith(REMARK)}
         if not header:
             continue
         for table in lay.tables:
@@ -269,10 +269,13 @@ def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], me
     _merged(ledger, sheet, merged, header + 2, table.path)
     columns: dict[int, Column | None] = {}  # None: the parent link
     taken: set[str] = set()
-    refused: set[int] = set()  # columns reported already
+    refused: set[int] = set()  # columns reported already, and remark columns (#来源), not read
     for c, value in enumerate(values[header]):
         name = cells.as_text(value.strip() if isinstance(value, str) else value)
         if cells.blank(name):
+            continue
+        if isinstance(name, str) and name.startswith(REMARK):
+            refused.add(c)
             continue
         if name not in taken and (name in names or (name == table.link and table.parent)):
             columns[c] = names.get(name)

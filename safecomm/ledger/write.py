@@ -30,7 +30,7 @@ from ..evidence import Evidence
 from ..loading import InputError, Problem, field_path
 from ..scheme import Scheme
 from . import cells
-from .layout import BOOL, CHOICE, CHOICES, DATE, FILES, FORM, GUIDE, INT, ITEMS, LIST, NUMBER, Column, Table, layout, terms
+from .layout import BOOL, CHOICE, CHOICES, DATE, FILES, FORM, GUIDE, INT, ITEMS, LIST, NUMBER, REMARK, Column, Table, layout, terms
 from .words import LEDGER, hint, note, speak, used_by
 
 FIRST_ROW = 4  # row 1: what the sheet is for; row 2: Chinese headers; row 3: field names
@@ -48,6 +48,9 @@ _FORM_VALUE = 40  # width of the form's value column
 _WIDTHS = {DATE: 12, INT: 10, NUMBER: 10, BOOL: 8, ITEMS: 12, FILES: 30}
 SAMPLE_NOTE = "灰色底的内容是示例（与 safecomm init 生成的 evidence.yaml 相同）：请改写成本社区的实际内容（改过的格子不再是灰色），或整行删除。"
 PROPOSAL_NOTE = "灰色底的内容是 safecomm scan 根据未被引用的附件的文件名和所在文件夹拟出的：请核对、补全后复制到台账中。"
+DRAFT_NOTE = ("灰色底的行是 safecomm draft 根据工作总结拟出的，尚未确认：对照「来源」列的原句逐行核对，改正、补全或删除"
+              "（改过的格子不再是灰色）；「可信度」低的行尤其要核对。")
+REMARKS = ((f"{REMARK}来源", "来源", 50), (f"{REMARK}可信度", "可信度", 8))  # (field name, header, width)
 
 
 def plain(evidence: Evidence) -> dict:
@@ -65,13 +68,16 @@ def template(scheme: Scheme) -> bytes:
         return ledger_bytes(plain(load_evidence(path)), scheme, mark=SAMPLE_NOTE)
 
 
-def ledger_bytes(data: dict, scheme: Scheme, mark: str = "", label: str = "", filled_only: bool = False) -> bytes:
+def ledger_bytes(data: dict, scheme: Scheme, mark: str = "", label: str = "", filled_only: bool = False,
+                 remarks: dict[tuple, tuple[str, str]] | None = None) -> bytes:
     """The workbook for `data` (plain data of a bundle), with drop-downs for the items of `scheme`.
 
     `mark` greys every record and says why in each sheet's note (samples, proposed rows);
-    `filled_only` leaves out the sheets that would be empty. Raises InputError (naming `label`)
-    when a value would not read back the same from its cell.
+    `filled_only` leaves out the sheets that would be empty; `remarks` (a record's loc, or a form
+    row's path → source, confidence) adds the 来源 and 可信度 columns the reader skips. Raises
+    InputError (naming `label`) when a value would not read back the same from its cell.
     """
+    remarks = remarks or {}
     problems = [Problem(label, 0, 0, field_path(loc), message) for loc, message in _lossy(data)]
     if problems:
         raise InputError(problems)
@@ -81,10 +87,10 @@ def ledger_bytes(data: dict, scheme: Scheme, mark: str = "", label: str = "", fi
     choices = _choices(wb, scheme)
     lay = layout()
     if not filled_only or any(_get(data, row.path) is not None for row in lay.form_rows.values()):
-        _form(wb.create_sheet(FORM), data, scheme, choices, mark)
+        _form(wb.create_sheet(FORM), data, scheme, choices, mark, remarks)
     for table in lay.tables:
         if not filled_only or next(rows(table, data), None):
-            _table(wb.create_sheet(table.label), table, data, scheme, choices, mark)
+            _table(wb.create_sheet(table.label), table, data, scheme, choices, mark, remarks)
     wb.move_sheet(CHOICES, len(wb.sheetnames))
     _guide(guide, scheme, mark)
     for ws in wb.worksheets:
@@ -169,9 +175,11 @@ def _validation(column: Column, choices: dict[str, str], sqref: str) -> DataVali
     return dv
 
 
-def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], mark: str) -> None:
-    """Single values, one a row: label, value, field name, how to fill it."""
-    for col, text in enumerate(("项目", "填写", "字段", "说明"), start=1):
+def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], mark: str, remarks: dict) -> None:
+    """Single values, one a row: label, value, field name, how to fill it (and, for a draft, where
+    the value came from: the reader reads only the value and field-name columns)."""
+    noted = any(row.path in remarks for row in layout().form_rows.values())
+    for col, text in enumerate(("项目", "填写", "字段", "说明") + (tuple(h for _, h, _ in REMARKS) if noted else ()), start=1):
         cell = ws.cell(2, col, text)
         cell.font, cell.fill = _HEADER, _HEADER_FILL
     r = 3
@@ -198,16 +206,21 @@ def _form(ws: Worksheet, data: dict, scheme: Scheme, choices: dict[str, str], ma
             dv = _validation(row, choices, f"B{r}")
             if dv:
                 ws.add_data_validation(dv)
+            if row.path in remarks:
+                for col, text in enumerate(remarks[row.path], start=5):
+                    ws.cell(r, col, text).alignment = Alignment(wrap_text=True, vertical="top")
+                _fit(ws.cell(r, 5), REMARKS[0][2])
             r += 1
-    for letter, width in zip("ABCD", (22, _FORM_VALUE, 38, 70)):
+    for letter, width in zip("ABCDEF", (22, _FORM_VALUE, 38, 70, REMARKS[0][2], REMARKS[1][2])):
         ws.column_dimensions[letter].width = width
     _title(ws, f"{FORM}：每项一行，在 B 列填写。{mark}")
     ws.column_dimensions["C"].hidden = True  # the field names: read by safecomm, not printed
     ws.freeze_panes = "A3"
 
 
-def _table(ws: Worksheet, table: Table, data: dict, scheme: Scheme, choices: dict[str, str], mark: str) -> None:
-    """One record a row, under a note, the Chinese headers and the field names."""
+def _table(ws: Worksheet, table: Table, data: dict, scheme: Scheme, choices: dict[str, str], mark: str, remarks: dict) -> None:
+    """One record a row, under a note, the Chinese headers and the field names; a draft's rows
+    also say where they came from, in remark columns at the end."""
     columns: list[tuple[str, str, Column | None]] = []  # (field name, header, column)
     if table.parent:
         columns.append((table.link, f"所属{table.parent.label}编号 *", None))
@@ -233,9 +246,28 @@ def _table(ws: Worksheet, table: Table, data: dict, scheme: Scheme, choices: dic
         ws.column_dimensions[letter].width = width = _width(header, kind, values, column)
         for r in range(FIRST_ROW, FIRST_ROW + len(values)):
             _fit(ws.cell(r, col), width)
+    if any(loc in remarks for loc, _, _ in found):
+        _remarks(ws, len(columns), [remarks.get(loc) for loc, _, _ in found])
     _title(ws, f"{table.label}：一行一条记录，带 * 的列必填；{used_by(scheme, table.path)}。"
                f"鼠标移到列名上可看说明。{mark}")
     ws.freeze_panes = f"{'B' if columns[0][0] in ('id', table.link) else 'A'}{FIRST_ROW}"
+
+
+def _remarks(ws: Worksheet, after: int, values: list[tuple[str, str] | None]) -> None:
+    """The 来源 and 可信度 columns after the ledger's own: a field name beginning with # that the reader skips."""
+    for i, (name, header, width) in enumerate(REMARKS):
+        col = after + 1 + i
+        letter = get_column_letter(col)
+        cell = ws.cell(2, col, header)
+        cell.font, cell.fill = _HEADER, _HEADER_FILL
+        ws.cell(3, col, name).font = _FIELD
+        ws.column_dimensions[letter].width = width
+        for r, value in enumerate(values, start=FIRST_ROW):
+            if value:
+                cell = ws.cell(r, col, value[i])
+                cell.number_format = "@"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                _fit(cell, width)
 
 
 def _title(ws: Worksheet, text: str) -> None:
