@@ -60,6 +60,24 @@ def test_8_3_should_lower_fire_only_inspections_titled_as_big_inspections(scheme
     assert item_result(scheme, "8.3", activities=plain).grade == "A"
 
 
+@pytest.mark.parametrize("title", ["拉网式消防安全检查", "消防安全隐患排查活动", "镇党委书记带队开展消防安全专项检查"])
+def test_8_3_should_lower_a_fire_inspection_widened_by_where_its_hazards_were(scheme, title):
+    """A fire inspection finds fire hazards in homes, restaurants and shops: where they were does not make
+    it comprehensive; only a written scope or the domains written on the record can."""
+    def run(title, **fields):
+        checks = [inspection(f"A-{n}", d, title=title, **fields) for n, d in enumerate(QUARTERS, 1)]
+        hazards = [{"id": f"H-{n}-{k}", "place": place, "activity": f"A-{n}", "found": d, "controlled": "已控制"}
+                   for n, d in enumerate(QUARTERS, 1) for k, place in enumerate(["居民楼道堆放杂物", "餐馆后厨灭火器过期", "超市疏散通道堵塞"])]
+        return item_result(scheme, "8.3", activities=checks, hazards=hazards)
+
+    fire = run(title)
+    assert check(fire, "four").measured == 0 and fire.grade == "B", check(fire, "four").detail
+    assert "只涉及消防安全" in check(fire, "four").detail
+    assert run("安全检查").grade == "A"  # no domain named: what it found says what it covered
+    assert run(title, domains=["消防安全", "家居安全", "公共场所安全"]).grade == "A"  # the structural rule still can
+    assert run(title, scope="综合").grade == "A"
+
+
 # -- plans: the years a title names -------------------------------------------------------------
 
 def plan(title, issued, id="D-1", kind="计划"):

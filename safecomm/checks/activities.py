@@ -136,8 +136,9 @@ def comprehensive_inspections(
     broad: list[Domain] = [],
 ) -> Measure:
     """评估期内开展综合性安全检查的天数。一次检查是综合性的：检查类型写明综合；或它涉及的安全领域不少于
-    min_domains 个（领域来自检查写明的和标题中的，以及指向它的隐患、整改记录）；或标题写明综合检查、大检查，
-    而标题只点出一个领域时不算（消防安全大检查是消防检查），broad 所列的领域除外（安全生产大检查查的是全部生产经营单位）。
+    min_domains 个（领域来自检查写明的和标题中的，以及指向它的隐患、整改记录）；或标题写明综合检查、大检查。
+    标题只点出一个领域的（消防安全大检查、拉网式消防安全检查）是那个领域的专项检查，查出的隐患在什么场所都一样，
+    只有写明的 scope 或 domains 能使它算综合；broad 所列的领域除外（安全生产大检查查的是全部生产经营单位）。
     同一天的几次综合检查算一天；一行记一段时间内多次的，按次数计，但不超过这段时间的天数。"""
     found = ix.activities([ActivityKind.INSPECTION])
     linked: dict[str, list] = {}  # inspection → the hazards and rectifications found in it, read only when needed
@@ -153,16 +154,17 @@ def comprehensive_inspections(
     for f in found:
         a = f.view
         written = a.record.scope
+        titled = ix.domains_in(a.record.title)
+        single = len(titled) == 1 and bool(titled - set(broad))  # 消防安全检查: one domain, whatever it found
         if written is InspectionScope.COMPREHENSIVE or len(a.domains) >= min_domains:
             pass
-        elif a.id in linked and len(a.domains.union(*(ix.domains_in(*t) for t in linked[a.id]))) >= min_domains:
+        elif a.id in linked and not single and len(a.domains.union(*(ix.domains_in(*t) for t in linked[a.id]))) >= min_domains:
             pass
-        elif written is None and a.scope is InspectionScope.COMPREHENSIVE:
-            named = ix.domains_in(a.record.title) - set(broad)
-            if len(ix.domains_in(a.record.title)) == 1 and named:
-                refused.append(f"{a.id} 只涉及{next(iter(named)).value}")
-                continue
+        elif written is None and a.scope is InspectionScope.COMPREHENSIVE and not single:
+            pass
         else:
+            if written is None and single and (a.scope is InspectionScope.COMPREHENSIVE or a.id in linked):
+                refused.append(f"{a.id} 只涉及{next(iter(titled)).value}")
             continue
         counted.append(f)
         first, last = max(a.record.date, ix.period.start), min(a.record.last, ix.period.end)
@@ -171,7 +173,7 @@ def comprehensive_inspections(
         else:
             ranged += min(events(ix, a.record), (last - first).days + 1)
     n = len(days) + ranged
-    tail = f"；标题为大检查但只涉及一个领域，按专项检查计：{'、'.join(refused)}" if refused else ""
+    tail = f"；标题只点出一个领域，按专项检查计：{'、'.join(refused)}" if refused else ""
     if not counted:
         return Measure(0, f"评估期内未见综合性安全检查{tail}", seen=bool(found))
     rows = total(ix, counted)
