@@ -73,6 +73,10 @@ def _load(data: bytes, label: str, kind: str, attachments, scheme):
 
         doc = ledger_from_bytes(data, label, posixpath.splitext(label)[1] or ".xlsx")
     else:
+        binary = binary_kind(data)
+        if binary:
+            raise _refuse(label, f"不是台账、YAML 或 zip 文件（看内容是{binary}）：请上传台账（.xlsx）、证据 YAML（.yaml）"
+                                 "或含附件的 .zip 压缩包")
         doc = parse_yaml(data, label)
     if isinstance(attachments, (str, Path)):
         folder = Path(attachments)
@@ -94,6 +98,37 @@ def kind_of(data: bytes, label: str) -> str:
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "ledger" if b"xl/workbook" in data[:65536] or b"xl/_rels" in data[:65536] else "zip"
     return "yaml"
+
+
+MAGIC = (  # what a file that is not ours most often is, by its first bytes
+    (b"MZ", "Windows 程序"), (b"\x7fELF", "程序"), (b"%PDF", "PDF 文件"), (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"), (b"Rar!", "RAR 压缩包"), (b"7z\xbc\xaf", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+)
+TEXT_CONTROLS = b"\t\n\r\x0c"
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a file that is neither a workbook, a zip nor text is (`Windows 程序`, `PNG 图片`, …;
+    `二进制文件` when unknown), or None for text. Text in UTF-16/32 (a BOM, or every other byte 0)
+    is text: the YAML reader says which encoding to save it in."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return None
+    controls = sum(1 for b in head if b < 0x20 and b not in TEXT_CONTROLS)
+    for magic, kind in MAGIC:
+        if head.startswith(magic) and (controls or magic != b"MZ"):
+            return kind
+    if not (b"\x00" in head or controls > len(head) // 100):
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head[: max(len(head) // 2 * 2 - 2, 2)].decode(encoding)  # a pair cut at the end left out
+        except UnicodeDecodeError:
+            continue
+        if text and not any(ord(c) < 0x20 and c not in "\t\n\r\x0c" for c in text):
+            return None
+    return "二进制文件"
 
 
 def _refuse(label: str, message: str) -> InputError:

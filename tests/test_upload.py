@@ -109,3 +109,30 @@ def test_gbk_names_from_chinese_windows_are_read_as_written():
     placeholder = b"X" * (len(gbk) - 5) + b".yaml"  # the same length: only the name's bytes change
     raw = zipped({placeholder.decode(): b"format: x"}).replace(placeholder, gbk)  # no UTF-8 flag, as Windows writes
     assert unpack(raw, "a.zip").bundle == "证据.yaml"
+
+
+@pytest.mark.parametrize("name, data, kind", [
+    ("evil.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(200), "Windows 程序"),
+    ("evidence.yaml", b"MZ\x90\x00\x03\x00\x00\x00" + bytes(50), "Windows 程序"),  # by content, not by name
+    ("photo", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40), "PNG 图片"),
+    ("data.bin", bytes(range(256)) * 4, "二进制文件"),
+])
+def test_a_program_or_other_binary_is_not_a_ledger_yaml_or_zip(name, data, kind):
+    with pytest.raises(InputError) as exc:
+        load_evidence_bytes(data, name)
+    message = exc.value.problems[0].message
+    assert message.startswith(f"不是台账、YAML 或 zip 文件（看内容是{kind}）") and "UTF-8" not in message
+
+
+@pytest.mark.parametrize("data, words", [
+    ("format: safecomm/evidence@1\ncommunity:\n  name: 和平街道\n".encode("utf-16"), "UTF-16"),
+    ("format: safecomm/evidence@1\ncommunity:\n  name: 和平街道\n".encode("gbk"), "GBK"),
+    (b"MZ: a YAML key that starts like a program\n", None),  # text: the YAML reader's own message
+])
+def test_text_in_another_encoding_is_still_told_to_be_saved_as_utf8(data, words):
+    with pytest.raises(InputError) as exc:
+        load_evidence_bytes(data, "evidence.yaml")
+    message = " ".join(p.message for p in exc.value.problems)
+    assert "不是台账、YAML 或 zip 文件" not in message
+    if words:
+        assert "不是 UTF-8 编码" in message and words in message

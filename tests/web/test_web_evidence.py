@@ -54,7 +54,7 @@ class Upload_(TestCase):
         self.assertContains(page, "这是第一版")
         self.assertNotContains(page, 'data-grade="C" open')
         printable = c.get(f"/v/{version.pk}/?open=1")
-        self.assertEqual(printable.content.decode().count(" open>"), 45)  # every item expanded for printing
+        self.assertEqual(len(re.findall(r'<details class="item"[^>]* open>', printable.content.decode())), 45)  # every item expanded for printing
         self.assertContains(page, 'href="#rec-')  # cited records link to the evidence index
 
     def test_advice_is_worded_for_the_channel_of_the_upload(self):
@@ -156,6 +156,10 @@ class Upload_(TestCase):
     def test_other_file_kinds_are_refused(self):
         response = upload(client(self.clerk), self.home, "报告.docx", b"PK\x03\x04")
         self.assertEqual(response.status_code, 400)
+        for name in ("setup.exe", "evidence.yaml"):  # by content, whatever the name
+            response = upload(client(self.clerk), self.home, name, b"MZ\x90\x00\x03\x00\x00\x00" + bytes(500))
+            self.assertContains(response, "不是台账、YAML 或 zip 文件（看内容是Windows 程序）", status_code=400)
+            self.assertNotContains(response, "UTF-8", status_code=400)
         response = client(self.clerk).post(f"/c/{self.home.pk}/upload")
         self.assertContains(response, "没有选择文件", status_code=400)
 
@@ -231,6 +235,28 @@ class Upload_(TestCase):
         self.assertIn("提醒", page)
         gaps = page[page.index('id="gaps"'):]
         self.assertLess(gaps.index("否决"), gaps.index('class="grade-c">C<'))  # vetoes first
+        missing = version.assessments.get().parsed().warnings
+        self.assertGreater(len(missing), 30)
+        self.assertIn(f"<summary>附件不存在（{len(missing)} 处）</summary>", page)  # folded, the count shown
+        self.assertEqual(page.count("不存在：该附件不能作为证据"), len(missing))  # each still there, inside
+        printed = c.get(f"/v/{version.pk}/?open=1").content.decode()
+        self.assertIn('<details class="warning-kind" open>', printed)
+
+    def test_warnings_of_a_kind_fold_from_five_on(self):
+        from safecomm.web.evidence import pages
+
+        c = client(self.clerk)
+        upload(c, self.home, "evidence.yaml", (FIXTURES / "veto" / "evidence.yaml").read_bytes())
+        result = Version.objects.get().assessments.get().parsed()
+        missing = [w for w in result.warnings if w.startswith("附件 ")]
+        other = "示例数据：证据中仍有模板的示例内容"
+        for n, folded in ((pages.COLLAPSE - 1, False), (pages.COLLAPSE, True)):
+            shown = pages.warnings(result.model_copy(update={"warnings": [other, *missing[:n]]}))
+            self.assertEqual(shown[0], {"text": other})
+            if folded:
+                self.assertEqual(shown[1:], [{"kind": "附件不存在", "lines": missing[:n]}])
+            else:
+                self.assertEqual(shown[1:], [{"text": w} for w in missing[:n]])
 
 
 class Demo(TestCase):

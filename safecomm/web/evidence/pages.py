@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...assessment import Assessment, ItemResult
@@ -43,3 +44,25 @@ def gaps(result: Assessment, said: dict[str, list[str]]) -> list[dict]:
 
 def counts(result: Assessment) -> list[tuple[str, int]]:
     return [(g, result.counts.get(g, 0)) for g in ("A", "B", "C")]
+
+
+COLLAPSE = 5  # a kind of warning given this many times or more is folded under one line with its count
+WARNING_KINDS = ((re.compile(r"^附件 .+ 不存在："), "附件不存在"),
+                 (re.compile(r"^\S+ 声明支持的条目 .+ 不在规则集 "), "声明的条目不在规则集中"))
+
+
+def warnings(result: Assessment) -> list[dict]:
+    """The warnings in their order; those of one kind given `COLLAPSE` times or more as one entry
+    in the place of the first (`kind`, `lines`), the rest each as it is (`text`)."""
+    kinds = [next((name for pattern, name in WARNING_KINDS if pattern.match(w)), None) for w in result.warnings]
+    sizes = {k: kinds.count(k) for k in set(kinds) if k}
+    out, groups = [], {}
+    for text, kind in zip(result.warnings, kinds):
+        if kind and sizes[kind] >= COLLAPSE:
+            if kind not in groups:
+                groups[kind] = {"kind": kind, "lines": []}
+                out.append(groups[kind])
+            groups[kind]["lines"].append(text)
+        else:
+            out.append({"text": text})
+    return out

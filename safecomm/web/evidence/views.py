@@ -94,7 +94,7 @@ def result(request, pk: int):
         change = compare.compare(current(before).parsed(), res, f"第 {before.number} 版", f"第 {version.number} 版")
     return render(request, "evidence/result.html", {
         "version": version, "unit": version.community, "stored": stored, "r": res,
-        "indicators": pages.indicators(res), "gaps": pages.gaps(res, said), "advice": said, "counts": pages.counts(res),
+        "indicators": pages.indicators(res), "gaps": pages.gaps(res, said), "warnings": pages.warnings(res), "advice": said, "counts": pages.counts(res),
         "before": before, "change": change, "editable": scope.may_edit(request.user, version.community),
         "open": request.GET.get("open") == "1",
     })
