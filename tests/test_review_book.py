@@ -226,3 +226,28 @@ def test_text_that_looks_like_a_formula_stays_text(veto, tmp_path):
     assert next(e for e in load_review(filled).items if e.id == "1.2").reason == "=未见执行机构"
     wb = openpyxl.load_workbook(book)
     assert all(c.data_type == "s" for row in wb["逐项审核"].iter_rows(min_row=3) for c in row if isinstance(c.value, str))
+
+
+def test_the_opinions_line_breaks_reach_the_pdf_and_the_word_form(veto, tmp_path):
+    """Each line the reviewer wrote is a line of its own in the 初步审查意见 box, from a workbook and from YAML."""
+    import docx
+
+    ev, book = veto
+    opinion = "经初步审查，材料基本齐全。\n同意上报。\n请补充 8.3 的检查记录。"
+    filled = _filled(book, tmp_path / "意见.xlsx", form={"初步审查意见": opinion})
+    yaml_sheet = tmp_path / "意见.review.yaml"
+    assert run("review", "start", ev, "-o", yaml_sheet).exit_code == 0
+    text = yaml_sheet.read_text(encoding="utf-8")
+    yaml_sheet.write_text(text.replace('opinion: ""', "opinion: |\n  " + opinion.replace("\n", "\n  ")), encoding="utf-8")
+    for sheet in (filled, yaml_sheet):
+        pdf, word = tmp_path / f"{sheet.stem}.pdf", tmp_path / f"{sheet.stem}.docx"
+        result = run("assess", ev, "--review", sheet, "--pdf", pdf, "--docx", word)
+        assert result.exit_code == 0, result.output
+        if shutil.which("pdftotext"):
+            page = subprocess.run(["pdftotext", "-layout", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+            lines = [line.strip() for line in page.splitlines()]
+            at = [next(n for n, line in enumerate(lines) if line.endswith(want)) for want in opinion.split("\n")]
+            assert at == list(range(at[0], at[0] + 3)), page  # three lines, one after another, none run together
+        box = next(c for t in docx.Document(word).tables for row in t.rows for c in row.cells if "经初步审查" in c.text)
+        paragraphs = [p.text for p in box.paragraphs]
+        assert paragraphs[:3] == opinion.split("\n")

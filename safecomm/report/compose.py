@@ -163,13 +163,19 @@ class Report:
     contact: list[tuple[str, str]]  # the 填报 block under the 自评表: (label, value or blank)
     created: str
 
+    @property
+    def opinion_lines(self) -> list[str]:
+        """The opinion as the reviewer broke it into lines: each its own paragraph in the box (HTML
+        would run them together), blank lines dropped."""
+        return [line for line in (self.opinion or "").split("\n") if line.strip()]
+
     def layout(self, metrics: fit.Metrics) -> fit.FormLayout:
         """The form of 附件4 on one page for a renderer's `metrics`: what each box prints, and at
         what size; what does not fit goes to the 续页."""
         notices = [self.stale_notice] if self.stale_notice else []
         return fit.form(
             self.narrative, [self.narrative_note] if self.narrative_note else [],
-            notices + ([self.opinion] if self.opinion else []) + ([self.reviewer_line] if self.reviewer_line else []),
+            notices + self.opinion_lines + ([self.reviewer_line] if self.reviewer_line else []),
             [self.name, self.community_title], self.remarks, metrics,
         )
 
