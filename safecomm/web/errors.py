@@ -50,6 +50,15 @@ def request_too_large(request):
     return render(request, "error.html", {"title": title, "message": message}, status=413)
 
 
+def busy(request):
+    response = render(request, "error.html", {
+        "title": "服务器正忙",
+        "message": "这时有别的保存正在进行，等了一会儿仍未轮到，这次提交没有保存：请稍候片刻，返回上一页重新提交。"},
+        status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
 def _page(request, status: int):
     title, message = PAGES[status]
     return render(request, "error.html", {"title": title, "message": message}, status=status)

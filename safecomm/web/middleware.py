@@ -56,3 +56,24 @@ class BodyLimit:
 
             return request_too_large(request)
         return self.get_response(request)
+
+
+class DatabaseBusy:
+    """SQLite has one writer at a time; a writer waits for it up to SQLITE_TIMEOUT. Past that the
+    request is answered 503 with a Chinese page (its transaction rolled back, nothing half stored),
+    never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+
+        if isinstance(exception, OperationalError) and "locked" in str(exception):
+            from .errors import busy
+
+            return busy(request)
+        return None

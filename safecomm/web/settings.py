@@ -1,7 +1,7 @@
 """Explicit settings, read from the environment so that tests, `serve` and a province's gunicorn
 start the same app: SAFECOMM_DATA (the data folder), SAFECOMM_DATABASE_URL (PostgreSQL instead
 of the folder's SQLite), SAFECOMM_SECRET_KEY, SAFECOMM_COOKIE_SECURE, SAFECOMM_ALLOWED_HOSTS,
-SAFECOMM_DEBUG."""
+SAFECOMM_DEBUG, SAFECOMM_SQLITE_TIMEOUT."""
 
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ def _secret_key() -> str:
         return key
 
 
+# How long a writer waits for SQLite's one write lock before the request is answered 503 (服务器正忙).
+SQLITE_TIMEOUT = float(os.environ.get("SAFECOMM_SQLITE_TIMEOUT", "30"))
+
+
 def database(url: str | None) -> dict:
     """`postgresql://user:password@host:port/name?sslmode=…` → Django's settings; none → SQLite
     in WAL mode in the data folder (IMMEDIATE transactions, so two writers wait instead of failing)."""
@@ -50,7 +54,7 @@ def database(url: str | None) -> dict:
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
+                "timeout": SQLITE_TIMEOUT,
             },
         }
     parts = urlsplit(url)
@@ -98,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "safecomm.web.middleware.BodyLimit",  # before anything reads the body (CSRF reads the form)
     "safecomm.web.middleware.LoginRequired",
+    "safecomm.web.middleware.DatabaseBusy",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

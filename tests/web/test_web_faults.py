@@ -199,3 +199,56 @@ def test_server_killed_during_an_upload_leaves_no_half_version(server):
         kept = after
     assert upload(c, unit, "台账.xlsx", ledgers.fixed()).status == 302  # and it goes on
     assert len(assert_whole(server, c, unit)) == len(kept) + 1
+
+
+def test_sqlite_busy_a_writer_waits_its_turn_and_past_the_timeout_gets_a_chinese_503(start_server):
+    """SQLite only (PostgreSQL locks rows, not the database): a write lock held by another process
+    while a clerk uploads and a job worker renders. Held for less than the busy timeout (2 s here),
+    the upload waits and is kept; held longer, the clerk gets 服务器正忙 (503), nothing half stored,
+    and the same upload afterwards is the next version. The job worker lives through it."""
+    import sqlite3
+
+    server = start_server(None, "--workers", "1", env={"SAFECOMM_SQLITE_TIMEOUT": "2", "SAFECOMM_PAPER_WAIT": "0",
+                                                       "SAFECOMM_JOB_LEASE": "3"})
+    unit = server.units["甲街道"]
+    c = clerk(server)
+    first = upload(c, unit, "台账.xlsx", variant(1))
+    assert first.status == 302
+    vid = int(re.search(r"/v/(\d+)/", first.headers["Location"]).group(1))
+    assert c.get(f"/v/{vid}/papers/pdf").status == 302  # the job worker now writes its progress and lease
+
+    def hold(seconds: float, taken: threading.Event) -> None:
+        db = sqlite3.connect(server.data / "safecomm.sqlite3", isolation_level=None, timeout=30)
+        db.execute("BEGIN IMMEDIATE")
+        taken.set()
+        time.sleep(seconds)
+        db.execute("ROLLBACK")
+        db.close()
+
+    def upload_while_held(seconds: float, n: int):
+        taken = threading.Event()
+        holder = threading.Thread(target=hold, args=(seconds, taken))
+        holder.start()
+        assert taken.wait(30)
+        started = time.monotonic()
+        response = upload(c, unit, "台账.xlsx", variant(n))
+        waited = time.monotonic() - started
+        holder.join()
+        return response, waited
+
+    kept, waited = upload_while_held(1.0, 2)  # below the timeout: waits its turn
+    assert kept.status == 302 and waited >= 0.5, (kept.status, kept.text[:300])
+    refused, waited = upload_while_held(5.0, 3)  # above it: answered when the wait runs out
+    assert refused.status == 503 and waited < 4.5, (refused.status, waited, refused.text[:300])
+    assert "服务器正忙" in refused.text and "Traceback" not in refused.text
+    assert refused.headers["Retry-After"] == "5"
+    assert [r[1] for r in versions(server, unit)] == [1, 2]  # nothing of the refused upload
+    again = upload(c, unit, "台账.xlsx", variant(3))
+    assert again.status == 302
+    assert [r[1] for r in versions(server, unit)] == [1, 2, 3]
+    assert_whole(server, c, unit)
+    jobs = _wait_jobs(server, [vid], lambda js: js and js[0][1] in ("done", "failed"), timeout=120)
+    assert jobs[0][1] == "done", jobs  # the worker thread lived through the busy database
+    pdf = c.get(f"/v/{vid}/papers/pdf")
+    assert pdf.status == 200 and pdf.body[:5] == b"%PDF-"
+    assert server.proc.poll() is None

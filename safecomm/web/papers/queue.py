@@ -191,14 +191,22 @@ def _child(job: Job, worker: str, command: list[str]) -> str | None:
 
 
 def work(stop: threading.Event, name: str | None = None, poll: float = 1.0) -> None:
-    """Claim and run jobs until `stop` is set."""
-    from django.db import close_old_connections
+    """Claim and run jobs until `stop` is set. A database that is busy (SQLite's write lock held
+    past its timeout) or gone for a moment costs a round, never the worker: a job it held comes
+    back when its lease runs out."""
+    import logging
+
+    from django.db import DatabaseError, close_old_connections
 
     worker = name or f"{os.uname().nodename if hasattr(os, 'uname') else 'host'}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     while not stop.is_set():
-        close_old_connections()
-        job = claim(worker)
-        if job is None:
+        try:
+            close_old_connections()
+            job = claim(worker)
+            if job is None:
+                stop.wait(poll)
+                continue
+            run(job, worker)
+        except DatabaseError as exc:
+            logging.getLogger("safecomm.jobs").warning("任务队列暂时无法访问数据库：%s", exc)
             stop.wait(poll)
-            continue
-        run(job, worker)
