@@ -174,7 +174,7 @@ class _Strict:
         integer of 5,000 digits) is an error at its node, in Chinese, not PyYAML's crash."""
         try:
             return super().construct_object(node, deep)
-        except (ValueError, LookupError, TypeError, OverflowError, ArithmeticError) as exc:
+        except (ValueError, LookupError, TypeError, OverflowError, ArithmeticError, AttributeError) as exc:
             value = str(node.value)[:20] + ("…" if len(str(node.value)) > 20 else "") if isinstance(node, yaml.ScalarNode) else ""
             what = _SCALAR_WORDS.get(node.tag, "无法按它的 YAML 标签读取") + "：请改正；若是文字内容，请删去以 !! 开头的标签并给整个值加引号"
             if isinstance(exc, ValueError) and "digits" in str(exc):
