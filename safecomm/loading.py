@@ -630,6 +630,12 @@ def _is_text(annotation) -> bool:
 # -- attachments -------------------------------------------------------------------------------
 
 NAME_BYTES = 255  # one component of a path (ext4, NTFS, APFS…)
+# Every attachment is hashed whole, and a grade must not wait on a disk: 1 GiB holds the largest file
+# a clerk attaches (a ten-minute drill video at 1080p is about 1 GB; a scanned file is a few MB) and
+# hashes in about 2 s; all of a bundle's attachments together may be 8 GiB (a few hundred scans and
+# photos are 1–3 GB). A file over either is refused with its size before a byte of it is read.
+MAX_ATTACHMENT = 1 << 30
+MAX_ATTACHMENTS = 8 << 30
 PATH_BYTES = 4096  # a whole path (Linux PATH_MAX)
 OUTSIDE = "不在证据文件所在文件夹内：附件须放在该文件夹（或其子文件夹）中，用相对路径引用，如 attachments/d-001.pdf"
 
@@ -666,12 +672,14 @@ def read_attachments(doc: Document, path: Path | None, files: dict[str, bytes] |
     base = os.path.realpath(path.parent) if files is None else ""
     attachments: dict[str, Attachment] = {}
     problems = []
+    total = 0
     for loc, written in list(attachment_locs(doc.data)):
         normal, wrong = attachment_path(written)
         if normal != written:
             _put(doc.data, loc, normal)
         if wrong is None and normal not in attachments:
-            wrong = _attachment(base, normal, attachments) if files is None else _given(files, normal, attachments)
+            wrong = _attachment(base, normal, attachments, total) if files is None else _given(files, normal, attachments)
+            total += getattr(attachments.get(normal), "size", None) or 0
         if wrong:
             shown = written if len(written) <= 80 else written[:79] + "…"
             problems.append(doc.problem(loc, f"附件 {shown} {wrong}"))
@@ -698,8 +706,17 @@ def _given(files: dict[str, bytes], normal: str, into: dict) -> str | None:
     return None
 
 
-def _attachment(base: str, normal: str, into: dict) -> str | None:
-    """Hash one attachment into `into`; or why it cannot be read (None when it is merely missing)."""
+def size_text(size: int) -> str:
+    """A file's size as a clerk reads it: 1.5 GB, 300 MB, 12 KB (units of 1024)."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{size} 字节"
+
+
+def _attachment(base: str, normal: str, into: dict, before: int = 0) -> str | None:
+    """Hash one attachment into `into`; or why it cannot be read (None when it is merely missing).
+    `before`: the bytes of the bundle's attachments hashed so far."""
     from .evidence import Attachment
 
     target = os.path.realpath(os.path.join(base, normal))
@@ -707,6 +724,12 @@ def _attachment(base: str, normal: str, into: dict) -> str | None:
         return OUTSIDE
     try:
         st = os.stat(target)
+        if stat.S_ISREG(st.st_mode) and st.st_size > MAX_ATTACHMENT:
+            return (f"过大（{size_text(st.st_size)}，{st.st_size} 字节），每个附件的上限为 {size_text(MAX_ATTACHMENT)}："
+                    "请压缩或拆分（视频可截取片段、改存关键画面），或只列出而不附原件")
+        if stat.S_ISREG(st.st_mode) and before + st.st_size > MAX_ATTACHMENTS:
+            return (f"使全部附件合计超过 {size_text(MAX_ATTACHMENTS)}（本文件 {size_text(st.st_size)}）："
+                    "请压缩较大的附件，或只列出而不附原件")
         if stat.S_ISREG(st.st_mode):
             into[normal] = Attachment(path=normal, sha256=sha256_file(target), size=st.st_size)
             return None

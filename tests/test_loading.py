@@ -515,3 +515,21 @@ def test_a_tagged_date_in_a_text_field_is_shown_as_written(tmp_path, tag, shown)
 def test_a_tagged_timestamp_in_a_date_field_is_read(tmp_path):
     ev = load_evidence(write(tmp_path, HEAD + "  launched: !!timestamp 2024-05-10 10:00:00\n"))
     assert str(ev.community.launched) == "2024-05-10"
+
+
+@pytest.mark.parametrize("sizes, refused_at", [((100, 50), None), ((101, 10), 0), ((100, 50, 1), 2), ((99, 50, 1), None)])
+def test_attachments_over_their_cap_are_refused_with_their_size_unread(tmp_path, monkeypatch, sizes, refused_at):
+    """Each file at most MAX_ATTACHMENT, all together at most MAX_ATTACHMENTS (both lines, both sides)."""
+    monkeypatch.setattr(loading, "MAX_ATTACHMENT", 100)
+    monkeypatch.setattr(loading, "MAX_ATTACHMENTS", 150)
+    docs = "".join(f"  - {{id: D-{n}, kind: 制度, title: 制度{n}, file: a/{n}.pdf}}\n" for n in range(len(sizes)))
+    (tmp_path / "a").mkdir()
+    for n, size in enumerate(sizes):
+        (tmp_path / "a" / f"{n}.pdf").write_bytes(b"x" * size)
+    path = write(tmp_path, HEAD + "documents:\n" + docs)
+    if refused_at is None:
+        assert sorted(a.size for a in load_evidence(path).attachments.values()) == sorted(sizes)
+        return
+    problems = refused(path)
+    assert [p.path for p in problems] == [f"documents[{refused_at}].file"]
+    assert f"{sizes[refused_at]} 字节" in problems[0].message and ("过大" in problems[0].message or "合计超过" in problems[0].message)

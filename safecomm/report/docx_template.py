@@ -11,12 +11,19 @@ written.
 
 from __future__ import annotations
 
+import io
+import math
 import re
+import signal
+import threading
+import time
 import zipfile
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..assessment import Assessment
-from ..loading import InputError, Problem
+from ..loading import InputError, Problem, read_input
 from . import word
 from .compose import PARTS, Report, compose
 
@@ -94,50 +101,217 @@ def _visible(value):
     return [_visible(v) for v in value]
 
 
+MAX_TEMPLATE = 20 * 1024 * 1024  # the file itself: a 附件4 with a seal image is under 1 MB
+MAX_STEPS = 200_000  # loop turns over all the template's loops: 45 items × a few nested tables is a few hundred
+MAX_OUTPUT = 20_000_000  # characters the template may print (its own XML included): the filled 附件4 is about 300,000
+MAX_SECONDS = 10  # a filled template takes well under a second; a loop that never ends is cut here
+
+
+class _Refused(Exception):
+    """The template asked for more than a filled 申报表 needs (the message says what)."""
+
+
+class _Budget:
+    """What one rendering may spend: loop turns, characters printed, and time. Charged from the
+    loops over placeholders and `range`, from every printed value and every joined output."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.printed = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _Refused(f"模板中的循环次数超过 {MAX_STEPS:,} 次（多半是循环嵌套过深或 range 过大）：请减少循环嵌套")
+        if not self.steps % 1000:
+            self.clock()
+
+    def clock(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise _Refused(f"模板填写超过 {MAX_SECONDS} 秒仍未完成（多半是循环嵌套过深）：请简化模板中的循环")
+
+    def print(self, size: int) -> None:
+        self.printed += size
+        if self.printed > MAX_OUTPUT:
+            raise _Refused(f"模板生成的内容超过 {MAX_OUTPUT:,} 个字符（多半是循环或字符串重复过多）：请检查模板中的循环与 * 运算")
+
+    def concat(self, pieces) -> str:
+        out = []
+        for n, piece in enumerate(pieces):
+            self.print(len(piece))
+            out.append(piece)
+            if not n % 1000:
+                self.clock()
+        return "".join(out)
+
+
+class _Rows(list):
+    """A list placeholder whose every loop turn is charged to the budget."""
+
+    budget: _Budget
+
+    def __iter__(self):
+        for row in super().__iter__():
+            self.budget.step()
+            yield row
+
+
+def _environment(budget: _Budget):
+    """Jinja2's sandbox (placeholders only, every value escaped), bounded: loops, printed
+    characters, `*` on text and lists, `**` and `%` formatting may not make more than a 申报表."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
+
+    def bounded_range(*args):
+        numbers = range(*args)
+        if len(numbers) > MAX_RANGE:
+            raise _Refused(f"模板中的 range 超过 {MAX_RANGE:,} 项：请改小")
+        rows = _Rows(numbers)
+        rows.budget = budget
+        return rows
+
+    def finalize(value):
+        budget.print(len(value) if isinstance(value, str) else 0)
+        return value
+
+    class Sandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**", "%"])
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "*":
+                for text, times in ((left, right), (right, left)):
+                    if isinstance(text, (str, list, tuple)) and isinstance(times, int) and len(text) * times > MAX_OUTPUT:
+                        raise _Refused(f"模板中的 * 运算会生成 {len(text) * times:,} 个字符或项（上限 {MAX_OUTPUT:,}）：请改小")
+            elif operator == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float)):
+                if abs(left) > 1 and right > 0 and right * math.log2(abs(left)) > 4096:
+                    raise _Refused("模板中的 ** 运算结果过大：请改小")
+            elif operator == "%" and isinstance(left, str) and re.search(r"%[-+ #0]*(\*|\d{4,})|%[-+ #0\d]*\.(\*|\d{4,})", left):
+                raise _Refused("模板中的 % 格式宽度过大：请改小")
+            return super().call_binop(context, operator, left, right)
+
+    env = Sandbox(autoescape=True, undefined=StrictUndefined, finalize=finalize)
+    env.globals["range"] = bounded_range
+    env.concat = budget.concat
+    return env
+
+
+def _counted(value, budget: _Budget):
+    if isinstance(value, dict):
+        return {k: _counted(v, budget) for k, v in value.items()}
+    if isinstance(value, list):
+        rows = _Rows(_counted(v, budget) for v in value)
+        rows.budget = budget
+        return rows
+    return value
+
+
+@contextmanager
+def _alarm(seconds: int):
+    """A wall-clock stop for what no counter sees (a loop over the letters of a long text): SIGALRM
+    in the main thread; elsewhere the counters alone."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Refused(f"模板填写超过 {seconds} 秒仍未完成（多半是循环嵌套过深）：请简化模板中的循环")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds + 1)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def render(result: Assessment, template: Path) -> bytes:
-    """The filled template as .docx bytes; InputError (in Chinese) when the template cannot be used."""
+    """The filled template as .docx bytes; InputError (in Chinese, at the template) when the
+    template cannot be used or asks for more than a 申报表 needs."""
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
-    from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-    from jinja2.sandbox import SandboxedEnvironment, SecurityError
+    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+    from jinja2.sandbox import SecurityError
     from lxml.etree import XMLSyntaxError
 
-    _check_zip(template)
+    raw = read_input(template, str(template), MAX_TEMPLATE, "Word 模板文件")  # a FIFO, /dev/zero or folder is refused unread
+    _check_zip(template, raw)
     r = compose(result, parts=PARTS)
-    doc = DocxTemplate(str(template))
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     try:
-        doc.render(context(r), jinja_env=env)
+        doc = DocxTemplate(io.BytesIO(raw))
+        doc.init_docx()
+    except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile):
+        raise _problem(template, "不是可用的 Word 文件（.docx）：请在 Word 或 WPS 中打开后另存为 .docx 格式") from None
+    budget = _Budget()
+    try:
+        with _alarm(MAX_SECONDS):
+            doc.render(_counted(context(r), budget), jinja_env=_environment(budget))
+    except _Refused as exc:
+        raise _problem(template, str(exc)) from None
     except UndefinedError as exc:
         name = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", exc.message or "")
-        name = next((g for g in name.groups() if g), "") if name else exc.message
-        raise _problem(template, f"模板中的占位符「{name}」不存在；可用的占位符：{'、'.join(PLACEHOLDERS)}") from None
+        name = next((g for g in name.groups() if g), "") if name else ""
+        raise _problem(template, f"模板中的占位符「{name}」不存在{_near(exc)}；可用的占位符：{'、'.join(PLACEHOLDERS)}") from None
     except TemplateSyntaxError as exc:
-        raise _problem(template, f"模板中的占位符写法有误：{exc.message}；占位符写作 {{{{ 单位名称 }}}}，"
-                                 f"重复的表格行写作 {{%tr for 行 in 自评表 %}} … {{%tr endfor %}}") from None
+        unknown = re.search(r"No (filter|test) named '([^']+)'", exc.message or "")
+        if unknown:
+            kind = "过滤器（| 之后的名称）" if unknown.group(1) == "filter" else "检验（is 之后的名称）"
+            raise _problem(template, f"模板使用了不存在的{kind}「{unknown.group(2)}」{_near(exc)}：请删去或改正") from None
+        raise _problem(template, f"模板中的占位符写法有误{_near(exc)}：占位符写作 {{{{ 单位名称 }}}}，"
+                                 f"重复的表格行写作 {{%tr for 行 in 自评表 %}} … {{%tr endfor %}}，{{% %}} 须成对") from None
     except SecurityError:
         raise _problem(template, "模板试图读取占位符以外的内容，已拒绝") from None
-    except (TemplateError, XMLSyntaxError, PackageNotFoundError, ValueError, KeyError) as exc:
-        raise _problem(template, f"无法用此模板生成申报表（{exc}）：检查 {{% %}} 是否成对，是否跨越了段落或表格") from None
+    except RecursionError:
+        raise _problem(template, "模板中的宏（macro）无限地调用自己：请删去这样的宏") from None
+    except (ArithmeticError, OverflowError):
+        raise _problem(template, "模板中的计算出错（除以零，或数值过大）：请删去模板中的算式") from None
+    except MemoryError:
+        raise _problem(template, "模板生成的内容过多，内存不足：请检查模板中的循环") from None
+    except TemplateError as exc:
+        unknown = re.search(r"No (filter|test) named '([^']+)'", getattr(exc, "message", "") or "")
+        if unknown:
+            kind = "过滤器（| 之后的名称）" if unknown.group(1) == "filter" else "检验（is 之后的名称）"
+            raise _problem(template, f"模板使用了不存在的{kind}「{unknown.group(2)}」{_near(exc)}：请删去或改正") from None
+        raise _problem(template, f"无法用此模板生成申报表{_near(exc)}：检查 {{% %}} 是否成对，是否跨越了段落或表格") from None
+    except (XMLSyntaxError, PackageNotFoundError, ValueError, LookupError, TypeError, AttributeError, zipfile.BadZipFile):
+        raise _problem(template, "无法用此模板生成申报表：检查 {% %} 是否成对，是否跨越了段落或表格；"
+                                 "填入的内容须是完整的段落或表格行") from None
     if r.sample:
         word.mark_sample(doc.docx, r.sample)
     return word.save(doc.docx, r.title, result.community.name, result.period.end)
 
 
-def _check_zip(template: Path) -> None:
-    """A .docx is a zip holding word/document.xml; anything else, or a zip bomb, is refused before parsing."""
+def _near(exc) -> str:
+    """Where in the template a Jinja2 error is: the placeholders of the paragraph it names (docxtpl
+    puts one paragraph on a line and keeps the lines around it, without their XML)."""
+    lines = list(getattr(exc, "docx_context", None) or ())
+    lineno = getattr(exc, "lineno", None) or 1
+    at = lineno - 1 - max(lineno - 4, 0)  # the context starts 3 lines before the error's
+    for line in [lines[at]] if 0 <= at < len(lines) else []:
+        tags = re.findall(r"\{[{%].{0,60}?[}%]\}|\{[{%].{0,40}", line)
+        if tags:
+            return f"（在「{'」「'.join(t.strip() for t in tags[:3])}」处）"
+    return ""
+
+
+def _check_zip(template: Path, raw: bytes) -> None:
+    """A .docx is a zip holding word/document.xml; anything else, a part whose CRC is wrong, or a
+    zip bomb, is refused before parsing."""
     try:
-        with zipfile.ZipFile(template) as z:
-            names = {i.filename for i in z.infolist()}
-            size = sum(i.file_size for i in z.infolist())
-    except FileNotFoundError:
-        raise _problem(template, "模板文件不存在") from None
-    except (zipfile.BadZipFile, OSError):
-        raise _problem(template, "不是 Word 文件（.docx）：请在 Word 或 WPS 中另存为 .docx 格式") from None
-    if "word/document.xml" not in names:
-        raise _problem(template, "不是 Word 文件（.docx）：请在 Word 或 WPS 中另存为 .docx 格式")
-    if size > MAX_UNPACKED:
-        raise _problem(template, f"模板解压后超过 {MAX_UNPACKED // 1024 // 1024} MB，不予处理")
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+            size = sum(i.file_size for i in infos)
+            if "word/document.xml" not in names:
+                raise _problem(template, "不是 Word 文件（.docx）：请在 Word 或 WPS 中另存为 .docx 格式")
+            if size > MAX_UNPACKED or len(infos) > 1000:
+                raise _problem(template, f"模板解压后超过 {MAX_UNPACKED // 1024 // 1024} MB（或多于 1000 个部件），不予处理")
+            bad = z.testzip()  # inflates every part within the sizes just checked
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+        raise _problem(template, "不是 Word 文件（.docx），或文件已损坏：请在 Word 或 WPS 中打开后另存为 .docx 格式") from None
+    if bad:
+        raise _problem(template, f"文件已损坏（其中的 {bad} 校验不符）：请在 Word 或 WPS 中打开后另存为 .docx 格式")
 
 
 def _problem(template: Path, message: str) -> InputError:
