@@ -173,7 +173,7 @@ _UNITS = re.compile(rf"{_NUM}\s*(?:余|多)?\s*家")  # 检查…家: only besid
 _PARTICIPANTS = re.compile(r"(\d+(?:\.\d+)?)\s*(万)?\s*(?:余|多)?\s*(?:名|人)(?!次)")
 _EVERY = re.compile(rf"每(?:个)?(月|季度|季|周|半年)(?:{_NUM}次|一次)?|(?<![一二三四第前后本上下每])季度(?![末初])")
 _PER_YEAR = {"月": 12, "季度": 4, "季": 4, "周": 52, "半年": 2}
-_IMPERATIVE = re.compile(r"(?<![主重需纲必概只])要(?![求点素闻害])|应当|必须|务必|拟|力争|将于")
+_IMPERATIVE = re.compile(r"(?<![主重需纲必概只])要(?![求点素闻害])|应当|必须|务必|拟|力争|将于|不少于|不低于|至少")
 _ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*[、，,]?")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(.{1,30})$")
 _PLAN = re.compile(r"明年|来年|下一年|下年度|下一步|下步|今后工作|(\d{4})年工作(?:计划|打算|思路|安排|要点)")
@@ -202,9 +202,16 @@ _YEAR_WORDS = re.compile(r"今年|全年|一年来|年内|本年度|当年|年�
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
 _QUOTED = re.compile(r"[“\"]([^“”\"\n]{2,60})[”\"]")
 _NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔［\[【（(]\s*\d{4}\s*[〕］\]】）)]\s*第?\s*\d{1,4}\s*号")
-_ABOUT = re.compile(r"(?:制定下发|印发了?|下发了?|出台了?|制定了?)(关于[^，。；,;!！?？]{4,60})")
+_ABOUT = re.compile(r"(?:制定下发|印发了?|下发了?|出台了?|制定了?)(关于[^，。；,;!！?？（(]{4,60})")
 _NOT_DOCUMENTS = re.compile(r"(?:法|条例|合格证|许可证|证书|手册|读本|画册|总结|合集|指令书|意见书|通知书|执照)[)）]?$")
-_PERIODICAL = re.compile(r"^(?:杂志|期刊|报|刊物|周刊|月刊)")
+_PERIODICAL = re.compile(r"^(?:杂志|期刊|报|刊物|周刊|月刊|电视|专题片|视频|电影|节目|一书|图书)")
+_FILE_NAME = re.compile(r"\.(?:docx?|wps|pdf|txt)\b.*$", re.I)  # 《实施方案.doc(14页珍藏版)》: a web page's name of the file
+_GLYPHS = re.compile(r"^[^\w\u4e00-\u9fff“\"]+")  # stray marks before a title (÷安全社区……)
+# A document named by its title and, in brackets after it, its number: 按照……的指导意见(安监总政发(2009)11号)
+_NUMBERED = re.compile(r"[（(]\s*([\u4e00-\u9fff]{1,10}\s*(?:[〔［\[【（(]\s*\d{4}\s*[〕］\]】）)]|\d{4})\s*第?\s*\d{1,4}\s*号)\s*[)）]")
+_BEFORE_TITLE = re.compile(r"[，。；,;、：:《》“”\"]|按照|根据|依据|依照|贯彻|落实|和|及")
+_DOCUMENT_END = re.compile(r"(?:通知|意见|方案|计划|办法|规定|决定|细则|预案|制度|要点|纲要|标准|规划|批复|函)$")
+_ANNOUNCEMENT = re.compile(r"(?:通知|方案|计划|意见|要点|安排|规划)$")  # a text that announces work, not one that reports it
 _FILES_AFTER = re.compile(r"^\s*等(?:文件|通知|方案)")
 
 _ORG = re.compile(r"(?<!各)(?:成立了?|组建了?|设立了?)\s*(?:以[^，。]{2,20}为[^，。]{1,10}的)?[“\"]?([^，。；,;“”\"]{2,30}?"
@@ -559,8 +566,19 @@ class Drafter:
         rows: list[Row] = []
         facts = self._facts(text, sentences)
         default = self._default_window(text, year)
+        own = self._own_title(text)
+        if own:  # a notice or plan: itself a document, announcing work that is not done yet
+            issuer, title, line = own
+            row = self._document(title, MEDIUM, None, line, seen_titles := set())
+            rows.append(row)
+            name = _office(issuer)
+            if name and facts[("community", "name")][0] == PLACEHOLDER_NAME:
+                facts[("community", "name")] = (name, _shorten(line), MEDIUM)
+                kind = self._community_kind(name)
+                if kind:
+                    facts[("community", "kind")] = (kind.value, _shorten(line), MEDIUM)
         seen_events: list[dict] = []
-        seen_titles: set[str] = set()
+        seen_titles = set() if own is None else seen_titles
         paragraph_has_event: dict[int, bool] = {}
         leads: list[_Sentence] = []
         lead_of: dict[int, _Sentence] = {}
@@ -573,7 +591,7 @@ class Drafter:
             org = self._organization(s)
             if org:
                 rows.append(org)
-            if s.plan or _IMPERATIVE.search(_mask(s.text)):
+            if s.plan or own or _IMPERATIVE.search(_mask(s.text)):
                 continue
             sentence_rows = []
             for event in self._events_in(s, year):
@@ -600,7 +618,8 @@ class Drafter:
             rectification = self._rectification(s, sentence_rows)
             if rectification:
                 rows.append(rectification)
-        rows += self._lead_events(leads, sentences, paragraph_has_event, year, default)
+        if own is None:
+            rows += self._lead_events(leads, sentences, paragraph_has_event, year, default)
         rows += self._plans(plans, year)
         rows = self._numbered(rows)
         return Draft(year, year_source, rows, facts)
@@ -643,15 +662,22 @@ class Drafter:
 
     # -- documents --
     def _documents(self, s: _Sentence, seen: set[str]) -> list[Row]:
-        rows = []
         text = s.text
-        numbers = [m.group(0) for m in _NUMBER.finditer(text)]
-        found: list[tuple[str, str]] = []  # (title, confidence)
+        found: list[tuple[str, str, str | None]] = []  # (title, confidence, 文号)
         for m in _TITLE.finditer(text):
-            title = m.group(1).strip()
-            if _NOT_DOCUMENTS.search(title) or _PERIODICAL.match(text[m.end():]):
+            title = _GLYPHS.sub("", _FILE_NAME.sub("", m.group(1))).strip()
+            if len(title) < 2 or _NOT_DOCUMENTS.search(title) or _PERIODICAL.match(text[m.end():]):
                 continue
-            found.append((title, HIGH))
+            number = _NUMBERED.match(text[m.end():])
+            found.append((title, HIGH, number.group(1) if number else None))
+        for m in _NUMBERED.finditer(text):
+            before = text[max(0, m.start() - 80):m.start()]
+            if before.endswith("》"):
+                continue  # 《…》(文号): taken above
+            cut = max((b.end() for b in _BEFORE_TITLE.finditer(before)), default=0)
+            title = before[cut:].strip()
+            if len(title) >= 6 and _DOCUMENT_END.search(title):
+                found.append((title, MEDIUM, m.group(1)))
         quoted = list(_QUOTED.finditer(text))
         for i, m in enumerate(quoted):
             title = m.group(1).strip()
@@ -662,30 +688,44 @@ class Drafter:
                 for j, q in enumerate(quoted) if j >= i)
             kind = self.kinds.document_kind(title)
             named = len(title) >= 6 and kind is not DocumentKind.OTHER and title.endswith(tuple(w for w, k in self.kinds.document if k is kind))
-            if listed or named:
-                if not _NOT_DOCUMENTS.search(title):
-                    found.append((title, MEDIUM))
+            if (listed or named) and not _NOT_DOCUMENTS.search(title):
+                found.append((title, MEDIUM, None))
         for m in _ABOUT.finditer(_mask(text)):
             title = m.group(1).strip("“”\"")
             if not _TITLE.search(title):
-                found.append((title, MEDIUM))
-        for title, confidence in found:
-            key = re.sub(r"[“”\"《》\s]", "", title)
-            if key in seen:
+                found.append((title, MEDIUM, None))
+        numbered = {re.sub(r"\s+", "", n) for _, _, n in found if n}
+        rows = [self._document(title, confidence, number, text, seen) for title, confidence, number in found]
+        for m in _NUMBER.finditer(text):  # a 文号 with no title beside it: a row to name
+            number = re.sub(r"\s+", "", m.group(0))
+            if not any(number.endswith(n) or n.endswith(number) for n in numbered):
+                rows.append(self._document(f"{number}文件", LOW, number, text, seen, DocumentKind.NOTICE))
+        return [row for row in rows if row is not None]
+
+    def _document(self, title: str, confidence: str, number: str | None, source: str, seen: set[str],
+                  kind: DocumentKind | None = None) -> Row | None:
+        key = re.sub(r"[“”\"《》\s]", "", title)
+        if any(key.endswith(other) or other.endswith(key) for other in seen):
+            return None  # the same document named again, or with its issuer (……实施方案 and 大武口区……实施方案)
+        seen.add(key)
+        kind = kind or self.kinds.document_kind(title)
+        record = {"kind": kind.value, "title": title}
+        if number:
+            record["number"] = re.sub(r"\s+", "", number)
+        return Row("documents", record, _shorten(source), confidence if kind is not DocumentKind.OTHER else LOW)
+
+    def _own_title(self, text: str) -> tuple[str, str, str] | None:
+        """The text's own title when it is a notice or a plan (关于开展……的通知): (issuer, title, line)."""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for line in lines[:15]:
+            if "。" in line:
+                break  # the body has begun: a title comes before it
+            bare = _GLYPHS.sub("", _FILE_NAME.sub("", line)).strip()
+            if len(bare) > 80 or re.search(r"[，,；;：:]", bare) or _ENUMERATOR.match(bare) or not _ANNOUNCEMENT.search(bare):
                 continue
-            seen.add(key)
-            kind = self.kinds.document_kind(title)
-            record = {"kind": kind.value, "title": title}
-            number = next((n for n in numbers), None)
-            if number and len(found) == 1:
-                record["number"] = re.sub(r"\s+", "", number)
-            rows.append(Row("documents", record, _shorten(text), confidence if kind is not DocumentKind.OTHER else LOW))
-        if numbers and not found:
-            for number in numbers:
-                number = re.sub(r"\s+", "", number)
-                record = {"kind": DocumentKind.NOTICE.value, "title": f"{number}文件", "number": number}
-                rows.append(Row("documents", record, _shorten(text), LOW))
-        return rows
+            at = bare.find("关于")
+            return (bare[:at].strip(), bare[at:], line) if at > 0 else ("", bare, line)
+        return None
 
     def _plans(self, plans: list[tuple[str, str]], year: int) -> list[Row]:
         rows = []
@@ -699,7 +739,7 @@ class Drafter:
     # -- organisations --
     def _organization(self, s: _Sentence) -> Row | None:
         m = _ORG.search(s.text)
-        if not m or s.plan or "各" in s.text[max(0, m.start() - 6):m.start()]:
+        if not m or s.plan or "各" in s.text[max(0, m.start() - 6):m.start()] or re.match(r"若干|一个|一批|多个", m.group(1)):
             return None  # 各乡镇成立了……: others' bodies
         name = m.group(1).strip()
         name = re.sub(r"^(?:了|社区|街道)?", "", name) if len(name) > 6 else name
@@ -808,6 +848,16 @@ class Drafter:
             if linked is not None:
                 row.record["activity"] = linked.record["id"]
         return rows
+
+
+def _office(issuer: str) -> str | None:
+    """The office that issued a notice, without the levels above it (重庆市綦江区人民政府新盛街道办事处 → 新盛街道办事处)."""
+    place = re.compile(rf"[\u4e00-\u9fff]{{2,12}}{_PLACE_SUFFIX}")
+    if not place.fullmatch(issuer):
+        return None
+    while (m := re.match(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|区|县)|人民政府", issuer)) and place.fullmatch(issuer[m.end():]):
+        issuer = issuer[m.end():]
+    return issuer
 
 
 _GENERIC = re.compile(r"安全生产|活动|工作|开展|组织|各类|社区|街道")

@@ -257,3 +257,16 @@ def test_a_real_subprocess_drafts_and_refuses(tmp_path):
     assert "2023 年度" in done.stdout and (tmp_path / "临夏.台账.待确认.xlsx").is_file()
     again = subprocess.run([script, "draft", str(summary)], capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert again.returncode == 2 and "已存在" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_a_notice_is_itself_a_document_and_announces_no_done_events(scheme):
+    text = ("某某市某某区人民政府朝阳街道办事处 关于开展2024年“安全生产月”活动的通知\n"
+            "6月12日，街道将组织开展安全宣传咨询日活动。按照《某某区安全生产月活动方案》(某安办〔2024〕7号)执行。")
+    result = draft(text, scheme)
+    assert [r.record for r in result.rows if r.collection == "activities"] == []
+    docs = [r.record for r in result.rows if r.collection == "documents"]
+    assert docs == [{"id": "D-001", "kind": "通知", "title": "关于开展2024年“安全生产月”活动的通知"},
+                    {"id": "D-002", "kind": "方案", "title": "某某区安全生产月活动方案", "number": "某安办〔2024〕7号"}]
+    assert result.facts[("community", "name")][0] == "朝阳街道办事处"
+    summary = draft("朝阳街道2024年工作总结\n6月12日，街道组织开展安全宣传咨询日活动。", scheme)
+    assert [r.record["date"] for r in summary.rows if r.collection == "activities"] == ["2024-06-12"]
