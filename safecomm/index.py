@@ -262,8 +262,9 @@ class Index:
                        issued_in_period: bool = False) -> list[str]:
         """Why documents that nearly count do not: on the terms but of another kind, or of the
         kind and on the terms but issued outside the period. Words for whoever fills the evidence."""
-        wanted = "或".join(k.value for k in kind)
-        kind, terms = frozenset(kind), tuple(terms)
+        order = list(kind)
+        wanted = "或".join(k.value for k in order)
+        kind, terms = frozenset(order), tuple(terms)
         notes = []
         for d in self.docs:
             hit = _hit(d.terms, terms) if terms else None
@@ -272,8 +273,12 @@ class Index:
                 continue
             if kind and not d.kinds & kind:
                 # items does not change a record's kind: the kind must match whatever the record declares
+                # and a record is relabelled only when its title names the kind wanted (检查计划, not 检查台账)
                 about = f"（标题含“{hit}”）" if hit else f"（items 中写了 {self.item}）"
-                notes.append(f"{d.id} 是{d.record.kind.value}{about}：若它就是所需的{wanted}，可把 kind 改为 {wanted.split('或')[0]}")
+                named = self.words.find(d.record.title)
+                relabel = next((k.value for k in order if k.value in named), None)
+                notes.append(f"{d.id} 是{d.record.kind.value}{about}" + (
+                    f"：若它就是所需的{wanted}，可把 kind 改为 {relabel}" if relabel else f"，不算所需的{wanted}"))
             elif issued_in_period and d.record.issued not in self.period:
                 when = d.record.issued.isoformat() if d.record.issued else "未写 issued"
                 notes.append(f"{d.id} 印发日期 {when} 不在评估期内")
