@@ -141,17 +141,33 @@ def _no_colon(regexp: re.Pattern) -> re.Pattern:
     return re.compile("(?!.*:)" + regexp.pattern, regexp.flags)
 
 
-class _Strict:
-    """Refuses anchors and aliases (they expand when walked: billion laughs) and nesting deeper
-    than MAX_DEPTH (the composer recurses), and leaves dates as text: PyYAML would crash on
-    `2024-13-01`, the models parse and report it."""
-
-    _depth = 0
+class _Typed:
+    """Leaves dates as text (PyYAML would crash on `2024-13-01`, the models parse and report it),
+    and words a scalar its tag cannot make at its line."""
 
     yaml_implicit_resolvers = {
         first: [(tag, _no_colon(regexp) if tag in _NUMBERS else regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def construct_object(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        """A scalar its tag cannot make (`!!int 0xZZ`, `!!bool maybe`, `!!timestamp 2024-13-45`, an
+        integer of 5,000 digits) is an error at its node, in Chinese, not PyYAML's crash."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, LookupError, TypeError, OverflowError, ArithmeticError, AttributeError) as exc:
+            value = str(node.value)[:20] + ("…" if len(str(node.value)) > 20 else "") if isinstance(node, yaml.ScalarNode) else ""
+            what = _SCALAR_WORDS.get(node.tag, "无法按它的 YAML 标签读取") + "：请改正；若是文字内容，请删去以 !! 开头的标签并给整个值加引号"
+            if isinstance(exc, ValueError) and "digits" in str(exc):
+                what = "位数过多（超过 4300 位）：请改正"
+            raise yaml.constructor.ConstructorError(None, None, f"值「{value}」{what}", node.start_mark) from None
+
+
+class _Strict(_Typed):
+    """Refuses anchors and aliases (they expand when walked: billion laughs) and nesting deeper
+    than MAX_DEPTH (the composer recurses), as the nodes are composed."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         event = self.peek_event()
@@ -169,18 +185,6 @@ class _Strict:
         finally:
             self._depth -= 1
 
-    def construct_object(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
-        """A scalar its tag cannot make (`!!int 0xZZ`, `!!bool maybe`, `!!timestamp 2024-13-45`, an
-        integer of 5,000 digits) is an error at its node, in Chinese, not PyYAML's crash."""
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, LookupError, TypeError, OverflowError, ArithmeticError, AttributeError) as exc:
-            value = str(node.value)[:20] + ("…" if len(str(node.value)) > 20 else "") if isinstance(node, yaml.ScalarNode) else ""
-            what = _SCALAR_WORDS.get(node.tag, "无法按它的 YAML 标签读取") + "：请改正；若是文字内容，请删去以 !! 开头的标签并给整个值加引号"
-            if isinstance(exc, ValueError) and "digits" in str(exc):
-                what = "位数过多（超过 4300 位）：请改正"
-            raise yaml.constructor.ConstructorError(None, None, f"值「{value}」{what}", node.start_mark) from None
-
 
 class _Loader(_Strict, yaml.SafeLoader):
     """Pure Python: slow, but words syntax errors the way `_yaml_message` translates them."""
@@ -197,6 +201,15 @@ if CParser is not None:
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
             Composer.__init__(self)
+
+    class _CLoader(_Typed, CParser, SafeConstructor, Resolver):
+        """libyaml scans, parses and composes (its nodes carry the same marks); `_Checked` then
+        walks the tree once, checking what `_Strict` checks while composing, and constructs."""
+
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
 
 
 @dataclass
@@ -271,6 +284,9 @@ def parse_yaml(raw: bytes, label: str) -> Document:
         raise InputError([Problem(label, 0, 0, "", f"文件过大（{len(raw)} 字节），上限为 {MAX_BYTES} 字节")])
     text = decode_text(raw, label)
     if CParser is not None:
+        doc = _parse_composed(text, label)
+        if doc is not None:
+            return doc
         try:
             return _parse(_FastLoader, text, label)
         except InputError as exc:
@@ -291,7 +307,7 @@ def _parse(loader_class: type, text: str, label: str) -> Document:
         if root is None:
             raise InputError([Problem(label, 1, 1, "", "文件为空：应为 YAML 映射（键: 值）")])
         problems = list(_node_problems(root, label, ()))
-        hashed = list(_hashed(root, _LINE_BREAKS.split(text), ())) if _HASH_AFTER_COLON.search(text) else []
+        hashed = _hashed_in(root, text)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -314,6 +330,10 @@ _HASH_AFTER_COLON = re.compile(r":[ \t]+#")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's (and its marks' lines)
 
 
+def _hashed_in(root: yaml.Node, text: str) -> list[tuple[tuple, int, int, str]]:
+    return list(_hashed(root, _LINE_BREAKS.split(text), ())) if _HASH_AFTER_COLON.search(text) else []
+
+
 def _hashed(node: yaml.Node, lines: list[str], loc: tuple):
     """(loc, line, column, comment) of each value left empty because a `#` after its colon began a
     comment (`title: #1 社区` is no title): YAML reads a comment, the clerk meant the text."""
@@ -329,6 +349,81 @@ def _hashed(node: yaml.Node, lines: list[str], loc: tuple):
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             yield from _hashed(item, lines, loc + (i,))
+
+
+# Where an anchor (&) or an alias (*) could begin: never right after a letter, nor on a line that
+# is a comment (or a comment-like line inside a quoted or block text, which holds no anchor either).
+_PROPERTY = re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))(?![ \t]*#)[^\n\r\x85\u2028\u2029]*?(?<!\\w)[&*]")  # YAML's line breaks
+
+
+class _Fallback(Exception):
+    """The file needs the checked path: it alone words what is wrong (or unusual) in it."""
+
+
+def _parse_composed(text: str, label: str) -> Document | None:
+    """The fast path for a plain file: libyaml composes the whole node tree in C, one walk checks
+    it and constructs the data. None when anything needs the checked path, which composes in
+    Python and says what is wrong at its line: a `&` or `*` where an anchor or alias could begin,
+    nesting deeper than MAX_DEPTH, a YAML error, a tag on a list or mapping, a merge key. Both paths
+    give the same document (tested on every fixture and rule set)."""
+    if ("&" in text or "*" in text) and _PROPERTY.search(text):
+        return None
+    loader = _CLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        walk = _Checked(loader, label, bool(_ESCAPE.search(text)))
+        data = walk.build(root, (), 1)
+        hashed = _hashed_in(root, text)
+    except Exception:  # noqa: BLE001 - whatever it is, the checked path finds it again and words it
+        return None
+    finally:
+        loader.dispose()
+    return Document(label, data, root, walk.problems, hashed)
+
+
+_ESCAPE = re.compile(r"\\[uU]")  # a lone surrogate can only come from an escape
+_STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class _Checked:
+    """One walk over a composed tree: what `_node_problems` finds, the depth `_Strict` bounds, and
+    the data SafeConstructor would build (text and null here, every other scalar through the
+    loader's own constructors and error words)."""
+
+    def __init__(self, loader: Any, label: str, escapes: bool):
+        self.loader, self.label, self.escapes = loader, label, escapes
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, loc: tuple, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Fallback
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            if self.escapes:
+                self.problems += _node_problems(node, self.label, loc)
+            if node.tag == _STR:
+                return node.value
+            if node.tag == _NULL:
+                return None
+            return self.loader.construct_object(node)
+        if kind is yaml.MappingNode and node.tag == _MAP:
+            out, seen = {}, {}
+            for key, value in node.value:
+                if key.__class__ is not yaml.ScalarNode:
+                    raise _Fallback
+                name = str(key.value)
+                if name in seen:
+                    self.problems.append(_duplicate(self.label, key, seen[name], loc + (name,)))
+                else:
+                    seen[name] = key
+                out[self.build(key, loc, depth + 1)] = self.build(value, loc + (name,), depth + 1)
+            return out
+        if kind is yaml.SequenceNode and node.tag == _SEQ:
+            return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+        raise _Fallback
 
 
 _TAG = "YAML 标签（以 ! 开头）写法有误：证据文件中不需要标签；若是文字内容，请给整个值加引号"
@@ -415,9 +510,7 @@ def _node_problems(node: yaml.Node, label: str, loc: tuple):
         for key, value in node.value:
             name = str(key.value)
             if name in seen:
-                first = seen[name].start_mark.line + 1
-                yield Problem(label, key.start_mark.line + 1, key.start_mark.column + 1, field_path(loc + (name,)),
-                              f"键 {name} 重复（第 {first} 行已有）：同一层的键只能出现一次")
+                yield _duplicate(label, key, seen[name], loc + (name,))
             else:
                 seen[name] = key
             yield from _node_problems(key, label, loc)
@@ -425,6 +518,11 @@ def _node_problems(node: yaml.Node, label: str, loc: tuple):
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             yield from _node_problems(item, label, loc + (i,))
+
+
+def _duplicate(label: str, key: yaml.Node, first: yaml.Node, loc: tuple) -> Problem:
+    return Problem(label, key.start_mark.line + 1, key.start_mark.column + 1, field_path(loc),
+                   f"键 {loc[-1]} 重复（第 {first.start_mark.line + 1} 行已有）：同一层的键只能出现一次")
 
 
 # -- pydantic errors, in Chinese ------------------------------------------------------------

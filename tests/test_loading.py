@@ -408,6 +408,77 @@ def test_fast_and_pure_python_parsers_agree_on_every_shipped_file():
         assert fast.data == pure.data
 
 
+
+def _nested(levels: int) -> str:
+    """A mapping `levels` deep counting the root (the keys sit one level below their mapping)."""
+    return "".join("  " * i + "x:\n" for i in range(levels - 2)) + "  " * (levels - 2) + "x: 1\n"
+
+
+ODD_YAML = [  # what the libyaml-composed path hands back to the checked one, or must word alike
+    "a: &x 1\nb: *x\n", "a: [1, &x 2, *x]\n", '{"a":&x 1, "b":*x}\n', "? &k a\n: 1\n", "a: !!str &x 1\n",
+    "title: R&D 安全*管理\n", "# 注\ra: &x 1\rb: *x\r", "# 注\u2028a: &x 1\u2028b: *x\n", "# 注\x85a: &x 1\n", "a: 1\na: 2\n", "title: #1 社区\nb: [x, {c: # 注\n  }]\n", "<<: {a: 1}\nb: 2\n", "a: !!set {x, y}\n", "a: !!omap [{x: 1}]\n",
+    "a: !!python/object:os.system x\n", "a: !!int 0xZZ\n", "a: !!bool maybe\n", "a: !!binary Zm9v\n",
+    "a: !!timestamp 2024-13-45\n", "a: !!timestamp 甲\n", "? [a]\n: b\n", "=: x\n", "a: =\n", "2023: 5\n1.5: x\n", 'a: "\\ud800"\n',
+    '"\\udc80k": 1\n', "a: [\n", "a: 'x\n", "a: \x01\n", "", "# 空\n", "- 1\n", "a: ~\nb: null\nc:\n",
+    "a: 10:30\nb: 0o17\nc: .inf\nd: yes\ne: 1_000\n", _nested(64), _nested(65), "a: " + "[" * 64 + "]" * 64 + "\n",
+    "a: " + "[" * 63 + "]" * 63 + "\n", "[" * 2000 + "]" * 2000, "a: b\n--- \nc: d\n", "%YAML 1.1\n---\na: 1\n",
+]
+
+
+def _outcome(text: str):
+    """What parse_yaml makes of a text: the data, the problems and every node's tag and place, or the problems refused."""
+
+    def nodes(node):
+        if node is None:
+            return
+        yield node.tag, node.start_mark.line, node.start_mark.column, node.end_mark.line, node.value if node.id == "scalar" else None
+        for child in ([c for pair in node.value for c in pair] if node.id == "mapping" else node.value if node.id == "sequence" else []):
+            yield from nodes(child)
+
+    try:
+        doc = loading.parse_yaml(text.encode("utf-8"), "e.yaml")
+    except InputError as exc:
+        return "refused", exc.problems
+    return doc.data, doc.problems, doc.hashed, list(nodes(doc.root))
+
+
+def _all_texts():
+    from conftest import FIXTURES, ROOT
+    from test_hostile import BAD
+
+    files = sorted(FIXTURES.glob("*/evidence.yaml")) + sorted((ROOT / "safecomm").glob("*/*.yaml"))
+    hostile = [c.text for c in BAD if isinstance(c.text, str) and len(c.text) < 1 << 20]
+    return [f.read_text(encoding="utf-8") for f in files] + hostile + ODD_YAML
+
+
+def test_libyaml_composing_gives_what_the_checked_path_gives(monkeypatch):
+    """libyaml composes the tree of a plain file in C; anything unusual goes the checked way. Both,
+    and an install without libyaml, give the same data, problems, marks and messages."""
+    texts = _all_texts()
+    fast = [_outcome(t) for t in texts]
+    monkeypatch.setattr(loading, "_parse_composed", lambda text, label: None)
+    checked = [_outcome(t) for t in texts]
+    monkeypatch.setattr(loading, "CParser", None)
+    pure = [_outcome(t) for t in texts]
+    for text, a, b, c in zip(texts, fast, checked, pure):
+        assert a == b, text[:200]
+        if not (text.startswith("[" * 2000) or "\x01" in text):  # PyYAML's own scanner words these two its way, as before
+            assert a == c, text[:200]
+
+
+def test_libyaml_composes_every_shipped_file_and_deep_or_anchored_ones_go_the_checked_way():
+    from conftest import FIXTURES, ROOT
+
+    for path in sorted(FIXTURES.glob("*/evidence.yaml")) + sorted((ROOT / "safecomm").glob("*/*.yaml")):
+        assert loading._parse_composed(path.read_text(encoding="utf-8"), str(path)) is not None, path
+    assert loading._parse_composed(_nested(64), "e.yaml") is not None
+    assert loading._parse_composed(_nested(65), "e.yaml") is None
+    assert loading._parse_composed("title: R&D 安全*管理\n", "e.yaml").data == {"title": "R&D 安全*管理"}
+    assert loading._parse_composed("title: 安全 & 管理\n", "e.yaml") is None
+    with pytest.raises(InputError, match="嵌套超过 64 层"):
+        loading.parse_yaml(_nested(65).encode(), "e.yaml")
+    assert loading.parse_yaml(_nested(64).encode(), "e.yaml").data
+
 MUTATIONS = [":", "- ", " ", "\n", "'", '"', "[", "]", "{", "}", "&a ", "*a", "!!python/object ", "\t", "#",
              "2024-02-30", "null", "~", "yes", "0o17", "1:30", ".inf", "<<: {}", "? ", "|", "\x00", "\ufeff", "年", "id: X"]
 
