@@ -337,7 +337,7 @@ def _locate(ledger: Ledger, table: Table, row: list, r: int, columns: dict, pare
         ledger.at(place, f"{what} {parent} 在「{table.parent.label}」表中不存在", table.path)
         return None
     parent_loc = parents[parent]
-    index = sum(1 for loc, _ in found if loc[:-2] == parent_loc)
+    index = len(_parent_record(ledger.data, parent_loc).get(table.path[-1], ()))  # its rows so far: counted, not searched
     return parent_loc + (table.path[-1], index)
 
 
