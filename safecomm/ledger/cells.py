@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Callable
 
-from .layout import BOOL, DATE, FILES, INT, ITEMS, LIST, MAPPING, NUMBER, Column
+from .layout import BOOL, CHOICE, DATE, FILES, INT, ITEMS, LIST, MAPPING, NUMBER, TEXT, Column
 
 MAX_TEXT = 32767  # characters in one cell (Excel's limit)
 MAX_EXACT = 2**53  # larger integers do not survive a cell, which holds a double
@@ -29,6 +29,7 @@ _PAIRS = re.compile(r"[、，,；;\n]+")  # 名称：数量 pairs (a name may ho
 _PAIR = re.compile(r"^(.+?)\s*[：:]\s*(.+)$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _TRUE, _FALSE = {"是", "true", "√", "1"}, {"否", "false", "×", "0"}
+AS_WRITTEN = {TEXT, CHOICE}  # kinds whose text is the value (most cells of a ledger)
 
 
 class CellError(ValueError):
@@ -43,24 +44,36 @@ def read(value: Any, column: Column) -> Any:
     """The plain value (as YAML would give it) of a non-blank cell in `column`."""
     if isinstance(value, str):
         value = value.strip()
-    kind = column.kind
-    if kind == DATE:
-        return _date(value)
-    if kind in (INT, NUMBER) and isinstance(value, bool):
+    return reader(column)(value)
+
+
+def reader(column: Column) -> Callable[[Any], Any]:
+    """`read` for one column's cells, text already stripped: a ledger reads thousands of cells a
+    column, and looks the kind up once."""
+    return _READERS[column.kind]
+
+
+def _not_logical(value: Any) -> None:
+    if isinstance(value, bool):
         raise CellError(f"是逻辑值 {'TRUE' if value else 'FALSE'}，应为数字：请填写数值（TRUE 不当作 1）")
-    if kind == INT:
-        return _integer(value)
-    if kind == NUMBER:
-        return _number(value)
-    if kind == BOOL:
-        return _boolean(value)
-    if kind in (LIST, ITEMS):
-        return [v for v in _SPLIT.split(value) if v] if isinstance(value, str) else [as_text(value)]
-    if kind == FILES:
-        return [v for v in _LINES.split(value) if v] if isinstance(value, str) else [as_text(value)]
-    if kind == MAPPING:
-        return _mapping(value)
-    return as_text(value)
+
+
+def _integer_cell(value: Any) -> Any:
+    _not_logical(value)
+    return _integer(value)
+
+
+def _number_cell(value: Any) -> Any:
+    _not_logical(value)
+    return _number(value)
+
+
+def _list(value: Any) -> list:
+    return [v for v in _SPLIT.split(value) if v] if isinstance(value, str) else [as_text(value)]
+
+
+def _files(value: Any) -> list:
+    return [v for v in _LINES.split(value) if v] if isinstance(value, str) else [as_text(value)]
 
 
 def write(value: Any, column: Column) -> Any:
@@ -103,6 +116,8 @@ def lossy(value: Any, column: Column) -> str | None:
 
 def as_text(value: Any) -> Any:
     """A cell's value as the text it shows (`12.0` → `12`); text stays as it is."""
+    if value.__class__ is str:
+        return value
     if isinstance(value, bool):
         return "是" if value else "否"  # TRUE/FALSE as a 台账 says them
     if isinstance(value, float) and value.is_integer():
@@ -169,3 +184,9 @@ def _mapping(value: Any) -> dict[str, Any]:
             raise CellError(f"「{part}」应写成 名称：数量，多项用、分隔，如 交通：40、跌倒：38")
         found[pair.group(1).strip()] = _integer(pair.group(2).strip())
     return found
+
+
+_READERS: dict[str, Callable[[Any], Any]] = {
+    DATE: _date, INT: _integer_cell, NUMBER: _number_cell, BOOL: _boolean, LIST: _list, ITEMS: _list,
+    FILES: _files, MAPPING: _mapping, TEXT: as_text, CHOICE: as_text,
+}

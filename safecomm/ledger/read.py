@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +43,21 @@ class Ledger:
     places: dict[tuple, Place] = field(default_factory=dict)
     ids: dict[tuple, str | None] = field(default_factory=dict)  # every record's loc → its id, named in messages
     sheets: dict[str, str] = field(default_factory=dict)  # the ledger's part (活动) → the sheet it was read from
+    # A table's rows, as (record's loc, sheet, row, its columns as (path, column)): the cells go
+    # into `places` only when a place is asked for, as most ledgers are read without a problem.
+    rows: list[tuple[tuple, str, int, list[tuple[tuple, int]]]] = field(default_factory=list)
+
+    def settle(self) -> dict[tuple, Place]:
+        """`places` with every table cell in it."""
+        for loc, sheet, row, columns in self.rows:
+            for path, column in columns:
+                self.places[loc + path] = (sheet, row, column)
+        self.rows = []
+        return self.places
 
     def where(self, loc: tuple) -> Place:
         """The cell of the deepest part of `loc` that was in the workbook."""
+        self.settle()
         for n in range(len(loc), -1, -1):
             place = self.places.get(tuple(loc[:n]))
             if place:
@@ -74,7 +87,7 @@ class Ledger:
         if not named:
             return loc
         best = min(named)[2]
-        return best if best in self.places else loc
+        return best if best in self.settle() else loc
 
     def _named(self, loc: tuple, message: str) -> str:
         """The message, led by the id of the row it is about (unless it is about the id)."""
@@ -152,10 +165,10 @@ def _fill(ledger: Ledger, sheets: dict[str, Any], names: dict[str, str], formula
             records[table] = _read_table(ledger, table, records, *sheets[table.label])
     renamed = {part: name for part, name in names.items() if part != name}
     if renamed:  # cells are named on the sheet as the clerk named it
-        ledger.places = {loc: (renamed.get(at[0], at[0]), *at[1:]) for loc, at in ledger.places.items()}
+        ledger.places = {loc: (renamed.get(at[0], at[0]), *at[1:]) for loc, at in ledger.settle().items()}
         ledger.problems = [replace(p, sheet=renamed.get(p.sheet, p.sheet)) for p in ledger.problems]
     parts = {name: part for part, name in names.items()}
-    fields = {place: loc for loc, place in ledger.places.items()}
+    fields = {place: loc for loc, place in ledger.settle().items()} if formulas else {}
     for name, found in formulas.items():
         part = tables[parts[name]].path if parts.get(name) in tables else ()
         for row, column, error in found:
@@ -170,18 +183,17 @@ def identify(name: str, values: list[list]) -> str | None:
     still reads): FORM, a table's label, or None. The sheet's own name decides between tables whose
     field names a header matches equally."""
     lay = layout()
+    names, links = _header_names()
     found = []
     for r, row in enumerate(values[:HEADER_SEARCH]):
         header = {v.strip() for v in row if isinstance(v, str) and v.strip() and not v.strip().startswith(REMARK)}
         if not header:
             continue
-        for table in lay.tables:
-            known = {table.name(c) for c in table.columns}
-            link = {table.link} if table.parent else set()
+        for table, known, link in names:
             if table.parent and not header & link:
                 continue
             matched = len(header & (known | link))
-            if matched and (table.parent or not header & {t.link for t in lay.tables if t.parent}):
+            if matched and (table.parent or not header & links):
                 found.append((matched - len(header - known - link), table.label == name, -r, table.label))
     if found:
         return max(found)[3]
@@ -189,6 +201,14 @@ def identify(name: str, values: list[list]) -> str | None:
     if any(isinstance(v, str) and v.strip() in form for row in values for v in row):
         return FORM
     return None
+
+
+@cache
+def _header_names() -> tuple[list[tuple[Table, set[str], set[str]]], set[str]]:
+    """Each table with the field names of its header and its parent link; every table's link."""
+    tables = layout().tables
+    return ([(t, {t.name(c) for c in t.columns}, {t.link} if t.parent else set()) for t in tables],
+            {t.link for t in tables if t.parent})
 
 
 def _context(loc: tuple) -> tuple[tuple[str, ...], ...]:
@@ -288,11 +308,19 @@ def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], me
     for loc, record in done.get(table.parent, []):
         parents.setdefault(record.get("id"), loc)
     found: list[tuple[tuple, dict]] = []
+    # (column, its path, the key of a one-part path, whether text is its value as written, its reader)
+    fields = [(c, column.path, column.path[0] if len(column.path) == 1 else None, column.kind in cells.AS_WRITTEN,
+               cells.reader(column)) for c, column in columns.items() if column is not None]
+    cell_places = [(path, c + 1) for c, path, _, _, _ in fields]
+    others = [c for c in range(max(map(len, values), default=0)) if c not in columns]  # no field name over them
     for r in range(header + 1, len(values)):
         row = values[r]
-        if all(cells.blank(v) for v in row):
+        for v in row:  # a blank row is skipped (a loop, not all(): this runs for every row of every sheet)
+            if v is not None and (v.__class__ is not str or v.strip()):
+                break
+        else:
             continue
-        stray = next((c for c, v in enumerate(row) if c not in columns and c not in refused and not cells.blank(v)), None)
+        stray = next((c for c in others if c < len(row) and c not in refused and not cells.blank(row[c])), None) if others else None
         if stray is not None:
             ledger.at((sheet, r + 1, stray + 1), f"第 {column_letters(stray + 1)} 列没有字段名（第 {header + 1} 行为空），不属于台账：请删除这一列的内容", table.path)
             refused.add(stray)
@@ -301,15 +329,25 @@ def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], me
             continue
         record: dict = {}
         ledger.places[loc] = (sheet, r + 1, 1)
-        for c, column in columns.items():
-            if column is None:
+        ledger.rows.append((loc, sheet, r + 1, cell_places))
+        for c, path, key, as_written, read in fields:
+            value = row[c]
+            if value.__class__ is str:
+                value = value.strip()
+                if not value:
+                    continue
+            elif value is None:
                 continue
-            place = (sheet, r + 1, c + 1)
-            ledger.places[loc + column.path] = place
-            if not cells.blank(row[c]):
-                value = _value(ledger, row[c], column, place, loc + column.path)
-                if value is not None:
-                    _set(record, column.path, value)
+            if not (as_written and value.__class__ is str):  # text is its own value: most cells, no call
+                try:
+                    value = read(value)
+                except cells.CellError as exc:
+                    ledger.at((sheet, r + 1, c + 1), str(exc), loc + path)
+                    continue
+            if key:
+                record[key] = value
+            else:
+                _set(record, path, value)
         ledger.ids[loc] = record.get("id") if isinstance(record.get("id"), str) else None
         found.append((loc, record))
         if table.parent:
