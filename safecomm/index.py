@@ -46,6 +46,8 @@ CLAIMS = 2
 UPPER = re.compile(r"^[\s《“\"（(【\[]*(?:\d{4}\s*(?:[—\-－至~]\s*\d{4}\s*)?年度?)?[\s《“\"（(]*"
                    r"[^\s\d的和与及对在为年月日、，,（(《“]{1,8}?"
                    r"(?:省|自治区|市(?![场民政容])|县(?!级)|自治州|开发区|新区|(?<![社小辖片园校景])区(?![域级属内直委分别]))")
+# A title that cites a clause (市社区安全管理规定第八条) quotes a law or a higher level's regulation.
+CLAUSE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 OWN = re.compile(r"街道|乡|镇|村|办事处|居委会|小区|辖区|片区|园区|(?<!安全)社区|统一")
 SCOPE_METHOD = {InspectionScope.COMPREHENSIVE: "综合检查", InspectionScope.SPECIAL: "专项检查", InspectionScope.ROUTINE: "日常巡查"}
 
@@ -111,6 +113,8 @@ class Index:
         self._domain_names = frozenset(word for _, word in self._domain_terms)
         self._org_terms = [(k, k.value) for k in OrganizationKind if k.value in self.words]
         self._default = frozenset({scheme.audience.default}) if scheme.audience.default else frozenset()
+        self._staff = frozenset(scheme.audience.staff) if self._default else frozenset()
+        self._public = frozenset(scheme.audience.public)
         # In id order: what a query returns, and its detail line, must not depend on file order.
         self.docs = sorted((self._doc(d) for d in evidence.documents), key=lambda d: natural_key(d.id))
         self.doc_by_id = {d.id: d for d in self.docs}
@@ -142,7 +146,7 @@ class Index:
             if other.value in title:
                 kinds.add(other)
                 how = how or f"标题含“{title[other.value]}”，按{other.value}计"
-        upper = bool(UPPER.match(d.title)) and not OWN.search(d.title)
+        upper = bool(UPPER.match(d.title)) and not OWN.search(d.title) or bool(CLAUSE.search(d.title))
         return Doc(d, frozenset(kinds), self.find(d.title, *d.topics), frozenset(d.items), how, title_years(d.title), upper)
 
     def _act(self, a: Activity, org_kind: dict, org_names: list) -> Act:
@@ -170,6 +174,9 @@ class Index:
             inferred.append(f"标题含“{first}”，对象{also}按{'、'.join(sorted(g.value for g in named))}计")
         elif not audience and self.scheme.audience.default is not None:
             audience = frozenset({self.scheme.audience.default})
+        elif audience <= self._staff and a.kind in self._public:
+            audience |= self._default  # 干部 on a 宣传 row ran it; publicity in the community reaches residents
+            inferred.append(f"{a.kind.value}在社区公开开展，对象也按{self.scheme.audience.default.value}计")
         domains = set(a.domains) | {d for d, word in self._domain_terms if word in title}
         organizers = {org_kind[a.organizer]} if a.organizer in org_kind else set()
         organizers |= {kind for name, kind in org_names if name in a.title}

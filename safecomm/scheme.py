@@ -382,6 +382,8 @@ class Audiences(Rule):
 
     groups: dict[Audience, list[Audience]] = Field({}, description="人群及其所含的人群，如 居民: [老年人, 儿童]")
     default: Audience | None = Field(None, description="活动未写对象、标题也看不出时视为的对象")
+    public: list[ActivityKind] = Field([], description="在社区公开开展的活动种类（宣传）：对象只写了 staff 所列的人员时，也按 default 计")
+    staff: list[Audience] = Field([], description="组织和承担工作的人员（干部、志愿者）：写在公开活动的对象里，说的是谁去做，不是面向谁")
 
     def within(self, wanted: list[Audience]) -> frozenset[Audience]:
         """The groups asked for, and every group they contain."""

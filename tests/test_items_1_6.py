@@ -143,7 +143,7 @@ LOOSE = [
     ("1.2", only(organizations=[{"id": "WG", "kind": "执行机构", "name": "创建办公室",
                                  "members": [{"name": "乙", "unit": "社区居委会"}]}]), "缺少"),
     ("1.3", only(agreements={"units": 40, "signed": 30}), "见 3.3"),
-    ("1.4", only(documents=[doc("D-1", "制度", "安全检查制度")]), "1/8 个方面"),
+    ("1.4", only(documents=[doc("D-1", "制度", "安全检查制度")]), "1/9 个方面"),
     ("1.5", only(documents=[doc("D-1", "计划", "2023年安全社区创建工作计划", "2023-01-10")]), "不在评估期内"),
     ("1.5", only(goals=[{"id": "G-1", "text": "减少伤害"}]), "见 4.1"),
     ("1.6", only(budget=[{"year": 2024, "planned": 10000}]), "未登记实际支出"),
@@ -196,7 +196,7 @@ LOWER = [
     ("1.2", [drop("organizations", "WG")], "C", "未见执行机构"),
     ("1.3", [drop("documents", "D-R7", "D-K1")], "B", "未见关于安全职责的"),
     ("1.3", [drop("documents", "D-R7", "D-K1"), cleared("agreements")], "C", "空白"),
-    ("1.4", [drop("documents", "D-R5")], "B", "4/8 个方面"),
+    ("1.4", [drop("documents", "D-R5", "D-R6")], "B", "4/9 个方面"),
     ("1.4", [lambda s: s.update(documents=[d for d in s["documents"] if d["kind"] != "制度"])], "C", "未见制度文件"),
     ("1.5", [edit("documents", "D-P1", title="安全社区创建工作计划", issued="2023-12-20")], "B", "D-P1 印发日期 2023-12-20 不在评估期内"),
     ("1.5", [edit("documents", "D-P1", title="2023年安全社区创建工作计划")], "B", "D-P1 标题写明的年度（2023年）不在评估期内"),
@@ -393,7 +393,7 @@ def volunteer_activities(n):
 def rule_aspects(n):
     kept = ["D-R1", "D-R2", "D-R3", "D-R4", "D-R5"][:n]
     return lambda s: s.update(documents=[d for d in s["documents"] if not d["id"].startswith("D-R") or d["id"] in kept
-                                         or d["id"] in ("D-R6", "D-R7")])
+                                         or d["id"] == "D-R7"])
 
 
 def methods(n):

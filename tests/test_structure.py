@@ -208,3 +208,46 @@ def test_7_2_a_major_hazard_under_way_is_not_a_severe_defect_nor_an_a(scheme, st
     if state == "整改中":
         assert "完工并经复查消除后为已控制" in check(result, "all-controlled").detail
         assert any("经复查确认消除后即为已控制" in a for a in result.advice)
+
+
+# -- 5.3: a project whose name says no target is related evidence, never a blank ----------------
+
+def project(id, name, **fields):
+    return {"id": id, "name": name, "start": "2024-01-01", "end": "2024-12-31", **fields}
+
+
+def test_5_3_a_project_whose_name_says_no_target_is_never_a_c(scheme):
+    untold = item_result(scheme, "5.3", projects=[project("P-1", "梅兰家园社区安全体验室")])
+    assert untold.grade == "B", text_of(untold)
+    assert "P-1 未写明对象" in check(untold, "targeted").detail
+    assert item_result(scheme, "5.3", projects=[]).grade == "C"  # no project at all: a genuine absence
+
+
+@pytest.mark.parametrize("name, kind", [("“我来教您防跌倒”公益项目", "vulnerable_groups"), ("建筑企业规范化管理促进项目", "high_risk_groups"),
+                                        ("建华社区“防溺水守护行动”", "high_risk_environments")])
+def test_5_3_what_a_project_aims_at_is_read_from_what_it_prevents_and_whom_it_names(scheme, name, kind):
+    result = item_result(scheme, "5.3", projects=[project("P-1", name)])
+    assert check(result, "targeted").passed, check(result, "targeted").detail
+    assert "P-1" in check(result, "targeted").detail
+
+
+# -- a clause of a regulation is not the community's own rule -----------------------------------
+
+def test_8_2_should_lower_a_clause_of_a_citys_regulation_taken_for_the_communitys_inspection_rule(scheme):
+    clause = doc("D-1", "制度", "社区居委会对公共聚集场所、危险化学品、建筑企业等专项检查每季不少于一次（市社区安全管理规定第八条）")
+    result = item_result(scheme, "8.2", documents=[clause])
+    assert not check(result, "rules").passed and result.grade == "B", text_of(result)
+    own = doc("D-1", "制度", "社区居委会专项检查每季不少于一次的规定")
+    assert check(item_result(scheme, "8.2", documents=[own]), "rules").passed
+
+
+# -- 6.4: publicity in the community reaches residents, whoever was written as running it -------
+
+@pytest.mark.parametrize("kind, audience, counted", [("宣传", "干部", True), ("宣传", ["干部", "志愿者"], True),
+                                                     ("培训", "干部", False), ("宣传", "从业人员", False)])
+def test_6_4_publicity_run_by_cadres_still_reaches_residents(scheme, kind, audience, counted):
+    """A 宣传 row whose 对象 says 干部、志愿者 names who staffed it; a 培训 for cadres, or publicity aimed at
+    workers, is not residents' education (the should-lower side)."""
+    rows = [act(f"A-{n}", kind, d, title="安全知识宣传活动", audience=audience) for n, d in enumerate(QUARTERS, 1)]
+    result = item_result(scheme, "6.4", activities=rows)
+    assert check(result, "quarterly").passed is counted, check(result, "quarterly").detail

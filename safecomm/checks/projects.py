@@ -59,7 +59,10 @@ def projects(ix: Index, key_only: bool = False, targeting: list[TargetKind] = []
     found = [p for p in chosen if all(meets(ix, p, c) for c in has)]
     what = _what(key_only, targeting, fallback) + ("（" + "，".join(CONDITION_WORDS[c] for c in has) + "）" if has else "")
     if not found:
-        return Measure(0, f"未见{what}{_fallback_note(fallback)}", seen=bool(chosen))
+        # a project whose name says no target may still aim at one: related evidence, never a blank
+        untold = [p.id for p in ix.ev.projects if ix.running(p) and not any(ix.targets(p).values())] if targeting else []
+        note = f"；{cite(untold)} 未写明对象，可能是，需核实" if untold and not chosen else ""
+        return Measure(0, f"未见{what}{_fallback_note(fallback)}{note}", untold, seen=bool(chosen or untold))
     return Measure(len(found), f"{what} {len(found)} 个：{cite(p.id for p in found)}{_fallback_note(fallback)}", [p.id for p in found])
 
 
