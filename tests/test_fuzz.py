@@ -162,7 +162,7 @@ WORDS = ["assess", "validate", "review", "start", "batch", "diff", "init", "sche
          "report", "convert", "scan", "--xlsx", "--docx", "--docx-template", "--only", "自评表", "--schemes",
          "--format", "json", "md", "html", "text", "--scheme", "--review", "--allow-stale", "--strict", "--pdf", "--csv", "--json",
          "--html", "0", "1", "-o", "--output", "--force", "--font-sans", "--primitives", "-h", "--", "-", "",
-         "serve", "worker", "--demo", "--port", "--data", "--jobs"]
+         "serve", "worker", "--demo", "--port", "--data", "--jobs", "draft", "--year"]
 FILES = ["app/evidence.yaml", "app", "app/attachments/d-1.pdf", "app/evidence.review.yaml", "mini.yaml", "font.ttf", "notes.txt",
          "folder", "nowhere.yaml", "out.pdf", "out/x.csv", "out.docx", "out.xlsx", "out.md", "/dev/null", "/dev/zero",
          "/proc/self/status"]
