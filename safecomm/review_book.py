@@ -14,9 +14,11 @@ so a renamed sheet, a moved column or a row added above still read.
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -219,6 +221,9 @@ class _FixedTimeZip(zipfile.ZipFile):
             info.compress_type = zipfile.ZIP_DEFLATED
         super().writestr(info, data, *args, **kwargs)
 
+    def write(self, filename, arcname=None, *args, **kwargs):  # noqa: ANN001 - the worksheets come as temporary files
+        self.writestr(arcname, Path(filename).read_bytes())
+
 
 # -- reading ---------------------------------------------------------------------------------
 
@@ -374,6 +379,7 @@ def _read_items(book: Book, sheet: str, values: list[list], problems: list[Probl
         auto = _cell(at("自动等级"))
         entry["auto"] = auto.upper() if isinstance(auto, str) and auto.upper() in ("A", "B", "C") else None
         grade = _cell(at("审核等级"))
+        grade = unicodedata.normalize("NFKC", grade) if isinstance(grade, str) else grade  # Ａ typed with a Chinese IME
         if isinstance(grade, str) and grade.upper() in ("A", "B", "C"):
             entry["grade"] = grade.upper()
         elif grade not in (None, KEEP):

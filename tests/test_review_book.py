@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -80,6 +81,8 @@ def test_the_workbook_holds_every_item_the_identity_and_the_drop_downs(veto):
     assert lists['"维持,C"'] == f"F{rows['2.4']} F{rows['12.3']}"  # a veto offers no A or B
     again = CliRunner().invoke(main, ["review", "start", str(ev), "-o", str(book.with_name("again.xlsx"))])
     assert again.exit_code == 0 and book.with_name("again.xlsx").read_bytes() == book.read_bytes()  # same bytes
+    with zipfile.ZipFile(book) as parts:  # whatever the second: every part stamped with one fixed time
+        assert {info.date_time for info in parts.infolist()} == {(2024, 1, 1, 0, 0, 0)}
 
 
 def test_keep_keeps_the_automatic_grade_and_a_changed_grade_with_its_reason_is_an_override(veto, tmp_path):
@@ -87,7 +90,7 @@ def test_keep_keeps_the_automatic_grade_and_a_changed_grade_with_its_reason_is_a
     filled = _filled(book, tmp_path / "填好.xlsx", items={
         "1.3": {"审核等级": "维持", "理由": "职责清楚，维持"},
         "1.2": {"审核等级": "C", "理由": "现场未见执行机构", "现场核实": "是"},
-        "2.3": {"审核等级": "B"},  # the automatic grade itself: no change, no reason needed
+        "2.3": {"审核等级": "Ｂ"},  # the automatic grade itself (typed full-width): no change, no reason needed
         "2.4": {"审核等级": "C", "理由": "确认参与度测量值"},
     }, form={"审核人": "王审核", "审查日期": "2024-12-20", "初步审查意见": "经初步审查，材料基本齐全。\n同意上报。"})
     result = run("assess", ev, "--review", filled, "--format", "json")
