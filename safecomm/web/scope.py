@@ -76,13 +76,13 @@ def assessments(user):
 
 
 def jobs(user):
-    """Jobs about a version the user may see, or that the user asked for."""
+    """Jobs about a version the user may see or a district they oversee, or that the user asked for."""
     from django.db.models import Q
 
     from .papers.models import Job
 
-    return Job.objects.filter(Q(version__community__in=communities(user)) | Q(requested_by=user.pk)).distinct() \
-        if role(user) else Job.objects.none()
+    return Job.objects.filter(Q(version__community__in=communities(user)) | Q(unit__in=districts(user))
+                              | Q(requested_by=user.pk)).distinct() if role(user) else Job.objects.none()
 
 
 def audit_entries(user):

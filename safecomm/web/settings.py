@@ -172,7 +172,6 @@ UPLOAD_LIMIT = MAX_FILE
 REQUEST_LIMIT = UPLOAD_LIMIT + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the form fields besides files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a larger file goes to a temporary file in the data folder
-FILE_UPLOAD_TEMP_DIR = str(DATA / "tmp")
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 LOGGING = {

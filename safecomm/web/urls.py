@@ -25,6 +25,8 @@ urlpatterns = [
     path("v/<int:pk>/papers/preview", papers.preview, name="preview"),
     path("v/<int:pk>/papers/<str:kind>", papers.paper, name="paper"),
     path("jobs/<int:pk>/", papers.job, name="job"),
+    path("jobs/<int:pk>/zip", papers.district_zip, name="district_zip"),
+    path("review/papers", papers.district_papers, name="district_papers"),
     path("audit/", audit.log, name="audit"),
     *review.urlpatterns,  # flat, so that every page is in the one list the scope tests walk
     path("admin/", admin.site.urls),

@@ -17,7 +17,7 @@ from safecomm.web.review.models import RuleSet  # noqa: E402
 KEYS = {  # URL name → what its <pk> names
     "community": "unit", "upload": "unit", "empty_ledger": "unit",
     "result": "version", "submit": "version", "original": "version", "as_ledger": "version",
-    "materials": "version", "preview": "version", "paper": "version", "job": "job",
+    "materials": "version", "preview": "version", "paper": "version", "job": "job", "district_zip": "job",
     "review": "unit", "review_import": "unit", "review_sheet": "unit", "review_hand_on": "unit", "compare": "unit",
     "rule_set": "rule_set", "rule_set_activate": "rule_set",
 }

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+DISTRICT = "district"  # a district's papers as one zip (the other kinds are papers of one version)
+
 
 class Job(models.Model):
     """One rendering to do. Claimed by one worker at a time under a lease: a worker that dies
@@ -18,6 +20,8 @@ class Job(models.Model):
                                 on_delete=models.PROTECT, related_name="jobs")
     assessment = models.ForeignKey("evidence.Assessment", verbose_name="评定结果", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="jobs")
+    unit = models.ForeignKey("units.Unit", verbose_name="县(区)", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", help_text="全辖区申报材料的任务所属的县(区)")
     payload = models.JSONField("参数", default=dict, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="请求人", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")

@@ -27,14 +27,17 @@ from django.utils import timezone
 from ... import papers
 from .. import storage
 from ..review.work import reviewed_json, scheme_ref
-from .models import Job
+from .models import DISTRICT, Job
 from .render import KINDS
 
 LEASE = timedelta(seconds=int(os.environ.get("SAFECOMM_JOB_LEASE", "60")))
 TIMEOUT = int(os.environ.get("SAFECOMM_JOB_TIMEOUT", "300"))  # seconds per job
 MEMORY = int(os.environ.get("SAFECOMM_JOB_MEMORY_MB", "2048")) * 1024 * 1024
 NAMES = {"pdf": "申报表.pdf", "docx": "申报表.docx", "workreport-docx": "工作报告.docx"}
-LABELS = {"pdf": "申报表 PDF", "docx": "申报表 Word", "workreport-docx": "工作报告（Word 草稿）"}
+LABELS = {"pdf": "申报表 PDF", "docx": "申报表 Word", "workreport-docx": "工作报告（Word 草稿）",
+          DISTRICT: "全辖区申报材料（zip）"}
+SUFFIXES = {**KINDS, DISTRICT: ".zip"}
+DISTRICT_RENDERS = 10  # PDFs per run of the district child: WeasyPrint's memory grows from one to the next
 
 
 def paper_input(assessment) -> str:
@@ -50,7 +53,7 @@ def cache_key(kind: str, assessment) -> str:
 
 
 def paper_path(kind: str, key: str) -> Path:
-    return storage.data() / "papers" / f"{key}{KINDS[kind]}"
+    return storage.data() / "papers" / f"{key}{SUFFIXES[kind]}"
 
 
 def cached(kind: str, key: str) -> Path | None:
@@ -71,6 +74,105 @@ def enqueue(kind: str, assessment, user) -> Job | None:
             job = Job.objects.create(kind=kind, key=key, version=version, assessment=assessment, requested_by=user,
                                      payload={"scheme": assessment.scheme_id})
     return job
+
+
+# -- a district's papers as one job ----------------------------------------------------------------
+
+def district_entries(district) -> list[dict]:
+    """Each community of `district` in name order: its stem in the zip, its latest version's stored
+    result with the finished review applied (None, with why, when there is none) and that 申报表's
+    key in the paper cache."""
+    from ..evidence.versions import current
+    from ..units.models import Unit
+
+    entries, stems = [], set()
+    for unit in Unit.objects.filter(parent=district, level=Unit.COMMUNITY).order_by("name", "pk"):
+        stem = _stem(unit.name)
+        if stem.casefold() in stems:
+            stem = f"{stem}-{unit.pk}"
+        stems.add(stem.casefold())
+        version = unit.versions.order_by("-number").first()
+        stored = current(version) if version else None
+        entry = {"name": unit.name, "stem": stem, "label": unit.name, "stored": stored}
+        if stored is None:
+            entry["error"] = "尚未上传证据" if version is None else "尚无评定结果"
+        else:
+            entry["label"] = f"{unit.name}（第 {version.number} 版）"
+            entry["key"] = cache_key("pdf", stored)
+        entries.append(entry)
+    return entries
+
+
+def _stem(name: str) -> str:
+    """A community's name as a file name on Windows too."""
+    cleaned = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in name).strip(" .")
+    return cleaned[:80] or "社区"
+
+
+def district_key(district, entries: list[dict]) -> str:
+    """The zip's exact key: the district, and each community's name, version and 申报表 key (which
+    covers its reviewed result, so also the summary made from it)."""
+    import hashlib
+    import json
+
+    listed = [[e["name"], e["stem"], e["label"], e.get("key") or e["error"]] for e in entries]
+    text = json.dumps({"format": "safecomm/district-zip@1", "district": district.name, "communities": listed},
+                      ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def enqueue_district(district, user) -> Job:
+    """The job making the district's zip: a queued or running one of the same key, or one that is
+    done while its zip is in the cache, else a new one."""
+    key = district_key(district, district_entries(district))
+    with transaction.atomic():
+        jobs = Job.objects.filter(key=key, kind=DISTRICT, unit=district)
+        job = jobs.filter(status__in=(Job.QUEUED, Job.RUNNING)).first()
+        if job is None and cached(DISTRICT, key):
+            job = jobs.filter(status=Job.DONE).order_by("-id").first()
+        if job is None:
+            job = Job.objects.create(kind=DISTRICT, key=key, unit=district, requested_by=user,
+                                     payload={"district": district.pk})
+    return job
+
+
+def _run_district(job: Job, worker: str, folder: Path) -> str | None:
+    """Make the zip of `job.unit` as it stands when the job runs (the job's own key names the
+    zip asked for; newer uploads make a newer key): PDFs already in the cache are used as they
+    are, the missing ones rendered in runs of `DISTRICT_RENDERS`, each run a child process."""
+    import json
+
+    from ..review.work import scheme_of
+
+    entries = district_entries(job.unit)
+    key = district_key(job.unit, entries)
+    if key != job.key:  # uploads or reviews since it was asked for: the zip of now, under its own key
+        Job.objects.filter(pk=job.pk).update(key=key)
+        job.key = key
+    policy = None
+    for n, entry in enumerate(entries):
+        stored = entry.pop("stored")
+        if stored is None:
+            continue
+        result = folder / f"{n}.json"
+        result.write_text(paper_input(stored), encoding="utf-8")
+        entry.update(result=str(result), pdf=str(paper_path("pdf", entry["key"])))
+        policy = policy or scheme_of(stored).verdict.model_dump(mode="json")
+    if policy is None:
+        from ...scheme import load_scheme
+
+        policy = load_scheme().verdict.model_dump(mode="json")
+    manifest = folder / "manifest.json"
+    manifest.write_text(json.dumps({"communities": entries, "policy": policy}, ensure_ascii=False), encoding="utf-8")
+    target = paper_path(DISTRICT, job.key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    missing = sum(1 for e in entries if e.get("pdf") and not Path(e["pdf"]).exists())
+    for _ in range(missing // DISTRICT_RENDERS + 2):
+        error = _child(job, worker, [sys.executable, "-m", "safecomm.web.papers.district", str(manifest), str(target),
+                                     "--renders", str(DISTRICT_RENDERS)])
+        if error is not None or target.exists():
+            return error
+    return "未能生成全部申报表"
 
 
 def _claimable(now):
@@ -125,22 +227,31 @@ def run(job: Job, worker: str) -> None:
     """Render one claimed job, renewing its lease; done, retried later, or failed for good."""
     folder = storage.scratch(f"job-{job.pk}-")
     try:
-        version, assessment = job.version, job.assessment
-        evidence = "-"  # only the 工作报告 reads the evidence itself; the 申报表 is made from the assessment
-        if job.kind == "workreport-docx":
-            storage.build_bundle(version.files, folder / "bundle")
-            evidence = str(folder / "bundle" / version.evidence_path)
-        result_file = folder / "assessment.json"
-        result_file.write_text(paper_input(assessment), encoding="utf-8")
-        target = paper_path(job.kind, job.key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "safecomm.web.papers.render", job.kind,
-                   evidence, str(result_file), scheme_ref(assessment, folder), str(target)]
-        error = _child(job, worker, command)
+        error = _run_district(job, worker, folder) if job.kind == DISTRICT else _run_paper(job, worker, folder)
     except Exception as exc:  # noqa: BLE001 - a job's failure is recorded on the job, the worker goes on
         error = f"{type(exc).__name__}: {exc}"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    _settle(job, worker, error)
+
+
+def _run_paper(job: Job, worker: str, folder: Path) -> str | None:
+    version, assessment = job.version, job.assessment
+    evidence = "-"  # only the 工作报告 reads the evidence itself; the 申报表 is made from the assessment
+    if job.kind == "workreport-docx":
+        storage.build_bundle(version.files, folder / "bundle")
+        evidence = str(folder / "bundle" / version.evidence_path)
+    result_file = folder / "assessment.json"
+    result_file.write_text(paper_input(assessment), encoding="utf-8")
+    target = paper_path(job.kind, job.key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "safecomm.web.papers.render", job.kind,
+               evidence, str(result_file), scheme_ref(assessment, folder), str(target)]
+    return _child(job, worker, command)
+
+
+def _settle(job: Job, worker: str, error: str | None) -> None:
+    """Done, queued again for a later attempt, or failed for good."""
     if error is None:
         _finish(job, worker, Job.DONE)
     elif job.attempts < Job.MAX_ATTEMPTS:

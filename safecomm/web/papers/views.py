@@ -7,14 +7,14 @@ import time
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .. import scope
 from ..audit.models import Entry, record
 from ..downloads import attachment
 from ..evidence.versions import current
 from . import queue
-from .models import Job
+from .models import DISTRICT, Job
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TYPES = {"pdf": "application/pdf", "docx": WORD, "workreport-docx": WORD}
@@ -96,14 +96,46 @@ def job(request, pk: int):
         raise Http404
     version_id = version.pk if version is not None else job.version_id
     done_url = None
-    if version_id and job.status == Job.DONE:
+    if job.kind == DISTRICT and job.status == Job.DONE:
+        done_url = reverse("district_zip", args=[job.pk])
+    elif version_id and job.status == Job.DONE:
         done_url = reverse("paper", args=[version_id, job.kind])
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = done_url
-            return response
+    if done_url and request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = done_url
+        return response
     here = reverse("job", args=[job.pk]) + (f"?version={version.pk}" if version is not None else "")
     context = {"job": job, "label": queue.LABELS.get(job.kind, job.kind), "done_url": done_url,
-               "here": here, "version_id": version_id}
+               "here": here, "version_id": version_id, "district": job.kind == DISTRICT}
     template = "papers/job_status.html" if request.headers.get("HX-Request") else "papers/job.html"
     return render(request, template, context)
+
+
+@require_POST
+@scope.roles(scope.REVIEWER, scope.OFFICER)
+def district_papers(request):
+    """All of a district's 申报表 and the batch summary as one zip, made by a background job; the
+    reviewer's own district, or the one of their city's the officer chose."""
+    from ..units.models import Unit
+
+    districts = scope.districts(request.user)
+    chosen = request.POST.get("district", "")
+    district = scope.get(districts, pk=chosen) if chosen else (
+        districts.get() if districts.count() == 1 else scope.get(Unit.objects.none()))
+    job = queue.enqueue_district(district, request.user)
+    if job.status == Job.DONE:  # in the cache: nothing changed since it was made
+        return redirect("district_zip", job.pk)
+    record(request, Entry.DOWNLOAD, district, f"{district.name} 全辖区申报材料", job=job.pk, sha256=job.key, step="request")
+    return redirect("job", job.pk)
+
+
+@require_GET
+def district_zip(request, pk: int):
+    job = scope.get(scope.jobs(request.user).filter(kind=DISTRICT), pk=pk)
+    path = queue.cached(DISTRICT, job.key) if job.status == Job.DONE else None
+    if path is None:
+        from django.urls import reverse
+
+        return redirect(reverse("job", args=[job.pk]))
+    record(request, Entry.DOWNLOAD, job.unit, f"{job.unit.name} 全辖区申报材料 zip", job=job.pk, sha256=job.key)
+    return attachment(path.read_bytes(), f"{job.unit.name}-申报材料.zip", "application/zip")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -172,12 +173,23 @@ def district(request):
             return attachment(export.csv_bytes(HEADER, cells), "辖区总览.csv", "text/csv")
         return attachment(export.xlsx_bytes("辖区总览", HEADER, cells), "辖区总览.xlsx", XLSX)
     query = {k: v for k, v in request.GET.items() if k in ("verdict", "status", "q") and v}
+    from ...report import charts
+    from ...report.html import SANS
+    from ..papers.models import DISTRICT, Job
+
+    counted = Counter(r.verdict for r in rows if r.verdict)
+    chart = charts.bars(sorted(counted.items(), key=lambda kv: -kv[1]), "个", SANS).svg if counted else None
+    batches = []
+    for unit in scope.districts(request.user).order_by("name"):
+        job = Job.objects.filter(kind=DISTRICT, unit=unit).order_by("-id").first()
+        batches.append({"district": unit, "job": job})
     columns = [{"key": k, "label": label, "dir": "asc" if key == k and descending else "desc" if key == k else "asc",
                 "mark": ("▼" if descending else "▲") if key == k else ""} for k, label in work.SORTS.items()]
     return render(request, "review/district.html", {
         "rows": shown, "total": len(rows), "columns": columns, "query": query, "verdicts": verdicts,
         "statuses": list(work.STATUS_WORDS.items()), "sort": key, "dir": "desc" if descending else "asc",
         "filters": {"verdict": request.GET.get("verdict", ""), "status": request.GET.get("status", ""), "q": request.GET.get("q", "")},
+        "chart": chart, "batches": batches,
     })
 
 
