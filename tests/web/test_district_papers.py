@@ -30,6 +30,12 @@ class DistrictPapers(TestCase):
         take(cls.home, cls.clerk, "ready.zip", fixture_zip("ready"))
         take(cls.neighbour, cls.neighbour_clerk, "rectify.zip", fixture_zip("rectify"))
 
+    def setUp(self):
+        papers = queue.storage.data() / "papers"
+        before = set(papers.glob("*")) if papers.exists() else set()
+        # the paper cache is one folder for the test process: what these tests make goes with them
+        self.addCleanup(lambda: [p.unlink() for p in set(papers.glob("*")) - before])
+
     def start(self, user=None):
         response = client(user or self.reviewer).post("/review/papers", {"district": self.district.pk})
         return response
