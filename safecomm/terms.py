@@ -1,7 +1,8 @@
 """Enumerated terms of the evidence format.
 
 A term's value is the Chinese word a street office writes; the member's name, lower-cased,
-is the English code that is accepted too (`教育` or `education`). Results always carry the
+is the English code that is accepted too (`教育` or `education`). Some terms also take the words
+clerks type for them (`村民` is 居民, `空巢老人` 老年人: ALIASES). Results always carry the
 Chinese word, so reports read the way the indicator table does.
 """
 
@@ -25,12 +26,15 @@ class Term(StrEnum):
             for member in cls:
                 if wanted in (member.value, member.code):
                     return member
+            said = ALIASES.get(cls.__name__, {}).get(wanted)
+            if said is not None:
+                return cls(said)
         return None
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
         schema = handler(core_schema)
-        schema["enum"] = [m.value for m in cls] + [m.code for m in cls]
+        schema["enum"] = [m.value for m in cls] + [m.code for m in cls] + list(ALIASES.get(cls.__name__, {}))
         schema.pop("const", None)
         return schema
 
@@ -166,3 +170,25 @@ class SurveyKind(Term):
     AWARENESS = "知晓率"
     NEEDS = "需求"
     OTHER = "其他"
+
+
+# What clerks type for a term, word → the term's value: read as that value, which results then carry.
+# Each group is the audience the rule set's `audience.groups` places (空巢老人 is 老年人, and so 居民);
+# the rule set's vocabulary reads the same words in titles (tests hold the two together).
+_AUDIENCE_WORDS = {
+    "居民": ["村民", "群众", "居民群众", "社区居民", "辖区居民", "市民", "住户", "业主", "租户", "农户", "村（居）民", "家庭"],
+    "学生": ["中小学生", "小学生", "中学生", "青少年", "师生", "在校学生", "学校师生"],
+    "儿童": ["少儿", "幼儿", "孩子", "未成年人", "留守儿童", "学龄前儿童"],
+    "老年人": ["老人", "老年", "空巢老人", "独居老人", "高龄老人", "长者", "老年群体"],
+    "残疾人": ["残障人士", "残疾人士", "残障"],
+    "流动人口": ["外来务工人员", "外来务工", "务工人员", "外来人口", "外来人员", "农民工", "新市民", "流动人员"],
+    "从业人员": ["员工", "职工", "企业员工", "企业职工", "作业人员", "一线员工", "从业者", "商户", "店主", "经营户", "个体工商户",
+             "安全员", "安全管理人员"],
+    "志愿者": ["义工", "志愿服务者", "平安志愿者"],
+    "干部": ["社区干部", "村干部", "网格员", "工作人员", "社区工作者", "两委", "村两委", "机关干部", "党员干部"],
+    "企业": ["企业负责人", "生产经营单位", "辖区企业", "企业主"],
+    "应急队伍": ["应急队", "救援队", "应急救援队", "应急分队", "微型消防站", "义务消防队", "专职消防队"],
+}
+ALIASES: dict[str, dict[str, str]] = {
+    "Audience": {word: value for value, words in _AUDIENCE_WORDS.items() for word in words},
+}
