@@ -198,7 +198,7 @@ def rule_problems(review: Review, result: out.Assessment, allow_stale: bool = Fa
     theirs = ReviewedCommunity(name=c.name, province=c.province, city=c.city, county=c.county,
                                period={"start": result.period.start, "end": result.period.end})
     mine = ours and (ours.name, ours.period) == (theirs.name, theirs.period) and (
-        not ours.placed() or (ours.province, ours.city, ours.county) == (c.province, c.city, c.county))
+        not ours.placed() or _place(ours) == _place(c))
     if ours and not mine:
         problems.append((("community",), say("other", ours=ours.words(), theirs=theirs.words())))
     elif stale and (ours is None or not ours.placed()):
@@ -329,6 +329,12 @@ def apply_review(result: out.Assessment, review: Review, scheme: Scheme, allow_s
 
 
 # -- a fresh sheet ---------------------------------------------------------------------------
+
+def _place(community) -> tuple:
+    """Province, city and county, a blank one as None: a county left blank (or only a line break)
+    in the evidence is read back from the sheet as not given."""
+    return tuple((getattr(community, key) or "").strip() or None for key in ("province", "city", "county"))
+
 
 def _q(text: str | None) -> str:
     """A YAML scalar that reads back as exactly `text`: written by the YAML emitter (double-quoted,

@@ -92,9 +92,16 @@ def write(value: Any, column: Column) -> Any:
     return value
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0, and so a workbook, cannot hold
+
+
 def lossy(value: Any, column: Column) -> str | None:
     """Why `value` would not read back the same from a cell, or None when it would."""
     kind = column.kind
+    for text in (value if isinstance(value, (list, dict)) else [value]):
+        bad = _CONTROL.search(text) if isinstance(text, str) else None
+        if bad:
+            return f"含有控制字符（U+{ord(bad.group()):04X}）：表格的单元格中不能保存，请删除"
     if kind in (LIST, ITEMS):
         bad = next((item for item in value if not item or _SPLIT.search(item)), None)
         return None if bad is None else f"「{bad}」含有分隔符（、，,；或空格）：在台账的一个单元格中会被拆成几项，请改写"
