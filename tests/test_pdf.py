@@ -19,10 +19,12 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from safecomm import assess, load_evidence, load_scheme
+from safecomm import papers
 from safecomm.cli import main
+from safecomm.papers import FontFiles
 from safecomm.report import pdf
 from safecomm.report.html import ASSETS, Fonts
-from test_html import FORM_FIELDS, READY, flat, write_bundle
+from test_html import FORM_FIELDS, READY, VETO, flat, write_bundle
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
@@ -85,6 +87,21 @@ def test_same_bytes_from_two_processes(tmp_path):
                        check=True, capture_output=True)
         digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
     assert digests[0] == digests[1]
+
+
+def test_papers_in_one_process_are_the_bytes_of_a_fresh_process(tmp_path, ready):
+    """A process keeps one font configuration across its PDFs (batch and web workers): the same
+    document, rendered again after others (one in a user's font), is byte for byte what a fresh
+    process prints."""
+    out = tmp_path / "fresh.pdf"
+    subprocess.run([sys.executable, "-c", "from safecomm.cli import main; main()", "assess", str(READY), "--pdf", str(out)],
+                   check=True, capture_output=True)
+    first = papers.pdf(ready)
+    veto = papers.pdf(assess(load_evidence(VETO), load_scheme()))
+    if DEJAVU.is_file():
+        papers.pdf(ready, FontFiles(sans=DEJAVU))
+    again = papers.pdf(ready)
+    assert first == again == out.read_bytes() and veto != first
 
 
 def test_user_font_file_is_used_and_embedded(tmp_path):

@@ -9,7 +9,9 @@ of the content.
 
 from __future__ import annotations
 
+import functools
 import mimetypes
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -58,8 +60,19 @@ def render(result: Assessment, evidence_dir: Path, fonts: Fonts = Fonts(), parts
     """The PDF bytes of the chosen `parts`. `evidence_dir` is the folder of the evidence file (attachments live there)."""
     evidence_dir = Path(evidence_dir).resolve()
     fetcher = LocalFetcher([html.ASSETS, evidence_dir], fonts.files())
-    font_config = FontConfiguration()
-    document = HTML(
-        string=html.render(result, fonts, parts, footer), base_url=evidence_dir.as_uri() + "/", url_fetcher=fetcher
-    ).render(font_config=font_config)
-    return document.write_pdf(pdf_identifier=True)
+    page = HTML(string=html.render(result, fonts, parts, footer), base_url=evidence_dir.as_uri() + "/", url_fetcher=fetcher)
+    if fonts.files():  # the user's @font-face rules would stay in a shared configuration: a fresh one
+        return page.render(font_config=FontConfiguration()).write_pdf(pdf_identifier=True)
+    with _SYSTEM_LOCK:
+        return page.render(font_config=_system_fonts()).write_pdf(pdf_identifier=True)
+
+
+_SYSTEM_LOCK = threading.Lock()  # one document at a time in the shared configuration
+
+
+@functools.cache
+def _system_fonts() -> FontConfiguration:
+    """One font configuration per process for the papers in the system's fonts: the fonts it has
+    loaded and measured serve the next document (a batch worker, the workbench's job worker)
+    instead of being loaded again. The bytes are the same as with a fresh one (tested)."""
+    return FontConfiguration()
