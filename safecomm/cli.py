@@ -461,6 +461,8 @@ def draft(summary: Path, output: Path | None, year: int | None, scheme_ref: str)
     said = "、".join(f"{name} {counts[key]} 行" for key, name in
                     (("activities", "活动"), ("documents", "文件"), ("organizations", "组织机构"), ("rectifications", "整改"))
                     if counts.get(key))
+    if result.truncated:
+        click.echo(f"注意：已拟出 {drafting.MAX_ROWS} 行，后面的文字没有再读：这不像一份工作总结，请只给出总结的正文", err=True)
     click.echo(f"已起草 {printable(str(target))}（{result.year} 年度；{said or '没有找到可拟的行'}）：对照「来源」列逐行核对、改正或删除，"
                f"再运行 safecomm validate {printable(str(target))}")
 

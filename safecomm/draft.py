@@ -32,6 +32,8 @@ MAX_TEXT_BYTES = 2 * 1024 * 1024  # a year's summary is tens of kilobytes; a boo
 MAX_DOCX_BYTES = 20 * 1024 * 1024  # a .docx may carry photos
 MAX_DOCX_XML = 20 * 1024 * 1024  # the uncompressed text part of a .docx (a zip bomb stops here)
 MAX_SOURCE = 400  # characters of a source sentence kept in the 来源 column
+MAX_SENTENCE = 500  # a longer "sentence" (a page with no full stop) is read in pieces: the work stays linear
+MAX_ROWS = 2000  # proposals at most: a year's summary gives dozens; more is not a summary
 SUFFIXES = (".docx", ".txt", ".md")
 
 HIGH, MEDIUM, LOW = "高", "中", "低"
@@ -56,6 +58,7 @@ class Draft:
     year_source: str
     rows: list[Row]
     facts: dict[tuple[str, ...], tuple[object, str, str]]  # form path → (value, source, confidence)
+    truncated: bool = False  # MAX_ROWS reached: the rest of the text was not read
 
     def data(self) -> dict:
         """The bundle as plain data (what `ledger.write.ledger_bytes` takes)."""
@@ -168,7 +171,7 @@ _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 # An activity is something done: one of these verbs, a total (共…), or a recurrence.
 _VERB = re.compile(r"组织开展了?|开展了?|组织了?|召开了?|举办了?|举行了?|进行了?|完成了?|坚持了?")
 _TOTAL = re.compile(r"共计|共|累计|合计")
-_COUNT = re.compile(rf"{_NUM}\s*(?:余|多)?\s*(场次|次|场|期|轮)(?![长数])")
+_COUNT = re.compile(rf"(?<![第\d]){_NUM}\s*(?:余|多)?\s*(场次|次|场|期|轮)(?![长数])")
 _UNITS = re.compile(rf"{_NUM}\s*(?:余|多)?\s*家")  # 检查…家: only beside an inspection word
 _PARTICIPANTS = re.compile(r"(\d+(?:\.\d+)?)\s*(万)?\s*(?:余|多)?\s*(?:名|人)(?!次)")
 _EVERY = re.compile(rf"每(?:个)?(月|季度|季|周|半年)(?:{_NUM}次|一次)?|(?<![一二三四第前后本上下每])季度(?![末初])")
@@ -262,6 +265,8 @@ class _Kinds:
 
     activity: list[tuple[str, ActivityKind]]  # (word, kind), longest first
     document: list[tuple[str, DocumentKind]]
+    pattern: re.Pattern = re.compile("(?!)")  # every activity word, longest first: one scan a clause
+    kind_of: dict[str, ActivityKind] = field(default_factory=dict)  # a word of two kinds (大讲堂) is the first's
 
     @classmethod
     def of(cls, scheme: Scheme) -> _Kinds:
@@ -275,17 +280,16 @@ class _Kinds:
         activity += [(w, ActivityKind.MEETING) for w in _EXTRA_MEETING]
         document = [(w, k) for k in DocumentKind if k is not DocumentKind.OTHER for w in words(k)]
         key = lambda pair: (-len(pair[0]), pair[0])  # noqa: E731
-        return cls(sorted(set(activity), key=key), sorted(set(document), key=key))
+        activity = sorted(set(activity), key=key)
+        pattern = re.compile("|".join(re.escape(w) for w in dict.fromkeys(w for w, _ in activity)))
+        kind_of: dict[str, ActivityKind] = {}
+        for word, kind in activity:
+            kind_of.setdefault(word, kind)
+        return cls(activity, sorted(set(document), key=key), pattern, kind_of)
 
     def activities_in(self, text: str) -> list[tuple[int, int, ActivityKind]]:
-        """(start, end, kind) of every activity word, a shorter word inside a longer one left out."""
-        spans: list[tuple[int, int, ActivityKind]] = []
-        for word, kind in self.activity:
-            for m in re.finditer(re.escape(word), text):
-                a, b = m.start(), m.end()
-                if not any(s <= a and b <= e for s, e, _ in spans):
-                    spans.append((a, b, kind))
-        return sorted(spans, key=lambda s: (s[0], s[1]))
+        """(start, end, kind) of every activity word, the longest at each place (宣传教育, not 教育 in it)."""
+        return [(m.start(), m.end(), self.kind_of[m.group(0)]) for m in self.pattern.finditer(text)]
 
     def document_kind(self, title: str) -> DocumentKind:
         """The kind a title ends with (关于印发安全检查制度的通知 is a 通知; 稳控方案 a 预案)."""
@@ -393,6 +397,13 @@ class _Sentence:
     paragraph: int
     lead: bool  # the first sentence of an enumerated paragraph (一是……/1、……), short
     plan: bool  # inside the section on next year's plan
+    _times: dict = field(default_factory=dict)
+
+    def time(self, year: int) -> tuple[_When | None, list[_When], bool]:
+        """`_time` of the sentence, worked out once."""
+        if year not in self._times:
+            self._times[year] = _time(self.text, year)
+        return self._times[year]
 
 
 def _sentences(text: str) -> tuple[list[_Sentence], list[tuple[str, str]]]:
@@ -409,11 +420,21 @@ def _sentences(text: str) -> tuple[list[_Sentence], list[tuple[str, str]]]:
             in_plan = bool(_PLAN.search(heading.group(1)))
             if in_plan:
                 plans.append((heading.group(1).strip("：:。 "), line))
-        pieces = [s for s in re.split(r"(?<=[。！？!?；;])", line) if s.strip()]
+        pieces = [c for s in re.split(r"(?<=[。！？!?；;])", line) if s.strip() for c in _pieces(s)]
         for i, piece in enumerate(pieces):
             lead = i == 0 and bool(_ENUMERATOR.match(piece)) and len(piece) <= 40 and len(pieces) > 1
             out.append(_Sentence(piece.strip(), p, lead, in_plan))
     return out, plans
+
+
+def _pieces(sentence: str) -> list[str]:
+    """A sentence cut after a comma (or anywhere) into pieces of at most MAX_SENTENCE characters."""
+    out = []
+    while len(sentence) > MAX_SENTENCE:
+        cut = max(sentence.rfind(mark, 0, MAX_SENTENCE) for mark in "，,、 ") + 1 or MAX_SENTENCE
+        out.append(sentence[:cut])
+        sentence = sentence[cut:]
+    return out + [sentence] if sentence.strip() else out
 
 
 def _clauses(text: str) -> list[str]:
@@ -431,7 +452,7 @@ def _clean_title(text: str) -> str:
     text = _ENUMERATOR.sub("", text)
     text = _DAY.sub("", text)
     text = re.sub(r"(?:今年以来|今年来|今年|全年|一年来|年内|本年度|年初|年底|截止|截至)", "", text)
-    text = re.sub(rf"(?:共计|共|累计|合计)?\s*{_NUM}\s*(?:余|多)?\s*(?:场次|次|场|期|轮|家)", "", text)
+    text = re.sub(rf"(?:共计|共|累计|合计)?\s*(?<![第\d]){_NUM}\s*(?:余|多)?\s*(?:场次|次|场|期|轮|家)", "", text)
     text = re.sub(r"^(?:我们|我社区|社区|街道|我街道|我镇|我乡|我州|已|还|并|均|都|坚持|定期|认真|积极|主要|顺利|共计|共"
                   r"|组织开展了?|开展了?|组织了?|召开了?|举办了?|举行了?|进行了?)+", "", text)
     text = text.strip(" \t。，,、；;：:“”\"'（）()【】")
@@ -490,7 +511,7 @@ class Drafter:
     # -- events --
     def _events_in(self, sentence: _Sentence, year: int) -> list[_Event]:
         events: list[_Event] = []
-        when, occasions, _ = _time(sentence.text, year)
+        when, occasions, _ = sentence.time(year)
         dated = when is not None and when.confidence == HIGH or bool(occasions)
         for written, clause in _clause_pairs(sentence.text, _unnamed(sentence.text)):
             spans = self.kinds.activities_in(clause)
@@ -530,7 +551,7 @@ class Drafter:
 
     def _dated(self, event: _Event, sentence: _Sentence, year: int, default: _When | None) -> list[tuple[dict, str]]:
         """The event as records (one per dated occasion), with their confidence; none if undated."""
-        when, occasions, said_year = _time(sentence.text, year)
+        when, occasions, said_year = sentence.time(year)
         whole = _When(date(year, 1, 1), date(year, 12, 31), MEDIUM if said_year else LOW)
         count = event.count
         if event.recurrence and count is None:
@@ -566,11 +587,11 @@ class Drafter:
         rows: list[Row] = []
         facts = self._facts(text, sentences)
         default = self._default_window(text, year)
+        seen_titles: set[str] = set()
         own = self._own_title(text)
         if own:  # a notice or plan: itself a document, announcing work that is not done yet
             issuer, title, line = own
-            row = self._document(title, MEDIUM, None, line, seen_titles := set())
-            rows.append(row)
+            rows.append(self._document(title, MEDIUM, None, line, seen_titles))
             name = _office(issuer)
             if name and facts[("community", "name")][0] == PLACEHOLDER_NAME:
                 facts[("community", "name")] = (name, _shorten(line), MEDIUM)
@@ -578,11 +599,15 @@ class Drafter:
                 if kind:
                     facts[("community", "kind")] = (kind.value, _shorten(line), MEDIUM)
         seen_events: list[dict] = []
-        seen_titles = set() if own is None else seen_titles
+        seen_said: set[tuple] = set()  # (kind, title, date, end): the same event told twice
         paragraph_has_event: dict[int, bool] = {}
         leads: list[_Sentence] = []
         lead_of: dict[int, _Sentence] = {}
+        truncated = False
         for s in sentences:
+            if len(rows) >= MAX_ROWS:
+                truncated = True
+                break
             if s.lead:
                 leads.append(s)
                 lead_of[s.paragraph] = s
@@ -601,10 +626,11 @@ class Drafter:
                         source = f"{lead.text} {s.text}"
                         if not paragraph_has_event.get(s.paragraph) and not sentence_rows:
                             record["title"] = _clean_title(lead.text)
-                    if record["title"] in seen_titles or any(_same_event(record, other) for other in seen_events):
+                    said = (record["kind"], record["title"], record["date"], record.get("end"))
+                    if said in seen_said or any(_same_event(record, other) for other in seen_events):
                         continue
                     seen_events.append(record)
-                    seen_titles.add(record["title"])
+                    seen_said.add(said)
                     sentence_rows.append(Row("activities", record, _shorten(source), confidence, paragraph=s.paragraph))
             if sentence_rows:
                 paragraph_has_event[s.paragraph] = True
@@ -621,8 +647,8 @@ class Drafter:
         if own is None:
             rows += self._lead_events(leads, sentences, paragraph_has_event, year, default)
         rows += self._plans(plans, year)
-        rows = self._numbered(rows)
-        return Draft(year, year_source, rows, facts)
+        rows = self._numbered(rows[:MAX_ROWS])
+        return Draft(year, year_source, rows, facts, truncated or len(rows) == MAX_ROWS)
 
     def _default_window(self, text: str, year: int) -> _When | None:
         """A 安全生产月 summary is about June: its undated activities took place then."""
@@ -635,10 +661,13 @@ class Drafter:
         """An enumerated paragraph (二是组织开展学习教育活动。……) whose sentences gave no event of
         their own: the lead names the activity, the paragraph says when."""
         rows = []
+        paragraphs: dict[int, list[_Sentence]] = {}
+        for s in sentences:
+            paragraphs.setdefault(s.paragraph, []).append(s)
         for lead in leads:
             if has_event.get(lead.paragraph) or lead.plan or not _VERB.search(lead.text):
                 continue
-            body = [s for s in sentences if s.paragraph == lead.paragraph]
+            body = paragraphs[lead.paragraph]
             if any(_IMPERATIVE.search(_mask(s.text)) for s in body):
                 continue
             spans = self.kinds.activities_in(_unnamed(lead.text))
@@ -648,7 +677,7 @@ class Drafter:
                 continue
             when = None
             for s in body:
-                found, occasions, _ = _time(s.text, year)
+                found, occasions, _ = s.time(year)
                 when = found or (occasions[0] if occasions else None)
                 if when:
                     break

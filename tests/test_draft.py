@@ -270,3 +270,19 @@ def test_a_notice_is_itself_a_document_and_announces_no_done_events(scheme):
     assert result.facts[("community", "name")][0] == "朝阳街道办事处"
     summary = draft("朝阳街道2024年工作总结\n6月12日，街道组织开展安全宣传咨询日活动。", scheme)
     assert [r.record["date"] for r in summary.rows if r.collection == "activities"] == ["2024-06-12"]
+
+
+def test_rows_are_bounded_and_the_clerk_is_told(tmp_path, monkeypatch):
+    import safecomm.draft as drafting
+
+    monkeypatch.setattr(drafting, "MAX_ROWS", 3)
+    lines = [f"{m}月{m + 1}日，社区组织开展第{m}期消防安全宣传活动。" for m in range(1, 10)]
+    (tmp_path / "长.txt").write_text("\n".join(lines), encoding="utf-8")
+    result = run("draft", tmp_path / "长.txt", "--year", "2024")
+    assert "已拟出 3 行" in result.stderr and "活动 3 行" in result.stdout
+    assert len(load_evidence(tmp_path / "长.台账.待确认.xlsx").activities) == 3
+    full = draft("\n".join(lines), load_scheme("national-2009"), 2024)
+    assert len(full.rows) == 3 and full.truncated
+    monkeypatch.setattr(drafting, "MAX_ROWS", 9)
+    assert [r.record["title"] for r in draft("\n".join(lines), load_scheme("national-2009"), 2024).rows][:2] == \
+        ["第1期消防安全宣传活动", "第2期消防安全宣传活动"]
