@@ -16,6 +16,14 @@ For each: p50/p95 latency, throughput, and requests per CPU-second of the server
 utime+stime from /proc, so the figure does not depend on what else the machine runs). Then the
 result page's server time alone (one user, sequential, median) against the engine's own assessment
 of the same bundle in this process (load + assess, warm median): target ≤ 10×.
+
+    python benchmarks/bench_web.py --batch 12 [--rounds 2]
+
+instead times 全辖区申报材料, the district's papers as one background job (every 申报表 PDF, the
+summary with its charts, one zip), on a district of that many communities, paired round by round
+with the command line's `safecomm batch DIR --pdf-dir … --html … --csv …` on the same communities'
+files (`--jobs 1`, as the job renders one PDF after another, and the default, one per core): the
+time per community of each, cold (no PDF in the cache), and the job again with every PDF cached.
 """
 
 from __future__ import annotations
@@ -152,6 +160,82 @@ def engine_time(data: tuple[str, bytes], runs: int = 15) -> float:
     return statistics.median(times)
 
 
+def district_job(c: Client, limit_s: float = 1800) -> tuple[float, bytes]:
+    """Seconds from asking for the district's zip to having it, following the job page as htmx does."""
+    t = time.perf_counter()
+    r = c.post("/review/papers", {}, form="/review/")
+    while r.status == 302 and "/jobs/" in r.headers["Location"] and not r.headers["Location"].endswith("/zip"):
+        status = c.get(r.headers["Location"], headers={"HX-Request": "true"})
+        if status.status == 204 and status.headers.get("HX-Redirect"):
+            r = c.get(status.headers["HX-Redirect"])
+            break
+        if time.perf_counter() - t > limit_s:
+            raise SystemExit("the district job did not finish in time")
+        time.sleep(0.5)
+    if r.status == 302:
+        r = c.get(r.headers["Location"])
+    if r.status != 200 or r.body[:2] != b"PK":
+        raise SystemExit(f"the district zip was not served: {r.status} {r.text[:300]}")
+    return time.perf_counter() - t, r.body
+
+
+def batch_bench(args) -> None:
+    """The district job against the CLI's batch on the same communities (see the module's docstring)."""
+    n = args.batch
+    print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores, district of {n} communities, "
+          f"{'PostgreSQL' if args.postgres else 'SQLite'}")
+    with tempfile.TemporaryDirectory(prefix="safecomm-bench-batch-") as tmp:
+        folder = Path(tmp) / "district"  # the same communities as the command line reads them
+        server = Server(Path(tmp) / "data", args.postgres)
+        done = subprocess.run([sys.executable, "-c", DISTRICT, str(server.data), str(n), PASSWORD],
+                              env=server.env, cwd=tmp, capture_output=True, text=True, check=True)
+        units = json.loads(done.stdout.strip().splitlines()[-1])
+        server.start()
+        try:
+            for i, unit in enumerate(units):
+                c = Client(server.url)
+                assert c.login(f"clerk{i:02d}", PASSWORD).status == 302
+                name, data = ledger(i)
+                r = c.post(f"/c/{unit}/upload", files={"file": (name, data)}, form=f"/c/{unit}/")
+                assert r.status == 302, r.text[:300]
+                home = folder / f"基准街道{i:02d}"
+                home.mkdir(parents=True)
+                if name.endswith(".zip"):
+                    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                        archive.extractall(home)
+                else:
+                    (home / "台账.xlsx").write_bytes(data)
+            reviewer = Client(server.url)
+            assert reviewer.login("reviewer", PASSWORD).status == 302
+            papers = server.data / "papers"
+            cli = [str(Path(sys.executable).with_name("safecomm")), "batch", str(folder)]
+            rows = []
+            for round_ in range(args.rounds):
+                for p in papers.glob("*"):
+                    p.unlink()  # cold: no PDF, no zip in the cache
+                web, body = district_job(reviewer)
+                cached, again = district_job(reviewer)
+                assert again == body, "the same inputs gave another zip"
+                timing = {"web": web, "web cached": cached}
+                for jobs in ("1", str(os.cpu_count() or 1)):
+                    out = Path(tmp) / f"out-{round_}-{jobs}"
+                    t = time.perf_counter()
+                    subprocess.run([*cli, "--pdf-dir", str(out / "pdf"), "--html", str(out / "汇总.html"),
+                                    "--csv", str(out / "汇总.csv"), "--jobs", jobs], capture_output=True, check=False)
+                    timing[f"cli --jobs {jobs}"] = time.perf_counter() - t
+                    assert len(list((out / "pdf").glob("*.pdf"))) == n
+                rows.append(timing)
+                print(f"round {round_ + 1}: " + ", ".join(f"{k} {v:.1f} s" for k, v in timing.items()))
+            print(f"\n{'':24} {'s per community (median of rounds)':>36}")
+            for key in rows[0]:
+                print(f"{key:24} {statistics.median(r[key] for r in rows) / n:36.2f}")
+            for base in [k for k in rows[0] if k.startswith("cli")]:
+                ratios = [r["web"] / r[base] for r in rows]
+                print(f"job / {base}: {statistics.median(ratios):.2f}× (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
+        finally:
+            server.stop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--users", type=int, default=20)
@@ -159,7 +243,11 @@ def main() -> None:
     ap.add_argument("--communities", type=int, default=40)
     ap.add_argument("--pdfs", type=int, default=20)
     ap.add_argument("--postgres", help="a postgresql:// URL of an empty database (default: SQLite)")
+    ap.add_argument("--batch", type=int, help="time the district's papers as one job against the CLI's batch instead")
+    ap.add_argument("--rounds", type=int, default=2, help="paired rounds of --batch")
     args = ap.parse_args()
+    if args.batch:
+        return batch_bench(args)
 
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores, "
           f"{args.users} users, {args.communities} communities, {'PostgreSQL' if args.postgres else 'SQLite'}")
