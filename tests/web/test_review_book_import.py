@@ -45,3 +45,18 @@ class ReviewBook(TestCase):
         self.assertEqual(self.send("导入的理由")[0].status_code, 302)
         entry = next(e for e in work.current(self.home).review.items if e.id == "1.2")
         self.assertEqual((entry.grade, entry.reason), ("A", "导入的理由"))
+
+    def test_the_workbook_exported_holds_the_review_begun_on_the_page_and_comes_back_in(self):
+        from safecomm.review import load_review_bytes
+
+        form = {"grade_1.2": "A", "reason_1.2": "现场核实", "opinion": "同意上报。\n请补充记录。", "action": "save"}
+        self.assertEqual(client(self.reviewer).post(f"/review/c/{self.home.pk}/", form).status_code, 302)
+        out = client(self.reviewer).get(f"/review/c/{self.home.pk}/sheet?as=xlsx")
+        self.assertEqual(out.status_code, 200)
+        self.assertIn(".xlsx", out["Content-Disposition"])
+        review = load_review_bytes(out.content, "审核表.xlsx")
+        entry = next(e for e in review.items if e.id == "1.2")
+        self.assertEqual((entry.grade, entry.reason, review.opinion), ("A", "现场核实", "同意上报。\n请补充记录。"))
+        sheet = SimpleUploadedFile("审核表.xlsx", out.content)
+        self.assertEqual(client(self.reviewer).post(f"/review/c/{self.home.pk}/import", {"sheet": sheet}).status_code, 302)
+        self.assertIn("?as=xlsx", client(self.reviewer).get(f"/review/c/{self.home.pk}/").content.decode("utf-8"))

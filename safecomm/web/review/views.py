@@ -122,6 +122,8 @@ def review_sheet(request, pk: int):
     if now.result is None:
         return redirect("review", unit.pk)
     record(request, Entry.DOWNLOAD, unit, f"{unit.name} 审核表", step="export")
+    if request.GET.get("as") == "xlsx":
+        return attachment(work.exported_book(now), f"{unit.name}审核表.xlsx", XLSX)
     return attachment(work.exported(now).encode("utf-8"), f"{unit.name}.review.yaml", "text/yaml")
 
 

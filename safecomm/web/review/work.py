@@ -123,6 +123,13 @@ def exported(now: Current) -> str:
     return rules.new_sheet(now.result, now.review)
 
 
+def exported_book(now: Current) -> bytes:
+    """The same review as a workbook (审核表.xlsx), for a reviewer who works in Excel or WPS."""
+    from ...review_book import new_book
+
+    return new_book(now.result, now.review)
+
+
 def review_state(community: Unit) -> dict | None:
     """What the community's own page says of its review: the status, the reviewer's comment (what to
     change, when returned), and when."""
