@@ -160,6 +160,54 @@ def test_a_title_only_record_of_the_right_kind_is_never_c(item, kind, title):
     assert "D-1" in text_of(result)
 
 
+UNSEEN_ACTS = [  # activities with nothing but a kind, a date and a title no list has
+    ("2.1", "会议", "兄弟街道来访座谈"), ("2.2", "议事", "小区楼栋长碰头会"), ("6.4", "宣传", "集中摆摊活动"),
+    ("6.5", "培训", "辖区门店店员上岗前安全课"), ("7.3", "演练", "队伍拉练"), ("7.4", "培训", "辖区群众救护技能普及"),
+    ("8.4", "检查", "小区长廊走访"), ("8.5", "检查", "辖区走访"), ("12.1", "评审", "年终盘点会"),
+]
+
+
+@pytest.mark.parametrize("item, kind, title", UNSEEN_ACTS, ids=[u[0] for u in UNSEEN_ACTS])
+def test_a_title_only_activity_of_the_right_kind_is_never_c(item, kind, title):
+    result = item_result(SCHEME, item, activities=[act("A-1", kind, title=title)])
+    assert result.grade != "C", text_of(result)
+    assert "A-1" in text_of(result)
+
+
+def test_a_meeting_that_is_no_exchange_stays_out_of_2_1():
+    """The should-lower side of reading 来访座谈 as an exchange: a meeting of the street's own staff is none."""
+    result = item_result(SCHEME, "2.1", activities=[act("A-1", "会议", title="街道安全生产工作座谈会")])
+    assert result.grade == "C", text_of(result)
+
+
+# (item, kind, the concepts of a real activity or project title): four such rows, one a quarter
+ACT_TITLES = [("8.3", "检查", ["安全生产", "大检查"]), ("7.4", "培训", ["心肺复苏", "AED", "急救培训"]),
+              ("2.1", "会议", ["兄弟街道", "来访", "座谈"]), ("6.4", "宣传", ["防溺水", "安全宣传", "进社区"])]
+QUARTERS = ("2024-03-10", "2024-06-10", "2024-09-10", "2024-12-10")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(ACT_TITLES), st.randoms(use_true_random=False), st.lists(st.sampled_from(SEPARATORS), min_size=3, max_size=3))
+def test_shuffling_an_activitys_concepts_across_any_separators_keeps_the_grade(case, rng, seps):
+    item, kind, parts = case
+    shuffled = parts[:]
+    rng.shuffle(shuffled)
+    joined = "".join(w + s for w, s in zip(shuffled, seps))
+    rows = lambda title: [act(f"A-{n}", kind, d, title=title) for n, d in enumerate(QUARTERS, 1)]
+    first = item_result(SCHEME, item, activities=rows("".join(parts)))
+    again = item_result(SCHEME, item, activities=rows(joined))
+    assert again.grade == first.grade != "C", (joined, text_of(first), text_of(again))
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.permutations(["老年人", "居家", "防跌倒"]), st.lists(st.sampled_from(SEPARATORS), min_size=2, max_size=2))
+def test_a_projects_name_in_any_order_aims_at_the_same_people(parts, seps):
+    name = parts[0] + seps[0] + parts[1] + seps[1] + parts[2]
+    project = {"id": "P-1", "name": name, "start": "2024-01-01", "end": "2024-12-31"}
+    result = item_result(SCHEME, "5.3", projects=[project])
+    assert check(result, "targeted").passed, (name, text_of(result))
+
+
 def test_an_inspection_whose_title_says_no_scope_may_be_comprehensive():
     result = item_result(SCHEME, "8.3", activities=[act("A-1", "检查", title="辖区走访")])
     assert result.grade == "B" and "A-1" in text_of(result)
