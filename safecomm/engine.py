@@ -9,10 +9,14 @@ counts as related evidence, but only its owner is graded on it. Items the rule s
 applicable are listed with the reason, not graded. A points rule set scores the same results
 (scoring.py). The verdict comes from the rule set's verdict policy, which may also count the
 eligibility conditions not met.
+
+The results are built without validating them again (`Result.built`): every value is already of
+its field's type. A test validates whole results again and compares (tests/test_properties.py).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from fractions import Fraction
 
@@ -74,7 +78,7 @@ def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
         period=out.Period(start=evidence.period.start.isoformat(), end=evidence.period.end.isoformat()),
         evidence_digest=digest(evidence),
         not_applicable=[
-            out.NotApplicable(id=item.id, indicator=indicator.id, text=item.text, reason=item.not_applicable)
+            out.NotApplicable.built(id=item.id, indicator=indicator.id, text=item.text, reason=item.not_applicable)
             for indicator, item in scheme.items() if item.not_applicable
         ],
         thresholds=thresholds,
@@ -115,8 +119,13 @@ def conclude(scheme: Scheme, items: list[out.ItemResult], eligibility: list[out.
 
 def sections(reads: tuple[str, ...]) -> list[str]:
     """The titles of the evidence sections a primitive reads (`budget.planned` → 经费), in its order."""
+    return list(_sections(reads))
+
+
+@functools.cache
+def _sections(reads: tuple[str, ...]) -> tuple[str, ...]:
     names = dict.fromkeys(path.split(".")[0] for path in reads if not path.startswith("community"))
-    return [Evidence.model_fields[name].title for name in names if name in Evidence.model_fields]
+    return tuple(Evidence.model_fields[name].title for name in names if name in Evidence.model_fields)
 
 
 def evaluate_check(index: Index, check: Check) -> out.CheckResult:
@@ -135,7 +144,7 @@ def evaluate_check(index: Index, check: Check) -> out.CheckResult:
     else:
         status = "unknown" if measure.unknown else "failed"
     target, veto = check.bound_texts
-    return out.CheckResult(
+    return out.CheckResult.built(
         id=check.id,
         level=check.level,
         requirement=check.requirement,
@@ -186,7 +195,7 @@ def evaluate_item(indicator_id: str, item: Item, own: dict[str, out.CheckResult]
         todo = [c for c in mine if c.level != "related"]
     else:
         todo = vetoed + defects + [c for c in wanting if c not in vetoed]
-    return out.ItemResult(
+    return out.ItemResult.built(
         id=item.id,
         indicator=indicator_id,
         text=item.text,
@@ -254,7 +263,7 @@ def _threshold(item_id: str, check: Check, result: out.CheckResult) -> out.Thres
         status = "met"
     else:
         status = "not_met"
-    return out.ThresholdResult(
+    return out.ThresholdResult.built(
         item=item_id,
         check=check.id,
         name=check.threshold,
@@ -275,7 +284,7 @@ def indicator_results(scheme: Scheme, items: list[out.ItemResult]) -> list[out.I
     results = []
     for indicator in scheme.indicators:
         mine = [i for i in items if i.indicator == indicator.id]
-        results.append(out.IndicatorResult(
+        results.append(out.IndicatorResult.built(
             id=indicator.id, title=indicator.title, items=[i.id for i in mine], counts=grade_counts(mine)
         ))
     return results
@@ -302,7 +311,7 @@ def decide(policy: VerdictPolicy, items: list[out.ItemResult], tally: Tally | No
             reasons += [_eligibility(c) for c in eligibility]
             if overridden:
                 reasons.append(f"其中 {overridden} 项为审核改判后的等级")
-            return out.Verdict(
+            return out.Verdict.built(
                 verdict=rule.verdict, ready=rule.verdict == policy.ready, reasons=reasons,
                 policy=policy.note, overridden=overridden,
             )
@@ -358,14 +367,14 @@ def evidence_index(evidence: Evidence) -> list[out.IndexEntry]:
     entries = []
     for d in evidence.documents:
         files = [d.file] if d.file else []
-        entries.append(out.IndexEntry(
+        entries.append(out.IndexEntry.built(
             id=d.id, kind=d.kind.value, title=d.title, date=d.issued.isoformat() if d.issued else None,
             files=files, sha256=[_sha(evidence, f) for f in files],
         ))
     for a in evidence.activities:
         if a.files:
             files = sorted(set(a.files))  # the order attachments were listed in is not meaning
-            entries.append(out.IndexEntry(
+            entries.append(out.IndexEntry.built(
                 id=a.id, kind=a.kind.value, title=a.title, date=a.date.isoformat(),
                 files=files, sha256=[_sha(evidence, f) for f in files],
             ))

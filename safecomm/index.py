@@ -61,6 +61,10 @@ class Doc:
     how_kind: str | None  # "标题含“制度”" when a general kind was read as another
     years: frozenset[int]  # the years its title names (2024年…, 2025—2027年): the period it is for
     upper: bool = False  # a higher level's paper (区、市、县), not the community's own
+    # Of the period: a plan when the years its title names meet the period's (a 2024 plan issued on
+    # 2023-12-28 is the 2024 plan; a 2025—2027 plan issued in December 2024 is not); any other
+    # document, and a plan whose title names no year, when it was issued in the period.
+    current: bool = False
 
     @property
     def id(self) -> str:
@@ -78,6 +82,7 @@ class Act:
     terms: Mapping[str, str]
     items: frozenset[str]
     inferred: tuple[str, ...]  # what was read from the title rather than written
+    touches: bool = False  # some day of it (date … end) is in the period
 
     @property
     def id(self) -> str:
@@ -105,7 +110,6 @@ class Index:
         self.period_years = frozenset(range(self.period.start.year, self.period.end.year + 1))
         self.item: str | None = None
         self.topics = scheme.topics
-        self._plans: frozenset[str] | None = None
         self.claimed: list[str] = []  # records taken on their declared items alone while a check ran
         # (member, its word) pairs: reading an enum's value is slow, and these are read per record.
         self._audience_terms = [(a, a.value) for a in Audience if a.value in self.words]
@@ -122,6 +126,10 @@ class Index:
         org_names = [(o.name, o.kind) for o in evidence.organizations if o.name]
         self.acts = sorted((self._act(a, org_kind, org_names) for a in evidence.activities), key=lambda a: natural_key(a.id))
         self.act_by_id = {a.id: a for a in self.acts}
+        self.plans = self.project_plans()
+        # (table, kinds, dates asked) → the records of those kinds and dates: many items ask the same.
+        # One dict for the index and every item's view of it, as the tables are.
+        self._candidates: dict[tuple, list] = {}
 
     def at(self, item_id: str) -> Index:
         view = object.__new__(Index)  # shares every table: only the item differs
@@ -147,7 +155,9 @@ class Index:
                 kinds.add(other)
                 how = how or f"标题含“{title[other.value]}”，按{other.value}计"
         upper = bool(UPPER.match(d.title)) and not OWN.search(d.title) or bool(CLAUSE.search(d.title))
-        return Doc(d, frozenset(kinds), self.find(d.title, *d.topics), frozenset(d.items), how, title_years(d.title), upper)
+        years = title_years(d.title)
+        current = bool(years & self.period_years) if years and kinds & PLAN_KINDS else d.issued in self.period
+        return Doc(d, frozenset(kinds), self.find(d.title, *d.topics), frozenset(d.items), how, years, upper, current)
 
     def _act(self, a: Activity, org_kind: dict, org_names: list) -> Act:
         title = self.words.find(a.title)
@@ -181,8 +191,9 @@ class Index:
         organizers = {org_kind[a.organizer]} if a.organizer in org_kind else set()
         organizers |= {kind for name, kind in org_names if name in a.title}
         organizers |= {k for k, word in self._org_terms if word in title}
+        touches = a.date <= self.period.end and a.last >= self.period.start
         return Act(a, frozenset(kinds), scope, audience, frozenset(domains), frozenset(organizers),
-                   title, frozenset(a.items), tuple(inferred))
+                   title, frozenset(a.items), tuple(inferred), touches)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -198,12 +209,12 @@ class Index:
         title or topics name any of `terms` (and any of `and_terms`); of the period (`current`) if asked, or
         issued in it (a plan made this year for the years ahead)."""
         kind, terms, and_terms = frozenset(kind), tuple(terms), tuple(and_terms)
+        key = ("documents", kind, in_period, issued_in_period)
+        if key not in self._candidates:
+            self._candidates[key] = [d for d in self.docs if (not kind or d.kinds & kind) and (not in_period or d.current)
+                                     and (not issued_in_period or d.record.issued in self.period)]
         out = []
-        for d in self.docs:
-            if kind and not d.kinds & kind:
-                continue
-            if in_period and not self.current(d) or issued_in_period and d.record.issued not in self.period:
-                continue
+        for d in self._candidates[key]:
             if self.item in d.items:
                 claim = self._claim(d, terms)
                 if claim:
@@ -245,7 +256,7 @@ class Index:
                 hit = _hit(d.terms, terms) if terms else None
                 if hit is not None or self.item in d.items:
                     out.append(Found(d, f"标题含“{hit}”，是{d.record.kind.value}" if hit else f"声明支持 {self.item}，是{d.record.kind.value}"))
-            elif kind and (not in_period or self.current(d)) and self._silent(d, area):
+            elif kind and (not in_period or d.current) and self._silent(d, area):
                 out.append(Found(d, f"声明支持 {self.item}，但标题未写明" if self.item in d.items else "标题未写明"))
         return out
 
@@ -257,13 +268,6 @@ class Index:
         if isinstance(view, Doc) and (view.id in self.plans or any(t in self._domain_names for t in view.terms)):
             return False  # a project's plan, a fire rule: about that, not about what was missed
         return not any(t in self.topics and t not in area for t in view.terms)
-
-    @property
-    def plans(self) -> frozenset[str]:
-        """project_plans, worked out once per assessment."""
-        if self._plans is None:
-            self._plans = self.project_plans()
-        return self._plans
 
     def near_documents(self, kind: Iterable[DocumentKind], terms: Iterable[str], in_period: bool,
                        issued_in_period: bool = False) -> list[str]:
@@ -289,7 +293,7 @@ class Index:
             elif issued_in_period and d.record.issued not in self.period:
                 when = d.record.issued.isoformat() if d.record.issued else "未写 issued"
                 notes.append(f"{d.id} 印发日期 {when} 不在评估期内")
-            elif in_period and not self.current(d):
+            elif in_period and not d.current:
                 if d.years and d.kinds & PLAN_KINDS:
                     notes.append(f"{d.id} 标题写明的年度（{years_text(d.years)}）不在评估期内")
                 else:
@@ -313,12 +317,11 @@ class Index:
         kind, scope, domains, organizer = frozenset(kind), frozenset(scope), frozenset(domains), frozenset(organizer)
         wanted = self.scheme.audience.within(list(audience)) if audience else frozenset()
         terms = tuple(terms)
+        key = ("activities", kind, in_period)
+        if key not in self._candidates:  # a row of several events counts when any of its days is in the period
+            self._candidates[key] = [a for a in self.acts if (not kind or a.kinds & kind) and (not in_period or a.touches)]
         out = []
-        for a in self.acts:
-            if kind and not a.kinds & kind:
-                continue
-            if in_period and not (a.record.date <= self.period.end and a.record.last >= self.period.start):
-                continue  # a row of several events counts when any of its days is in the period
+        for a in self._candidates[key]:
             misses = (scope and a.scope not in scope) or (wanted and not a.audience & wanted) \
                 or (domains and not a.domains & domains) or (organizer and not a.organizers & organizer)
             if self.item in a.items:
@@ -371,23 +374,11 @@ class Index:
         area = self.words.area(terms)
         out = []
         for a in self.acts:
-            if a.id in found or not a.kinds & kind or (in_period and not self.touches(a)):
+            if a.id in found or not a.kinds & kind or (in_period and not a.touches):
                 continue
             if self._open(a, scope, wanted, domains, organizer) and (not terms or self._silent(a, area) and not a.domains):
                 out.append(Found(a, "标题未写明"))
         return out
-
-    def touches(self, a: Act) -> bool:
-        """A dated row, or a range of days, that touches the period."""
-        return a.record.date <= self.period.end and a.record.last >= self.period.start
-
-    def current(self, d: Doc) -> bool:
-        """A plan is of the period when the years its title names meet the period's (a 2024 plan issued
-        on 2023-12-28 is the 2024 plan; a 2025—2027 plan issued in December 2024 is not); any other
-        document, and a plan whose title names no year, when it was issued in the period."""
-        if d.years and d.kinds & PLAN_KINDS:
-            return bool(d.years & self.period_years)
-        return d.record.issued in self.period
 
     def project_plans(self) -> frozenset[str]:
         """The documents that are some project's own 实施方案: the plan a project names, and plans whose
