@@ -184,11 +184,11 @@ _NEXT_YEAR = re.compile(r"明年|来年|下一年|下年度")
 
 # Occasions with a calendar date: the day (or month) an activity "on" them took place.
 _OCCASIONS = (
-    (re.compile(r"[“\"]?(?:11[.·．]9|119)[”\"]?\s*(?:全国)?消防(?:宣传)?日|全国消防日"), (11, 9), (11, 9), True),
-    (re.compile(r"全国防灾减灾日"), (5, 12), (5, 12), True),
-    (re.compile(r"国际(?:禁毒|戒毒)日"), (6, 26), (6, 26), True),
-    (re.compile(r"全国交通安全日"), (12, 2), (12, 2), True),
-    (re.compile(r"安全生产(?:宣传)?月"), (6, 1), (6, 30), False),
+    (re.compile(r"[“\"]?(?:11[.·．]9|119)[”\"]?\s*(?:全国)?消防(?:宣传)?日|全国消防日"), (11, 9), (11, 9)),
+    (re.compile(r"全国防灾减灾日"), (5, 12), (5, 12)),
+    (re.compile(r"国际(?:禁毒|戒毒)日"), (6, 26), (6, 26)),
+    (re.compile(r"全国交通安全日"), (12, 2), (12, 2)),
+    (re.compile(r"安全生产(?:宣传)?月"), (6, 1), (6, 30)),
 )
 _DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _MONTH = re.compile(r"(去年|上年)?\s*(\d{1,2})\s*月(?:份)?\s*(初|上旬|中旬|下旬|底|末)?(?![\d日号])")
@@ -221,6 +221,8 @@ _ORG = re.compile(r"(?<!各)(?:成立了?|组建了?|设立了?)\s*(?:以[^，�
                   r"(?:领导小组|工作小组|委员会|安委会|指挥部|办公室|志愿服务队|志愿者服务队|志愿者协会|巡逻队|应急队|救援队))[”\"]?")
 _HEAD = re.compile(r"由\s*([\u4e00-\u9fff]{2,16}?)\s*(?:担)?任\s*(组长|主任|主任委员|总指挥)")
 _MEMBERS = re.compile(r"([\u4e00-\u9fff、]{2,120}?)\s*(?:等同志)?为\s*(?:小组)?(?:成员|副组长)")
+_OFFICE = re.compile(r"下设\s*办公室[，,]?\s*(?:由)?\s*([\u4e00-\u9fff]{2,3})\s*(?:同志)?\s*(?:兼)?任\s*(?:办公室)?主任")
+_UNITS_LISTED = re.compile(r"成员单位(?:为|有|包括)[：:]?\s*([^。；;]{4,300})")
 _POSTS = re.compile(r"^(.*?(?:书记|主任|镇长|乡长|街道办主任|区长|县长|局长|所长|队长|站长|主席|部长|科长|委员|干事|经理|校长))")
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 _NOT_NAMES = re.compile(r"各|等|单位|部门|主任|书记|负责人|领导|社区|村|局|所|委|办|站|队|会|中心|公司|人员")
@@ -263,10 +265,9 @@ def _shorten(text: str) -> str:
 class _Kinds:
     """The words of each activity and document kind, taken from the rule set's vocabulary."""
 
-    activity: list[tuple[str, ActivityKind]]  # (word, kind), longest first
-    document: list[tuple[str, DocumentKind]]
-    pattern: re.Pattern = re.compile("(?!)")  # every activity word, longest first: one scan a clause
-    kind_of: dict[str, ActivityKind] = field(default_factory=dict)  # a word of two kinds (大讲堂) is the first's
+    document: list[tuple[str, DocumentKind]]  # (word, kind), longest first
+    pattern: re.Pattern  # every activity word, longest first: one scan a clause
+    kind_of: dict[str, ActivityKind]  # a word of two kinds (大讲堂) is the first's
 
     @classmethod
     def of(cls, scheme: Scheme) -> _Kinds:
@@ -285,7 +286,7 @@ class _Kinds:
         kind_of: dict[str, ActivityKind] = {}
         for word, kind in activity:
             kind_of.setdefault(word, kind)
-        return cls(activity, sorted(set(document), key=key), pattern, kind_of)
+        return cls(sorted(set(document), key=key), pattern, kind_of)
 
     def activities_in(self, text: str) -> list[tuple[int, int, ActivityKind]]:
         """(start, end, kind) of every activity word, the longest at each place (宣传教育, not 教育 in it)."""
@@ -371,7 +372,7 @@ def _time(text: str, year: int) -> tuple[_When | None, list[_When], bool]:
         if pattern.search(masked):
             return _When(date(year, m1, d1), date(year, m2, d2), MEDIUM), [], True
     occasions = []
-    for pattern, (m1, d1), (m2, d2), _day in _OCCASIONS:
+    for pattern, (m1, d1), (m2, d2) in _OCCASIONS:
         m = pattern.search(masked)
         if m:
             start, end = date(year, m1, d1), date(year, m2, d2)
@@ -476,7 +477,6 @@ class _Event:
     count: int | None = None
     participants: int | None = None
     recurrence: int | None = None
-    units: bool = False  # the count is of places inspected (检查…家)
 
 
 class Drafter:
@@ -512,7 +512,7 @@ class Drafter:
     def _events_in(self, sentence: _Sentence, year: int) -> list[_Event]:
         events: list[_Event] = []
         when, occasions, _ = sentence.time(year)
-        dated = when is not None and when.confidence == HIGH or bool(occasions)
+        dated = (when is not None and when.confidence == HIGH) or bool(occasions)  # a day or an occasion: no verb needed
         for written, clause in _clause_pairs(sentence.text, _unnamed(sentence.text)):
             spans = self.kinds.activities_in(clause)
             every = _recurrence(clause)
@@ -534,8 +534,8 @@ class Drafter:
                 if len(title) < 4:  # 进行宣传: say what of, from the sentence's opening
                     title = _clean_title(_clauses(sentence.text)[0]) + title
                 event = _Event(kind, title, count, recurrence=every)
-                if count is None and units_m is not None:
-                    event.count, event.units = _number(units_m.group(1)), True
+                if count is None and units_m is not None:  # 检查企业175家: each place a visit, until the clerk says otherwise
+                    event.count = _number(units_m.group(1))
                 events.append(event)
             elif events and not spans:
                 event = events[-1]
@@ -549,7 +549,7 @@ class Drafter:
                 events[-1].participants = int(value)
         return events
 
-    def _dated(self, event: _Event, sentence: _Sentence, year: int, default: _When | None) -> list[tuple[dict, str]]:
+    def _dated(self, event: _Event, sentence: _Sentence, year: int) -> list[tuple[dict, str]]:
         """The event as records (one per dated occasion), with their confidence; none if undated."""
         when, occasions, said_year = sentence.time(year)
         whole = _When(date(year, 1, 1), date(year, 12, 31), MEDIUM if said_year else LOW)
@@ -560,8 +560,6 @@ class Drafter:
             when = whole
         if when is None and occasions and count is None:
             return [self._record(event, o, None) for o in occasions]
-        if when is None:
-            when = default
         if when is None:
             return []
         return [self._record(event, when, count)]
@@ -604,6 +602,7 @@ class Drafter:
         leads: list[_Sentence] = []
         lead_of: dict[int, _Sentence] = {}
         truncated = False
+        leading: Row | None = None  # the last leading group, whose 办公室 the next sentences may name
         for s in sentences:
             if len(rows) >= MAX_ROWS:
                 truncated = True
@@ -615,12 +614,20 @@ class Drafter:
             rows += self._documents(s, seen_titles)
             org = self._organization(s)
             if org:
+                org.paragraph = s.paragraph
                 rows.append(org)
+                if org.record["kind"] == OrganizationKind.LEADERSHIP.value:
+                    leading = org
+            if leading is not None and leading.paragraph == s.paragraph:
+                office = self._office_of(s, leading)
+                if office:
+                    rows.append(office)
+                    leading = None
             if s.plan or own or _IMPERATIVE.search(_mask(s.text)):
                 continue
             sentence_rows = []
             for event in self._events_in(s, year):
-                for record, confidence in self._dated(event, s, year, None):
+                for record, confidence in self._dated(event, s, year):
                     source = s.text
                     if lead is not None and _VERB.search(lead.text):  # 二是组织开展学习教育活动。在……期间……
                         source = f"{lead.text} {s.text}"
@@ -712,9 +719,7 @@ class Drafter:
             title = m.group(1).strip()
             if title.startswith(("《", "关于")) and _TITLE.search(title):
                 continue
-            listed = any(_FILES_AFTER.match(text[q.end():]) and all(
-                re.fullmatch(r"[、，,和及与\s]*", text[a.end():b.start()]) for a, b in zip(quoted[i:j], quoted[i + 1:j + 1]))
-                for j, q in enumerate(quoted) if j >= i)
+            listed = _listed_as_files(text, quoted[i:])
             kind = self.kinds.document_kind(title)
             named = len(title) >= 6 and kind is not DocumentKind.OTHER and title.endswith(tuple(w for w, k in self.kinds.document if k is kind))
             if (listed or named) and not _NOT_DOCUMENTS.search(title):
@@ -794,6 +799,22 @@ class Drafter:
                 part = part.strip()
                 if _NAME.match(part) and not _NOT_NAMES.search(part) and all(part != m["name"] for m, _, _ in row.members):
                     row.members.append(({"name": part, "title": "成员"}, _shorten(s.text), LOW))
+        units = _UNITS_LISTED.search(s.text)
+        if units:  # 成员单位为区应急局、公安分局……: a unit a row, named by itself until the clerk writes its member
+            for unit in re.split(r"[、，,和及]", units.group(1).removesuffix("等")):
+                unit = unit.strip().removesuffix("等")
+                if 2 <= len(unit) <= 30:
+                    row.members.append(({"name": unit, "unit": unit, "title": "成员单位"}, _shorten(s.text), LOW))
+        return row
+
+    def _office_of(self, s: _Sentence, leading: Row) -> Row | None:
+        """领导小组下设办公室，管继文任办公室主任: the working body under a leading group."""
+        m = _OFFICE.search(s.text)
+        if not m:
+            return None
+        row = Row("organizations", {"kind": OrganizationKind.WORKING.value, "name": f"{leading.record['name']}办公室"}, _shorten(s.text), MEDIUM)
+        if not _NOT_NAMES.search(m.group(1)):
+            row.members.append(({"name": m.group(1), "title": "办公室主任"}, _shorten(s.text), MEDIUM))
         return row
 
     # -- rectifications --
@@ -877,6 +898,16 @@ class Drafter:
             if linked is not None:
                 row.record["activity"] = linked.record["id"]
         return rows
+
+
+def _listed_as_files(text: str, quoted: list[re.Match]) -> bool:
+    """The first quotation opens a list of them that ends in 等文件: “百日安全大会战”、“……预案”等文件."""
+    for a, b in zip(quoted, quoted[1:] + [None]):
+        if _FILES_AFTER.match(text[a.end():]):
+            return True
+        if b is None or not re.fullmatch(r"[、，,和及与\s]*", text[a.end():b.start()]):
+            return False
+    return False
 
 
 def _office(issuer: str) -> str | None:

@@ -169,6 +169,12 @@ def test_organisations_and_members_named(scheme):
     assert org.record["kind"] == "领导机构" and org.record["name"] == "安全社区创建工作领导小组"
     assert [m["name"] for m, _, _ in org.members] == ["王大明", "李小红", "赵强"]
     assert org.members[0][0]["title"] == "组长（党工委书记）"
+    result = draft("2024年，街道成立了安全生产委员会，成员单位为区应急管理局、公安分局和卫生服务中心等。"
+                   "委员会下设办公室，周明任办公室主任。各社区成立了安全工作小组。", scheme)
+    leading, office = [r for r in result.rows if r.collection == "organizations"]
+    assert [m["unit"] for m, _, _ in leading.members] == ["区应急管理局", "公安分局", "卫生服务中心"]
+    assert (office.record["kind"], office.record["name"]) == ("执行机构", "安全生产委员会办公室")
+    assert [m["name"] for m, _, _ in office.members] == ["周明"]
 
 
 def test_laws_certificates_and_the_summary_itself_are_not_documents(scheme):
