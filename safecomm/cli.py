@@ -451,6 +451,8 @@ def draft(summary: Path, output: Path | None, year: int | None, scheme_ref: str)
     target = output or summary.with_name(summary.stem + ".台账.待确认.xlsx")
     if target.suffix.lower() != ".xlsx":
         raise InputError([Problem(printable(str(target)), 0, 0, "-o", "起草的台账是 Excel 工作簿：文件名应以 .xlsx 结尾")])
+    if os.path.lexists(target):  # a draft goes to a new file only, even over an empty one
+        raise InputError([Problem(printable(str(target)), 0, 0, "", "已存在，未覆盖：起草的台账只写到新文件，请用 -o 换一个文件名，或先移走该文件")])
     scheme = schemes.load_scheme(scheme_ref)
     out = Outputs([summary, *scheme.files])
     out.check(target, LEDGER_FILE)

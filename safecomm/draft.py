@@ -121,6 +121,11 @@ def read_summary(path: str | Path, label: str | None = None) -> str:
 
 
 def _plain_text(raw: bytes, fail) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode": UTF-16 with its byte-order mark
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise fail("文件以 UTF-16 的标记开头，内容却不是 UTF-16 文字：请在记事本中“另存为”UTF-8 编码") from None
     if b"\x00" in raw[:8192]:
         raise fail("不是文本文件（含有二进制内容）：请给出 .txt 文本，或 Word 的 .docx 文件")
     for encoding in ("utf-8-sig", "gb18030"):  # offices save .txt as UTF-8 or as GBK/GB18030

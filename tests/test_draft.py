@@ -199,6 +199,9 @@ def test_the_command_drafts_a_ledger_that_validates_converts_and_never_overwrite
     run("assess", target)
     assert "已存在" in run("draft", summary, "--year", "2024", code=2).stderr
     assert target.read_bytes() == made
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    assert "已存在" in run("draft", summary, "--year", "2024", "-o", tmp_path / "empty.xlsx", code=2).stderr
+    assert (tmp_path / "empty.xlsx").read_bytes() == b""
     run("draft", summary, "--year", "2024", "-o", tmp_path / "again.xlsx")
     assert (tmp_path / "again.xlsx").read_bytes() == made  # same input, same bytes
     with python_calamine.load_workbook(io.BytesIO(made)) as book:
@@ -227,7 +230,8 @@ def test_gb18030_text_and_markdown_read(tmp_path, scheme):
     text = "某某镇2024年工作总结\n3月12日，组织开展消防安全宣传活动。\n"
     (tmp_path / "a.txt").write_bytes(text.encode("gb18030"))
     (tmp_path / "b.md").write_text("# " + text.replace("\n3", "\n- 3"), encoding="utf-8")
-    for name in ("a.txt", "b.md"):
+    (tmp_path / "c.txt").write_bytes(text.encode("utf-16"))  # Notepad's "Unicode", with its byte-order mark
+    for name in ("a.txt", "b.md", "c.txt"):
         events = [r.record for r in draft(read_summary(tmp_path / name), scheme).rows if r.collection == "activities"]
         assert [(e["kind"], e["date"]) for e in events] == [("宣传", "2024-03-12")], name
 
@@ -292,3 +296,24 @@ def test_rows_are_bounded_and_the_clerk_is_told(tmp_path, monkeypatch):
     monkeypatch.setattr(drafting, "MAX_ROWS", 9)
     assert [r.record["title"] for r in draft("\n".join(lines), load_scheme("national-2009"), 2024).rows][:2] == \
         ["第1期消防安全宣传活动", "第2期消防安全宣传活动"]
+
+
+def test_remark_columns_are_skipped_even_on_a_renamed_sheet(tmp_path, scheme):
+    import openpyxl
+
+    result = drafted("000-5-社区综合治理", scheme)
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(workbook(result, scheme))
+    book = openpyxl.load_workbook(path)
+    sheet = book["活动"]
+    sheet.title = "2008年活动"
+    sheet.cell(3, sheet.max_column + 1, "#备注")
+    sheet.cell(4, sheet.max_column, "经办人自己的备注")
+    book.save(path)
+    evidence = load_evidence(path, scheme)
+    assert [a.id for a in evidence.activities] == [r.record["id"] for r in result.rows if r.collection == "activities"]
+    sheet.cell(3, sheet.max_column, "备注")  # a column without the # is not the ledger's: refused at its cell
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        load_evidence(path, scheme)
+    assert "2008年活动!" in str(caught.value.problems[0]) and "「备注」不是「活动」表的列" in str(caught.value.problems[0])
