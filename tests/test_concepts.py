@@ -299,3 +299,11 @@ def test_order_of_words_in_a_seed_title_never_changes_a_grade():
         rng.shuffle(parts)
         grades.add(item_result(SCHEME, "9.1", documents=[doc("D-1", "制度", "、".join(parts) + "制度")]).grade)
     assert len(grades) == 1
+
+
+@pytest.mark.parametrize("kind, title, grade", [("台账", "整改台账（明确责任人和整改时限）", "B"), ("通知", "限期整改通知单", "B"),
+                                                ("记录", "责令整改指令书和复查意见书", "B"), ("记录", "安全工作会议记录", "C")])
+def test_a_rectification_ledger_or_notice_is_never_a_blank_for_11_1(kind, title, grade):
+    """整改台账, 限期整改通知单 are records of rectification (related evidence); a meeting's minutes are not."""
+    result = item_result(SCHEME, "11.1", documents=[doc("D-1", kind, title)])
+    assert result.grade == grade, text_of(result)
