@@ -223,3 +223,24 @@ def test_no_field_path_or_english_code_in_anything_said_about_a_review_workbook(
         words = _english(text) + [w for w in re.findall(r"[A-Za-z_]+", re.sub(r"safecomm [a-z]+|--[a-z-]+|national-2009", "", text))
                                   if w in REVIEW_FIELDS]
         assert not words, text
+
+
+def test_what_the_template_prints_holds_no_field_name(tmp_path):
+    """Every visible cell of `init --xlsx` (the field-name row and column are hidden, 取值 is hidden) and every
+    header note speaks the clerk's words: 填写说明 names each sheet's columns by their Chinese titles."""
+    assert run("init", tmp_path / "t", "--xlsx").exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "t" / "台账.xlsx")
+    found = []
+    for ws in wb.worksheets:
+        if ws.sheet_state == "hidden":
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                from openpyxl.utils import get_column_letter
+
+                hidden = ws.row_dimensions[cell.row].hidden or ws.column_dimensions[get_column_letter(cell.column)].hidden
+                for text in (cell.value if isinstance(cell.value, str) and not hidden else None,
+                             cell.comment.text if cell.comment else None):
+                    if text and _english(text):
+                        found.append((ws.title, cell.coordinate, _english(text)))
+    assert not found, found[:10]

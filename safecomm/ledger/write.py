@@ -369,14 +369,20 @@ def _guide(ws: Worksheet, scheme: Scheme, mark: str) -> None:
         cell = ws.cell(r, col, text)
         cell.font, cell.fill = _HEADER, _HEADER_FILL
     entries = [(FORM, "社区基本情况及各项单一数据", [s.path for s in layout().sections])]
-    entries += [(t.label, t.dotted, [t.path]) for t in layout().tables]
+    entries += [(t.label, _columns(t), [t.path]) for t in layout().tables]
     for name, what, paths in entries:
         r += 1
         ws.cell(r, 1, name)
         ws.cell(r, 2, what)
         ws.cell(r, 3, used_by(scheme, *paths).removeprefix("本表用于条目 "))
-    for letter, width in zip("ABC", (18, 40, 90)):
+    for letter, width in zip("ABC", (18, 50, 90)):
         ws.column_dimensions[letter].width = width
+
+
+def _columns(table: Table, shown: int = 5) -> str:
+    """What a sheet holds, as its first column titles say it (the clerk's words, not field names)."""
+    titles = ([f"所属{table.parent.label}编号"] if table.parent else []) + [c.label for c in table.columns]
+    return "、".join(titles[:shown]) + ("……" if len(titles) > shown else "")
 
 
 def _printable(ws: Worksheet) -> None:
