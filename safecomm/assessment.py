@@ -18,7 +18,7 @@ CheckStatus = Literal["passed", "failed", "unknown"]
 
 
 class Result(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     @classmethod
     def built(cls, **values: Any) -> Any:

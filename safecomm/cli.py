@@ -150,7 +150,6 @@ def assess(
     from . import papers
     from . import scheme as schemes
     from .engine import assess as run
-    from .ledger.words import assessment_in, channel_of
     from .loading import bundle_files, load_evidence
     from .output import DOCX, PDF, Outputs
 
@@ -168,6 +167,8 @@ def assess(
     out.check_all([(path, kind) for path, kind in ((pdf_path, PDF), (docx_path, DOCX)) if path])
     result = run(bundle, scheme)
     if fmt != "json":  # the words of the channel for a person; the JSON stays the same whatever the source
+        from .ledger.words import assessment_in, channel_of
+
         result = assessment_in(result, scheme, channel_of(evidence))
     if sheet:
         from .review import apply_review

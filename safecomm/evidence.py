@@ -93,7 +93,7 @@ Items = Annotated[list[ItemId], Field(
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False, allow_inf_nan=False, defer_build=True)
 
 
 class Period(Record):
@@ -588,7 +588,7 @@ def fields_used(ev: Evidence) -> set[str]:
 class Attachment(BaseModel):
     """A file the evidence cites, as found when the bundle was loaded."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str
     sha256: str | None = None

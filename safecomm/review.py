@@ -48,7 +48,7 @@ GradeField = Annotated[Literal["A", "B", "C"] | None, BeforeValidator(_grade)]
 
 
 class Sheet(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Reviewer(Sheet):

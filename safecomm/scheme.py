@@ -30,7 +30,7 @@ Grade = Literal["A", "B", "C"]
 
 
 class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False, defer_build=True)
 
 
 class Bound(Rule):
@@ -169,14 +169,16 @@ class Check(Rule):
     def fact(self) -> tuple:
         """What this check reads, independent of the bar it sets: two checks with the same fact in
         two items would charge one gap twice."""
-        return (self.primitive, _frozen(self.bound_params.model_dump(mode="json")))
+        return (self.primitive, _frozen(self.bound_params.__dict__))  # the validated values: no dump per check
 
 
 def _frozen(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return tuple(_frozen(v) for v in value)
+    if isinstance(value, BaseModel):  # a parameter made of parts (a frozen model holding lists)
+        return type(value).__name__, _frozen(value.__dict__)
     return value
 
 

@@ -28,7 +28,7 @@ class Term(BaseModel):
     """A term written as a mapping: its words, the longer words it is not to be found inside, and
     the concepts that say it when all of them appear."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     words: list[str] = Field([], description="说法相同的词（词条名本身总是其中之一）")
     not_in: list[str] = Field([], description="在这些较长的词里出现时不算，如 定期 在 不定期 里")

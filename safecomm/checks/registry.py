@@ -55,7 +55,7 @@ def primitive(unit: Unit, reads: tuple[str, ...]):
         for name, param in list(inspect.signature(func).parameters.items())[1:]:
             default = ... if param.default is inspect.Parameter.empty else param.default
             fields[name] = (hints[name], default)
-        params = create_model(f"{func.__name__}.params", __config__=ConfigDict(extra="forbid", frozen=True), **fields)
+        params = create_model(f"{func.__name__}.params", __config__=ConfigDict(extra="forbid", frozen=True, defer_build=True), **fields)
         if func.__name__ in REGISTRY:
             raise RuntimeError(f"primitive {func.__name__} registered twice")
         REGISTRY[func.__name__] = Primitive(func.__name__, func, params, unit, reads)
