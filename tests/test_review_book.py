@@ -205,6 +205,9 @@ def test_batch_takes_the_workbook_beside_the_evidence(veto, tmp_path):
     assert batch.find(root)[0].review.name == "台账.review.xlsx"
     shutil.copy(root / "veto" / "台账.review.xlsx", root / "veto" / "evidence.review.xlsx")
     assert "2 份审核表" in batch.find(root)[0].problem
+    shutil.copy(ev, root / "乙.yaml")  # side by side: 乙.review.xlsx is 乙.yaml's sheet, not an application
+    shutil.copy(root / "veto" / "台账.review.xlsx", root / "乙.review.xlsx")
+    assert [(a.label, a.review and a.review.name) for a in batch.find(root)][1:] == [("乙.yaml", "乙.review.xlsx")]
 
 
 def test_a_real_process_reports_the_cell_and_exits_2(veto, tmp_path):
