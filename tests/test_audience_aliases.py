@@ -86,3 +86,19 @@ def test_an_unknown_audience_is_refused_in_chinese_at_its_place(tmp_path):
     out = run.stdout + run.stderr
     assert "「路人」不是可用的取值" in out and "居民" in out and "evidence.yaml:" in out, out
     assert "Traceback" not in out
+
+
+def test_an_unknown_audience_in_the_ledger_is_refused_at_its_cell(tmp_path, scheme):
+    from safecomm.loading import InputError
+
+    book = tmp_path / "台账.xlsx"
+    book.write_bytes(ledger_bytes(plain(load_evidence(READY)), scheme))
+    wb = openpyxl.load_workbook(book)
+    ws = wb["活动"]
+    col = next(get_column_letter(c.column) for c in ws[3] if c.value == "audience")
+    ws[f"{col}4"] = "村民、路人"
+    wb.save(book)
+    with pytest.raises(InputError) as caught:
+        load_evidence(book)
+    said = [str(p) for p in caught.value.problems]
+    assert any(f"活动!{col}4" in p and "对象" in p and "「路人」不是可用的取值" in p for p in said), said
