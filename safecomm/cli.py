@@ -440,7 +440,7 @@ def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
 @click.argument("summary", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="起草的台账（默认：总结旁的 <名称>.台账.待确认.xlsx）；已存在的文件不会被覆盖")
-@click.option("--year", type=click.IntRange(1990, 2100), help="总结所写的年度（总结中没有写明年份时必填，如 2024）")
+@click.option("--year", type=click.IntRange(1990, 2100), metavar="年份", help="总结所写的年度（总结中没有写明年份时必填，如 2024）")
 @scheme_option
 @handles_input_errors
 def draft(summary: Path, output: Path | None, year: int | None, scheme_ref: str) -> None:
