@@ -23,6 +23,7 @@ from fractions import Fraction
 from . import assessment as out
 from . import sample, scoring
 from .checks import REGISTRY
+from .collector import paused
 from .checks.activities import per_quarter
 from .evidence import Evidence, digest
 from .index import Index
@@ -38,6 +39,11 @@ TAGS = {"A": "A", "defect": "严重缺陷", "related": "B"}
 
 
 def assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
+    with paused():
+        return _assess(evidence, scheme)
+
+
+def _assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
     scheme = scheme.for_kind(evidence.community.kind.value)
     real, left_out = sample.split(evidence)
     index = Index(real, scheme)

@@ -523,6 +523,27 @@ def test_loading_leaves_the_cyclic_collector_as_it_found_it(tmp_path):
             gc.enable()
 
 
+def test_assessing_leaves_the_cyclic_collector_as_it_found_it():
+    """Grading is paused the same way (it grew as n^1.17 with the collector running), and put back
+    on success and on failure."""
+    import gc
+
+    from conftest import FIXTURES
+    from safecomm import assess, load_scheme
+
+    evidence, scheme = load_evidence(FIXTURES / "ready" / "evidence.yaml"), load_scheme()
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            assess(evidence, scheme)
+            assert gc.isenabled() is enabled
+            with pytest.raises(AttributeError):
+                assess(None, scheme)
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
+
+
 # -- what a reader cannot see: ids that look alike, a value a `#` ate, a time read as a number ---------
 
 ACTS = "activities:\n  - {id: A-008, kind: 教育, date: 2024-05-10, title: 甲}\n"

@@ -1,0 +1,21 @@
+"""The cyclic garbage collector, paused while a bundle is built or graded."""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused():
+    """Loading and assessing a bundle make many small objects and no cycles worth finding: with the
+    cyclic collector running, each of its passes walks everything built so far, so both grew faster
+    than the bundle (loading 0.21 → 0.28 ms a record from 600 to 2,500 records; flat without it). The
+    collector's state is restored on the way out, whatever happens."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
