@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from safecomm import assess, load_evidence, load_scheme
 from safecomm.cli import main
 from safecomm.evidence import Evidence
+from safecomm.loading import InputError
 from safecomm.report import PARTS
 from safecomm.report import docx as word_form
 from safecomm.report import docx_template, word
@@ -350,3 +351,51 @@ def _noto():
     from safecomm.report import charts
 
     return charts.png_font()
+
+
+# -- the template's budget, on both sides of each line ------------------------------------------------
+
+def _render(tmp_path, ready, content: str):
+    """The template's text after rendering, or the InputError's message."""
+    template = make_template(tmp_path / "t.docx", content, table=False)
+    try:
+        return docx.Document(io.BytesIO(docx_template.render(ready, template))).paragraphs[0].text
+    except InputError as exc:
+        return "拒绝：" + exc.problems[0].message
+
+
+@pytest.mark.parametrize("content, passes, refused", [
+    ("{% for a in range(N) %}.{% endfor %}", 50, "循环次数超过 50 次"),  # MAX_STEPS = 50
+    ("{{ 2 ** N }}", 4096, "** 运算结果过大"),
+    ("{{ '%Nd' % 1 }}", 999, "% 格式宽度过大"),
+])
+def test_the_template_budget_on_both_sides(tmp_path, ready, monkeypatch, content, passes, refused):
+    monkeypatch.setattr(docx_template, "MAX_STEPS", 50)
+    assert not _render(tmp_path, ready, content.replace("N", str(passes))).startswith("拒绝"), content
+    text = _render(tmp_path, ready, content.replace("N", str(passes + 1)))
+    assert text.startswith("拒绝") and refused in text, text
+
+
+def test_loops_over_placeholders_are_counted(tmp_path, ready, monkeypatch):
+    monkeypatch.setattr(docx_template, "MAX_STEPS", 50)  # 45 rows, each with N turns inside: 45 + 45 × N
+    assert not _render(tmp_path, ready, "{% for a in 自评表 %}{% for b in range(0) %}{% endfor %}{% endfor %}").startswith("拒绝")
+    assert "循环次数超过 50 次" in _render(tmp_path, ready, "{% for a in 自评表 %}{% for b in range(1) %}{% endfor %}{% endfor %}")
+
+
+def test_a_repetition_over_the_output_is_refused_before_it_is_made(tmp_path, ready, monkeypatch):
+    monkeypatch.setattr(docx_template, "MAX_OUTPUT", 200_000)
+    assert "模板生成的内容超过 200,000 个字符" in _render(tmp_path, ready, "{{ 'ab' * 100000 }}")  # made, then too much with the page
+    assert "* 运算会生成 200,002 个字符" in _render(tmp_path, ready, "{{ 'ab' * 100001 }}")  # never made
+
+
+def test_what_a_template_prints_is_bounded(tmp_path, ready, monkeypatch):
+    monkeypatch.setattr(docx_template, "MAX_OUTPUT", 200_000)
+    assert _render(tmp_path, ready, "{% for a in range(1) %}{{ 'x' * 100000 }}{% endfor %}") == "x" * 100_000
+    assert _render(tmp_path, ready, "{% for a in range(3) %}{{ 'x' * 100000 }}{% endfor %}").startswith("拒绝：模板生成的内容超过 200,000 个字符")
+
+
+def test_a_template_that_runs_past_its_time_is_stopped(tmp_path, ready, monkeypatch):
+    monkeypatch.setattr(docx_template, "MAX_SECONDS", 1)
+    assert not _render(tmp_path, ready, "{{ 单位名称 }}").startswith("拒绝")
+    slow = "{% for a in 简述 * 50 %}{% for b in 简述 * 50 %}{% endfor %}{% endfor %}"  # letters of a text: no counter sees them
+    assert _render(tmp_path, ready, slow).startswith("拒绝：模板填写超过 1 秒")

@@ -117,7 +117,8 @@ class _Budget:
 
     def __init__(self) -> None:
         self.steps = 0
-        self.printed = 0
+        self.made = 0  # characters of the values printed (a macro's are held until it returns)
+        self.printed = 0  # characters of the joined output
         self.deadline = time.monotonic() + MAX_SECONDS
 
     def step(self) -> None:
@@ -130,6 +131,11 @@ class _Budget:
     def clock(self) -> None:
         if time.monotonic() > self.deadline:
             raise _Refused(f"模板填写超过 {MAX_SECONDS} 秒仍未完成（多半是循环嵌套过深）：请简化模板中的循环")
+
+    def make(self, size: int) -> None:
+        self.made += size
+        if self.made > MAX_OUTPUT:
+            raise _Refused(f"模板生成的内容超过 {MAX_OUTPUT:,} 个字符（多半是循环或字符串重复过多）：请检查模板中的循环与 * 运算")
 
     def print(self, size: int) -> None:
         self.printed += size
@@ -172,7 +178,7 @@ def _environment(budget: _Budget):
         return rows
 
     def finalize(value):
-        budget.print(len(value) if isinstance(value, str) else 0)
+        budget.make(len(value) if isinstance(value, str) else 0)
         return value
 
     class Sandbox(SandboxedEnvironment):
