@@ -1,10 +1,12 @@
 """Word (.docx) building blocks shared by the 申报表 and the 工作报告.
 
-Why a module of its own: python-docx leaves three traps that every Word file here must avoid.
+Why a module of its own: python-docx leaves traps that every Word file here must avoid.
 - `font.name` sets only the Latin font: Chinese text keeps the theme's East Asian font (MS Mincho
-  in python-docx's template). Every style and every run here names the East Asian font
-  (`w:eastAsia`) and drops the theme attributes, and the language is zh-CN, so LibreOffice and
-  WPS choose the Chinese glyph forms.
+  in python-docx's template). Every style here names the East Asian font (`w:eastAsia`) and
+  drops the theme attributes, runs inherit it from their paragraph's style, and the language is
+  zh-CN, so LibreOffice and WPS choose the Chinese glyph forms.
+- Its property setters each search an element's children for their place: runs, paragraphs and
+  table rows are written here as XML text and parsed once, which is most of the speed of a paper.
 - Saving stamps the time into the zip members and the core properties: `save` fixes both, so the
   same input gives the same bytes.
 - XML cannot hold most control characters: `visible` turns them into visible symbols.
