@@ -72,7 +72,7 @@ def check(raw: bytes, label: str) -> dict[str, list[tuple[int, int, str | None]]
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_PARTS:
-            raise refuse(label, f"工作簿的组成部分过多（{len(infos)} 个，上限 {MAX_PARTS}）：不像是一本台账")
+            raise refuse(label, f"工作簿的组成部分过多（{len(infos)} 个，上限 {MAX_PARTS}）：不像是正常的 Excel 工作簿")
         names = {info.filename for info in infos}
         if any(info.flag_bits & 0x1 for info in infos):
             raise refuse(label, "工作簿已加密，safecomm 无法读取：请取消密码后另存为 .xlsx")
@@ -122,7 +122,7 @@ def _inflate(raw: bytes, infos: list[zipfile.ZipInfo], label: str) -> dict[str, 
         else:
             raise refuse(label, f"工作簿使用了不支持的压缩方式（{info.filename}）：请在 Excel/WPS 中另存为 .xlsx")
         if len(data) > budget:
-            raise refuse(label, f"工作簿解压后过大（超过 {MAX_INFLATED} 字节）：不像是一本台账")
+            raise refuse(label, f"工作簿解压后过大（超过 {MAX_INFLATED} 字节）：不像是正常的 Excel 工作簿")
         if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
             raise refuse(label, f"工作簿已损坏（{info.filename} 的大小或校验和与记录不符）：请在 Excel/WPS 中重新另存")
         budget -= len(data)
