@@ -59,6 +59,8 @@ class DistrictPapers(TestCase):
         self.run_jobs()
         job.refresh_from_db()
         self.assertEqual((job.status, job.progress, job.stage), (Job.DONE, 100, "完成"), job.error)
+        done = client(self.reviewer).get(f"/jobs/{job.pk}/").content.decode()
+        self.assertIn("<h1>已生成</h1>", done)  # the heading follows the job, not 正在生成 forever
         answer = client(self.reviewer).get(f"/jobs/{job.pk}/zip")
         self.assertEqual(answer.status_code, 200)
         self.assertIn("attachment", answer["Content-Disposition"])
@@ -108,6 +110,7 @@ class DistrictPapers(TestCase):
         page = client(self.reviewer).get(f"/jobs/{job.pk}/").content.decode()
         self.assertIn("申报表 2/2：乙镇", page)
         self.assertIn('value="45"', page)
+        self.assertIn("<h1>正在生成</h1>", page)
         overview = client(self.reviewer).get("/review/").content.decode()
         self.assertIn("正在生成（45%，申报表 2/2：乙镇）", overview)
         self.assertIn("结论分布", overview)

@@ -105,7 +105,8 @@ def job(request, pk: int):
         response["HX-Redirect"] = done_url
         return response
     here = reverse("job", args=[job.pk]) + (f"?version={version.pk}" if version is not None else "")
-    context = {"job": job, "label": queue.LABELS.get(job.kind, job.kind), "done_url": done_url,
+    heading = {Job.DONE: "已生成", Job.FAILED: "生成失败"}.get(job.status, "正在生成")
+    context = {"job": job, "label": queue.LABELS.get(job.kind, job.kind), "done_url": done_url, "heading": heading,
                "here": here, "version_id": version_id, "district": job.kind == DISTRICT}
     template = "papers/job_status.html" if request.headers.get("HX-Request") else "papers/job.html"
     return render(request, template, context)
