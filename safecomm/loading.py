@@ -16,7 +16,7 @@ import re
 import stat
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -682,12 +682,20 @@ def evidence_from(doc, attachments, scheme=None):
             kinds = "、".join(k.value for k in scheme.communities)
             problems.append(doc.problem(("community", "kind"), f"规则集 {scheme.id} 不适用于{evidence.community.kind.value}（适用于：{kinds}）：请换用适用的规则集（safecomm indicators --schemes）"))
     if problems:
-        raise InputError(problems)
+        raise InputError(_with_comment_hint(problems, getattr(doc, "hashed", ())))
     evidence._attachments = found
     evidence._notes = [f"{doc.file}:{line}:{column}  {field_path(loc)} 没有值：冒号后的「{comment[:20]}」以 # 开头，YAML 把它当作注释略去了。"
                        f"若这是内容，请给整个值加引号，如 {loc[-1]}: \"{comment[:20]}\""
                        for loc, line, column, comment in getattr(doc, "hashed", ()) if _text_field(evidence, loc)]
     return evidence
+
+
+def _with_comment_hint(problems: list, hashed) -> list:
+    """A required value that a `#` left empty is an error, not a warning: say why it is empty there."""
+    emptied = {(line, field_path(loc)): comment for loc, line, _, comment in hashed}
+    return [replace(p, message=f"{p.message}（冒号后的「{emptied[p.line, p.path][:20]}」以 # 开头，YAML 把它当作注释略去了："
+                               f"若这是内容，请给整个值加引号）") if (p.line, p.path) in emptied else p
+            for p in problems]
 
 
 def _text_field(model: BaseModel, loc: tuple) -> bool:

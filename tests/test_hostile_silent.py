@@ -51,6 +51,14 @@ def test_a_value_lost_to_a_hash_is_warned(tmp_path, mini, line, command_name):
     assert f"{ev}:6" in out and "#" in out and "引号" in out, out
 
 
+def test_a_required_value_lost_to_a_hash_says_why_it_is_empty(tmp_path, mini):
+    ev = bundle(tmp_path / "甲", HEAD.replace("  name: 甲街道", "  name: #1 甲街道"))
+    out = check(invoke(["validate", ev, "--scheme", mini]), 2, f"{ev}:3")
+    assert "「#1 甲街道」以 # 开头" in out and "引号" in out, out
+    plain = bundle(tmp_path / "乙", HEAD.replace("  name: 甲街道", "  name:"))
+    assert "以 # 开头" not in check(invoke(["validate", plain, "--scheme", mini]), 2, f"{plain}:3")
+
+
 @pytest.mark.parametrize("line", ["  title: '#1 社区'", "  title: 甲 #1 社区", "# title: x", "  population:  # 不详", "  title:"])
 def test_a_comment_that_loses_nothing_is_not_warned(tmp_path, mini, line):
     ev = bundle(tmp_path / "甲", HEAD + line + "\n")
