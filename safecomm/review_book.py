@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import io
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -28,7 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from . import assessment as out
-from .loading import InputError, Problem, column_letters, read_input, validation_message
+from .ledger.write import workbook_bytes
+from .loading import InputError, Problem, column_letters, validation_message
 from .output import neutral
 from .review import BOOK, FORMAT, Review, new_review
 
@@ -70,7 +69,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _KEPT = Font(color="808080")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _TOP = Alignment(wrap_text=True, vertical="top")
-FIXED_TIME = datetime(2024, 1, 1)
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -83,14 +81,9 @@ def new_book(result: out.Assessment, review: Review | None = None) -> bytes:
     wb = Workbook()
     _form(wb.active, result, review)
     _items(wb.create_sheet(ITEMS), result, review)
-    wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.title = "安全社区申报审核表"
     wb.properties.keywords = FORMAT
-    buffer = io.BytesIO()
-    from openpyxl.writer.excel import ExcelWriter
-
-    ExcelWriter(wb, _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def _text(cell, value: Any, shown_only: bool = False) -> None:
@@ -210,19 +203,6 @@ def _get(data: Any, loc: tuple) -> Any:
             return None
         data = data.get(key)
     return data
-
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """openpyxl stamps each part with the time of writing; a fixed time makes the bytes reproducible."""
-
-    def writestr(self, info, data, *args, **kwargs):  # noqa: ANN001 - zipfile's signature
-        if not isinstance(info, zipfile.ZipInfo):
-            info = zipfile.ZipInfo(info, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-        super().writestr(info, data, *args, **kwargs)
-
-    def write(self, filename, arcname=None, *args, **kwargs):  # noqa: ANN001 - the worksheets come as temporary files
-        self.writestr(arcname, Path(filename).read_bytes())
 
 
 # -- reading ---------------------------------------------------------------------------------

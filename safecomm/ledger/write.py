@@ -96,8 +96,7 @@ def ledger_bytes(data: dict, scheme: Scheme, mark: str = "", label: str = "", fi
     for ws in wb.worksheets:
         _printable(ws)
     wb.properties.creator = wb.properties.lastModifiedBy = "safecomm"
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 # -- where values are ------------------------------------------------------------------------
@@ -395,7 +394,9 @@ def _printable(ws: Worksheet) -> None:
         ws.print_title_rows = "1:2"
 
 
-def _save(wb: Workbook) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook's bytes, stamped with a fixed time: the same workbook gives the same bytes."""
+    wb.properties.created = wb.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     ExcelWriter(wb, _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return buffer.getvalue()

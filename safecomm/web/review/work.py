@@ -345,11 +345,6 @@ def scheme_ref(stored: Assessment, folder) -> str:
     return str(path)
 
 
-def scheme_of(stored: Assessment):
-    """The rule set `stored` was graded with."""
-    return _scheme_and_ref(stored)[0]
-
-
 def _scheme_and_ref(stored: Assessment):
     from ...scheme import available, examples
 
