@@ -1,0 +1,59 @@
+"""`fixtures/ready` rewritten in the words of the seeds' real summaries (节前安全生产大检查暨隐患排查整治行动,
+视频动员会, 台帐, 创建工作总结 …): the same year in another office's words keeps every grade; the
+community's own review replaced by a 考评 of its sub-communities is not a review, and lowers 12.1."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from safecomm import assess, load_evidence, load_scheme
+
+READY = Path(__file__).parent.parent / "fixtures" / "ready"
+SEED_WORDS = {
+    "title: 春节前综合安全检查": "title: 节前安全生产大检查暨隐患排查整治行动",
+    "title: 春节烟花爆竹安全宣传": "title: 烟花爆竹禁限放宣传进社区活动",
+    "title: 春季消防知识讲座": "title: 消防安全知识专题讲座进社区",
+    "title: 安全宣传教育培训制度": "title: 安全生产宣传教育培训工作制度",
+    "title: 2024年安全检查计划": "title: 2024年度安全生产检查工作方案",
+    "title: 朝阳街道突发事件总体应急预案": "title: 朝阳街道突发公共事件总体应急预案",
+    "title: 2024年安全社区创建工作推进会": "title: 安全社区创建工作视频动员会",
+    "title: 2024年事故与伤害登记记录": "title: 2024年度生产安全事故及伤害情况登记台帐",
+    "title: 朝阳街道2024年度安全社区绩效评审报告": "title: 朝阳街道2024年安全社区创建工作总结",
+}
+SUB_UNITS_RATED = ("title: 朝阳街道2024年安全社区创建工作总结, issued: 2024-12-12, topics: [绩效评审, 持续改进]",
+                   "title: 关于2024年度各社区安全生产工作考评情况的通报, issued: 2024-12-12, topics: [考评, 通报]")
+
+
+@pytest.fixture(scope="module")
+def grades(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("seed") / "ready"
+    shutil.copytree(READY, folder)
+    text = (READY / "evidence.yaml").read_text(encoding="utf-8")
+    for before, after in SEED_WORDS.items():
+        assert before in text, before
+        text = text.replace(before, after)
+    scheme = load_scheme()
+
+    def graded(body: str) -> dict:
+        path = folder / "evidence.yaml"
+        path.write_text(body, encoding="utf-8")
+        return {r.id: (r.grade, r.needs_review) for r in assess(load_evidence(path), scheme).items}
+
+    original = {r.id: (r.grade, r.needs_review) for r in assess(load_evidence(READY / "evidence.yaml"), scheme).items}
+    assert SUB_UNITS_RATED[0] in text
+    return original, graded(text), graded(text.replace(*SUB_UNITS_RATED))
+
+
+def test_another_offices_words_keep_every_grade(grades):
+    original, rewritten, _ = grades
+    assert {k: v[0] for k, v in rewritten.items()} == {k: v[0] for k, v in original.items()}
+
+
+def test_a_rating_of_the_sub_communities_is_not_the_communitys_review(grades):
+    _, rewritten, rated = grades
+    assert rewritten["12.1"] == ("A", False)
+    assert rated["12.1"] == ("B", True)  # lowered: related evidence to check on site, never an A
+    assert {k: v for k, v in rated.items() if k != "12.1"} == {k: v for k, v in rewritten.items() if k != "12.1"}
