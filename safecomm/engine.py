@@ -398,8 +398,6 @@ def warnings(evidence: Evidence, scheme: Scheme | None = None, left_out: list[st
         what = f"：{'、'.join(left_out[:8])}{' 等' if len(left_out) > 8 else ''}（共 {len(left_out)} 处）" if left_out else ""
         out_.append(f"示例数据：证据中仍有模板的示例内容{what}。示例内容不参与评定，请换成本社区的实际情况"
                     + ("；单位名称也仍是示例" if sample.community_is_sample(evidence) else ""))
-    missing = sorted(p for p, a in evidence.attachments.items() if a.missing)
-    out_ += [f"附件 {p} 不存在：该附件不能作为证据，请补充或更正路径" for p in missing]
     if scheme is not None:
         known = {item.id for _, item in scheme.items()}
         declaring = [r for r in (*evidence.documents, *evidence.activities) if r.items]  # the records that may declare items

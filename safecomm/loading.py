@@ -667,7 +667,7 @@ def evidence_from(doc, attachments, scheme=None):
         load_model(doc, Evidence)  # raises the "not a mapping" problem
     problems = list(doc.problems)
     written = normalise_ids(doc.data)
-    found, wrong = attachments()  # before validation: it writes `\` as `/`
+    found, wrong, missing = attachments()  # before validation: it writes `\` as `/`
     problems += wrong
     try:
         evidence = Evidence.model_validate(doc.data)
@@ -687,6 +687,7 @@ def evidence_from(doc, attachments, scheme=None):
     evidence._notes = [f"{doc.file}:{line}:{column}  {field_path(loc)} 没有值：冒号后的「{comment[:20]}」以 # 开头，YAML 把它当作注释略去了。"
                        f"若这是内容，请给整个值加引号，如 {loc[-1]}: \"{comment[:20]}\""
                        for loc, line, column, comment in getattr(doc, "hashed", ()) if _text_field(evidence, loc)]
+    evidence._notes += [f"{p.place}  {p.message}" for p in missing]
     return evidence
 
 
@@ -752,16 +753,17 @@ def attachment_path(written: str) -> tuple[str, str | None]:
     return normal, None
 
 
-def read_attachments(doc: Document, path: Path | None, files: dict[str, bytes] | None = None) -> tuple[dict, list[Problem]]:
+def read_attachments(doc: Document, path: Path | None, files: dict[str, bytes] | None = None) -> tuple[dict, list[Problem], list[Problem]]:
     """Every attachment the bundle cites, checked and hashed once each, keyed by the path looked
     up (written back into `doc.data`, so that the model holds the same path). They are read from
     the folder of `path`, or, for a bundle that came as bytes, from `files` (relative path → bytes,
-    the paths as `given_files` normalised them)."""
+    the paths as `given_files` normalised them). Besides the problems, the warnings: a missing file,
+    at the place it is first cited, so a clerk finds the line or cell to correct."""
     from .evidence import Attachment, attachment_locs
 
     base = os.path.realpath(path.parent) if files is None else ""
     attachments: dict[str, Attachment] = {}
-    problems = []
+    problems, missing = [], []
     total = 0
     for loc, written in list(attachment_locs(doc.data)):
         normal, wrong = attachment_path(written)
@@ -770,10 +772,19 @@ def read_attachments(doc: Document, path: Path | None, files: dict[str, bytes] |
         if wrong is None and normal not in attachments:
             wrong = _attachment(base, normal, attachments, total) if files is None else _given(files, normal, attachments)
             total += getattr(attachments.get(normal), "size", None) or 0
+            if wrong is None and attachments[normal].missing:
+                missing.append(doc.problem(loc, f"附件 {_cited(written)} {MISSING}"))
         if wrong:
-            shown = written if len(written) <= 80 else written[:79] + "…"
-            problems.append(doc.problem(loc, f"附件 {shown} {wrong}"))
-    return attachments, problems
+            problems.append(doc.problem(loc, f"附件 {_cited(written)} {wrong}"))
+    return attachments, problems, missing
+
+
+MISSING = "不存在：该附件不能作为证据，请补充或更正路径"
+
+
+def _cited(written: str) -> str:
+    """An attachment's path as written, cut to a line's length."""
+    return written if len(written) <= 80 else written[:79] + "…"
 
 
 def inside(written: str) -> str | None:

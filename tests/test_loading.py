@@ -327,6 +327,7 @@ documents:
   - {id: D-1, kind: 制度, title: 安全检查制度, file: attachments/d-001.pdf}
   - {id: D-2, kind: 制度, title: 隐患排查制度, file: attachments/same.pdf}
   - {id: D-3, kind: 计划, title: 年度计划, file: attachments/lost.pdf}
+  - {id: D-4, kind: 计划, title: 年度计划（修订）, file: attachments/lost.pdf}
 """
     path = write(tmp_path, text)
     ev = load_evidence(path)
@@ -341,6 +342,13 @@ documents:
     assert assessed.exit_code == 0, assessed.output
     data = json.loads(assessed.stdout)
     assert any("attachments/lost.pdf" in w for w in data["warnings"])
+    # at the place it is cited, so the clerk can find the line to correct; once however often cited
+    assert f"{path}:{len(HEAD.splitlines()) + 4}:" in checked.stderr
+    assert sum("attachments/lost.pdf" in w for w in data["warnings"]) == 1
+    ledger = tmp_path / "台账.xlsx"
+    assert CliRunner().invoke(main, ["convert", str(path), str(ledger)]).exit_code == 0
+    from_ledger = CliRunner().invoke(main, ["validate", str(ledger)])
+    assert from_ledger.exit_code == 0 and f"{ledger}:文件!H" in from_ledger.stderr and "D-3：附件 attachments/lost.pdf 不存在" in from_ledger.stderr
     index = {e["id"]: e for e in data["evidence_index"]}
     assert index["D-1"]["sha256"] == [hello]
     assert index["D-3"]["sha256"] == [None]

@@ -248,15 +248,32 @@ class Upload_(TestCase):
         c = client(self.clerk)
         upload(c, self.home, "evidence.yaml", (FIXTURES / "veto" / "evidence.yaml").read_bytes())
         result = Version.objects.get().assessments.get().parsed()
-        missing = [w for w in result.warnings if w.startswith("附件 ")]
+        missing = [w for w in result.warnings if "不存在：该附件" in w]
         other = "示例数据：证据中仍有模板的示例内容"
         for n, folded in ((pages.COLLAPSE - 1, False), (pages.COLLAPSE, True)):
             shown = pages.warnings(result.model_copy(update={"warnings": [other, *missing[:n]]}))
-            self.assertEqual(shown[0], {"text": other})
+            plain = lambda w: {"kind": None, "lines": None, "text": w}  # noqa: E731
+            self.assertEqual(shown[0], plain(other))
             if folded:
-                self.assertEqual(shown[1:], [{"kind": "附件不存在", "lines": missing[:n]}])
+                self.assertEqual(shown[1:], [{"kind": "附件不存在", "lines": missing[:n], "text": None}])
             else:
-                self.assertEqual(shown[1:], [{"text": w} for w in missing[:n]])
+                self.assertEqual(shown[1:], [plain(w) for w in missing[:n]])
+
+    def test_one_missing_attachment_is_shown_at_its_cell(self):
+        with zipfile.ZipFile(io.BytesIO(fixture_zip("ready"))) as whole:
+            kept = [n for n in sorted(whole.namelist()) if n != "attachments/d-001.pdf"]
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as part:
+                for name in kept:
+                    part.writestr(name, whole.read(name))
+        c = client(self.clerk)
+        upload(c, self.home, "ready.zip", buffer.getvalue())
+        version = Version.objects.get()
+        response = c.get(f"/v/{version.pk}/")
+        self.assertEqual(response.status_code, 200)  # a warning not folded is a line of its own
+        page = response.content.decode()
+        self.assertIn("台账.xlsx:文件!H4  D-001：附件 attachments/d-001.pdf 不存在：该附件不能作为证据", page)
+        self.assertNotIn("附件不存在（", page)
 
 
 class Demo(TestCase):

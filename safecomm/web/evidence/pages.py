@@ -47,22 +47,22 @@ def counts(result: Assessment) -> list[tuple[str, int]]:
 
 
 COLLAPSE = 5  # a kind of warning given this many times or more is folded under one line with its count
-WARNING_KINDS = ((re.compile(r"^附件 .+ 不存在："), "附件不存在"),
+WARNING_KINDS = ((re.compile(r"附件 .+ 不存在：该附件"), "附件不存在"),  # after the place it is cited
                  (re.compile(r"^\S+ 声明支持的条目 .+ 不在规则集 "), "声明的条目不在规则集中"))
 
 
 def warnings(result: Assessment) -> list[dict]:
     """The warnings in their order; those of one kind given `COLLAPSE` times or more as one entry
     in the place of the first (`kind`, `lines`), the rest each as it is (`text`)."""
-    kinds = [next((name for pattern, name in WARNING_KINDS if pattern.match(w)), None) for w in result.warnings]
+    kinds = [next((name for pattern, name in WARNING_KINDS if pattern.search(w)), None) for w in result.warnings]
     sizes = {k: kinds.count(k) for k in set(kinds) if k}
     out, groups = [], {}
     for text, kind in zip(result.warnings, kinds):
         if kind and sizes[kind] >= COLLAPSE:
             if kind not in groups:
-                groups[kind] = {"kind": kind, "lines": []}
+                groups[kind] = {"kind": kind, "lines": [], "text": None}
                 out.append(groups[kind])
             groups[kind]["lines"].append(text)
         else:
-            out.append({"text": text})
+            out.append({"kind": None, "lines": None, "text": text})
     return out
