@@ -251,7 +251,7 @@ LOWER = [
     ("5.3", [setting("projects", [])], "C", "空白"),
     ("6.1", [lambda s: [a.update(audience="居民") for a in s["activities"] if a.get("audience")]], "B", "1 种对象：居民"),
     ("6.1", [lambda s: [a.update(kind="教育") for a in s["activities"] if a.get("audience")]], "B", "1 种形式：教育"),
-    ("6.1", [drop("documents", "D-P2")], "B", "未见关于宣传教育培训的计划或方案文件"),
+    ("6.1", [drop("documents", "D-P2")], "B", "未见关于宣传教育培训的计划或方案或制度文件"),
     ("6.1", [drop("documents", "D-P2"), keep("activities", "A-1", "A-2", "A-3")], "C", "空白"),
     ("6.2", [setting("publicity.boards", 9)], "B", "提示牌 9 处"),
     ("6.2", [setting("publicity", {"channels": ["广播"]})], "C", "未登记固定宣传栏"),
