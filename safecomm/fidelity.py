@@ -14,7 +14,7 @@ from typing import Any
 
 from .checks import REGISTRY, Primitive
 from .checks.planning import DOWN, NONE, SIZE, UP
-from .index import TARGET_WORDS
+from .index import INCIDENT_CAUSE, TARGET_WORDS
 from .scheme import Check, Item, Scheme, _terms_named
 from .terms import Audience, Domain, MemberCategory, OrganizationKind, RectificationKind
 
@@ -445,6 +445,7 @@ def _vocabulary(scheme: Scheme) -> list[str]:
         role(t, "目标的改进方向（4.1）")
     for k in (RectificationKind.PREVENTIVE, RectificationKind.CORRECTIVE):
         role(f"{k.value}措施", f"整改类别 {k.value}")
+    role(INCIDENT_CAUSE, "写成整改、未指向检查的措施也按纠正计（11.2）")
     out = ["## 四、词条", "",
            "规则集 `vocabulary` 的全部词条。标题或 topics（及成员单位、项目名称、整改内容等）中出现“说法”中的任一个词即是"
            "该词条，也包括出现在更长的词里；出现在“不算”所列的更长的词里时不算。“用于”列出规则中点名它的条目，"

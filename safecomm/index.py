@@ -36,6 +36,8 @@ PLAN_KINDS = frozenset({DocumentKind.SCHEME, DocumentKind.PLAN})
 # The rule set's terms that say what a rectification without a kind is, in the order they are tried:
 # 举一反三 is a preventive measure even when it names a cause; a cause named is a corrective one.
 CUES = ((RectificationKind.PREVENTIVE, ("预防措施",)), (RectificationKind.CORRECTIVE, ("纠正措施", "原因分析")))
+# The term of an incident said with its cause (煤气泄漏…查明…老化致漏气): a written 整改 of one is corrective too.
+INCIDENT_CAUSE = "事故原因"
 # A record that declares more items than this, and whose words say none of an item's terms, is a
 # catch-all (one 安全管理制度 boxed under six indicators): related evidence for each, proof of none.
 # One or two items is how offices box a record that serves an indicator and its neighbour.
@@ -390,20 +392,24 @@ class Index:
 
     # -- facts read through links ------------------------------------------------------------
 
-    def rectification_kind(self, r: Rectification) -> tuple[RectificationKind, str | None]:
+    def rectification_kinds(self, r: Rectification) -> tuple[frozenset[RectificationKind], str | None]:
         """Written, else what its text says before where it came from: 举一反三, 推广, 同类 are
         preventive even on a row that names the inspection it followed; else 整改 when it follows an
-        inspection; else an accident's cause → 纠正; else 整改."""
-        if r.kind is not None:
-            return r.kind, None
+        inspection; else an accident's cause → 纠正; else 整改. A written 整改 that follows no inspection
+        and names an incident and its cause (接报煤气泄漏，查明胶管老化致漏气，更换煤气管) is a
+        corrective measure as well: what 11.2 asks is the cause found and acted on, whatever the row is called."""
         text = self.words.find(r.issue)
+        if r.kind is not None:
+            if r.kind is RectificationKind.RECTIFY and not r.activity and INCIDENT_CAUSE in text:
+                return frozenset({r.kind, RectificationKind.CORRECTIVE}), f"写明事故原因“{text[INCIDENT_CAUSE]}”，也按纠正计"
+            return frozenset({r.kind}), None
         for kind, terms in CUES:
             if r.activity and kind is not RectificationKind.PREVENTIVE:
-                return RectificationKind.RECTIFY, None
+                return frozenset({RectificationKind.RECTIFY}), None
             hit = next((t for t in terms if t in text), None)
             if hit:
-                return kind, f"“{text[hit]}”"
-        return RectificationKind.RECTIFY, None
+                return frozenset({kind}), f"“{text[hit]}”"
+        return frozenset({RectificationKind.RECTIFY}), None
 
     def hazard_method(self, h: Hazard) -> tuple[str, str | None] | None:
         """How a hazard was found: written, else from the inspection it points to, else from an

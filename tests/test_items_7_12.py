@@ -544,6 +544,32 @@ def test_11_2_and_11_3_read_the_kind_from_the_words_and_the_link(scheme):
     assert "R-4" not in check(grades["11.3"], "preventive").evidence
 
 
+LEAK = "接报煤气泄漏，网格员查明胶管老化致漏气，要求承租人现场更换煤气管"
+
+
+def test_11_2_a_written_rectification_of_an_incident_and_its_cause_is_corrective(scheme):
+    """An office files what it did after a gas leak as 整改; it names the incident and the cause it
+    found, and acted on it: the corrective measure 11.2 asks for, whatever the row is called."""
+    result = item_result(scheme, "11.2", documents=[CAUSES], rectifications=[fix("R-1", "整改", issue=LEAK)])
+    assert result.grade == "A", text_of(result)
+    assert "R-1（写明事故原因" in check(result, "corrective").detail
+    # still a 整改 for 11.1 as well
+    assert "R-1" in check(item_result(scheme, "11.1", rectifications=[fix("R-1", "整改", issue=LEAK)]), "verified").evidence
+
+
+@pytest.mark.parametrize("issue, activity", [
+    (LEAK, "A-1"),  # it followed an inspection: a finding rectified (11.1), not an accident's cause
+    ("楼道堆放杂物，要求住户清理", None),  # no incident, no cause
+    ("查明楼道堆放杂物原因为住户搬家", None),  # a cause, but of no incident
+    ("接报煤气泄漏，要求承租人更换煤气管", None),  # an incident, but no cause found
+])
+def test_11_2_a_written_rectification_without_an_incident_and_its_cause_stays_a_rectification(scheme, issue, activity):
+    result = item_result(scheme, "11.2", documents=[CAUSES], activities=FOUND,
+                         rectifications=[fix("R-1", "整改", activity=activity, issue=issue)])
+    assert result.grade == "B", text_of(result)
+    assert not check(result, "corrective").passed
+
+
 @pytest.mark.parametrize("n, expected", [(2, "A"), (1, "B")])
 def test_11_3_two_preventive_measures(scheme, n, expected):
     assert grade(scheme, "11.3", rectifications=[fix(f"R-{i}", "预防") for i in range(n)]) == expected

@@ -78,7 +78,7 @@ def test_every_term_a_check_names_is_in_the_vocabulary(item, check):
 def test_every_term_the_code_reads_by_name_is_in_the_vocabulary():
     """The index infers kinds, audiences, domains, organizers, categories and targets through terms
     named like them; the primitives read directions and measure kinds the same way."""
-    needed = set(TARGET_WORDS.values()) | {"下降", "提高", "零发生", "纠正措施", "预防措施", "原因分析"}
+    needed = set(TARGET_WORDS.values()) | {"下降", "提高", "零发生", "纠正措施", "预防措施", "原因分析", "事故原因"}
     needed |= {a.value for a in Audience if a not in (Audience.OTHER, Audience.ENTERPRISES)}
     needed |= {d.value for d in Domain} | {c.value for c in MemberCategory}
     needed |= {OrganizationKind.VOLUNTEER.value, OrganizationKind.MASS.value}

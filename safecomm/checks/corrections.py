@@ -22,8 +22,8 @@ def of_kind(ix: Index, kind: list[RectificationKind]) -> list[tuple[Rectificatio
     """(record, how its kind was read) for the rectifications of the kinds (all when empty)."""
     out = []
     for r in ix.ev.rectifications:
-        read, how = ix.rectification_kind(r)
-        if not kind or read in kind:
+        read, how = ix.rectification_kinds(r)
+        if not kind or read & set(kind):
             out.append((r, how))
     return out
 
