@@ -456,6 +456,7 @@ class Scheme(Rule):
     _topics: frozenset[str] | None = PrivateAttr(None)
     _lineage: Any = PrivateAttr(None)  # extend.Lineage: the bases and what this rule set changed in them
     _kinds: dict[str, Scheme] = PrivateAttr(default_factory=dict)
+    _unread: dict[str, Any] = PrivateAttr(default_factory=dict)  # kind → (layer, key): read on first use
     _files: tuple[Path, ...] = PrivateAttr(())  # the user's rule-set files read: this one and its bases
     _kind: str | None = PrivateAttr(None)
 
@@ -489,6 +490,11 @@ class Scheme(Rule):
 
     def for_kind(self, kind: str) -> Scheme:
         """The rule set as it reads for a kind of community: its wording and item changes applied."""
+        if kind in self._unread:
+            worded = _worded(*self._unread[kind], kind)
+            if worded is not None:
+                self._kinds[kind] = worded
+            self._unread.pop(kind, None)
         return self._kinds.get(kind, self)
 
     @property
@@ -666,25 +672,41 @@ SHIPPED_NAME = re.compile(r"(examples/)?[a-z0-9][a-z0-9._-]*")
 def load_scheme(ref: str | Path = DEFAULT) -> Scheme:
     """A shipped rule set by id (`national-2009`, `examples/city-100`), or a rule-set file by path.
 
-    A rule set that `extends:` another is merged with it (extend.py); the rule set is also read
-    for each kind of community it lists (communities.py), so that every problem shows at load."""
+    A rule set that `extends:` another is merged with it (extend.py); a user's rule set is also read
+    for each kind of community it lists (communities.py), so that every problem shows at load. A
+    shipped rule set, which the tests read for every kind, is read for a kind when a community of
+    that kind is assessed: a run pays for the one kind it grades."""
     from . import communities
     from .loading import InputError
 
     layer, scheme = _layer(ref)
+    kinds = communities.kinds(layer)
+    if not scheme.files:
+        scheme._unread = {kind: (layer, key) for kind, key in kinds.items()}
+        return scheme
     problems = []
-    for kind, key in communities.kinds(layer).items():
-        worded = communities.for_kind(layer, key)
-        if worded is layer:
-            continue  # nothing written for this kind: the rule set as it is
+    for kind, key in kinds.items():
         try:
-            scheme._kinds[kind] = _checked(worded)
+            worded = _worded(layer, key, kind)
         except InputError as exc:
             problems += exc.problems
         else:
-            scheme._kinds[kind]._kind = kind
+            if worded is not None:
+                scheme._kinds[kind] = worded
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
+    return scheme
+
+
+def _worded(layer, key: str, kind: str) -> Scheme | None:
+    """The rule set as it reads for the kind written under `communities.<key>` (None: as written)."""
+    from . import communities
+
+    worded = communities.for_kind(layer, key)
+    if worded is layer:
+        return None  # nothing written for this kind: the rule set as it is
+    scheme = _checked(worded)
+    scheme._kind = kind
     return scheme
 
 

@@ -14,6 +14,9 @@ from safecomm import assess, load_evidence, load_scheme
 from safecomm.cli import main
 from safecomm.loading import InputError
 from safecomm.report import markdown, pdf
+from safecomm.scheme import available, examples
+from safecomm.scheme import shipped as shipped_folder
+from safecomm.terms import CommunityKind
 
 from conftest import FIXTURES
 from test_html import flat
@@ -89,3 +92,24 @@ def test_a_kind_changing_what_does_not_exist_is_refused_at_its_line(tmp_path):
         load_scheme(path)
     [problem] = caught.value.problems
     assert (problem.file, problem.line) == (str(path), 9) and "条目 8.3 中没有检查 fourr" in problem.message
+
+
+@pytest.mark.parametrize("name", available() + examples())
+def test_a_shipped_rule_set_reads_for_each_kind_as_a_copy_of_its_file_does(name, tmp_path):
+    """A shipped rule set is read for a kind on first use; a user's file, for every kind at load.
+    Each kind a shipped rule set lists reads without a problem, and reads the same either way."""
+    shipped = load_scheme(name)
+    folder = shipped_folder()
+    for part in name.split("/")[:-1]:
+        folder = folder / part
+    copied = tmp_path / f"{name.split('/')[-1]}.yaml"
+    copied.write_bytes((folder / copied.name).read_bytes())
+    for sibling in folder.iterdir():  # a shipped example extends its base by path or by id
+        if sibling.name.endswith(".yaml") and sibling.name != copied.name:
+            (tmp_path / sibling.name).write_bytes(sibling.read_bytes())
+    eager = load_scheme(copied)
+    for kind in CommunityKind:
+        lazy = shipped.for_kind(kind.value)
+        assert (lazy is shipped) == (eager.for_kind(kind.value) is eager)
+        assert lazy.model_dump() == eager.for_kind(kind.value).model_dump()
+        assert lazy.kind == eager.for_kind(kind.value).kind
