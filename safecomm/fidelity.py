@@ -189,6 +189,8 @@ def reading(scheme: Scheme, item: Item, check: Check) -> str:
             parts.append(f"标题含词条 {'或'.join(map(_anchor, p.terms))}")
         if p.scope or p.audience or p.domains or p.organizer or p.terms:
             parts.append(f"写明 items: [\"{item.id}\"] 的活动只看种类和日期")
+        if p.or_terms:
+            parts.append(f"另计标题含词条 {'或'.join(map(_anchor, p.or_terms))} 的任何种类的活动")
         return "；".join(parts)
     text = REGISTRY[check.primitive].doc.replace("\n", "")
     named = terms_read(check)

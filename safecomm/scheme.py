@@ -554,11 +554,11 @@ class Scheme(Rule):
 
 
 def _terms_named(params: Any):
-    """Every vocabulary term a check's parameters name (fields called terms, and_terms, areas, the
+    """Every vocabulary term a check's parameters name (fields called terms, and_terms, or_terms, areas, the
     lists of `aspects`, and the terms inside aspects)."""
     if isinstance(params, dict):
         for key, value in params.items():
-            if key in ("terms", "and_terms", "not_terms", "areas") and isinstance(value, list):
+            if key in ("terms", "and_terms", "not_terms", "or_terms", "areas") and isinstance(value, list):
                 yield from (v for v in value if isinstance(v, str))
             elif key == "aspects" and isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
                 yield from (t for words in value.values() for t in words if isinstance(t, str))

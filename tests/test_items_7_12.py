@@ -349,6 +349,35 @@ def test_8_4_rules_without_inspection_is_b(scheme):
     assert grade(scheme, "8.4", documents=[doc("D-1", "制度", "公共设施安全管理制度")]) == "B"
 
 
+FACILITY_RULES = doc("D-1", "制度", "公共设施安全管理制度")
+
+
+@pytest.mark.parametrize("kind, title", [
+    ("议事", "锦城社区居民议事会（秋实景苑小区长廊雨棚损坏）"),  # a broken facility taken up and repaired
+    ("会议", "路灯故障维修协调会"),
+    ("宣传", "志愿者定期检修社区公共电器设备"),
+    ("检查", "中南世纪城17号楼社区安全检查活动"),  # a building's check: its 楼道、电梯、消防设施
+    ("检查", "幸福里小区安全隐患排查"),
+])
+def test_8_4_facilities_kept_in_order_by_upkeep_or_a_compound_check_is_a(scheme, kind, title):
+    result = item_result(scheme, "8.4", documents=[FACILITY_RULES], activities=[act("A-1", kind, title=title)])
+    assert result.grade == "A", text_of(result)
+    assert "A-1" in check(result, "inspected").evidence
+
+
+@pytest.mark.parametrize("kind, title", [
+    ("议事", "居民安全议事会：老旧小区电动自行车充电难"),  # no facility repaired
+    ("宣传", "爱护公共设施文明宣传"),  # a facility, nothing done to it
+    ("宣传", "安全生产月宣传咨询日（文化广场）"),  # in a public place, not about its facilities
+    ("检查", "幸福里小区燃气安全检查"),  # a compound, but one hazard: a special check of gas
+    ("检查", "小区电动车充电专项排查"),
+])
+def test_8_4_other_work_in_a_compound_or_about_facilities_is_not_upkeep(scheme, kind, title):
+    result = item_result(scheme, "8.4", documents=[FACILITY_RULES], activities=[act("A-1", kind, title=title)])
+    assert result.grade == "B", text_of(result)
+    assert not check(result, "inspected").passed
+
+
 def test_8_5_no_workplace_inspection_is_b(scheme):
     result = item_result(scheme, "8.5", activities=[act("A-1", "检查", domains=["消防安全", "公共场所安全", "家居安全", "交通安全"])])
     assert result.grade == "B"

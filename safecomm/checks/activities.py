@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..measure import Measure
+from ..measure import Measure, natural_key
 from ..terms import ActivityKind, Audience, Domain, InspectionScope, OrganizationKind
 from .registry import primitive
 from .common import cite_found, either, events, quarter_name, quarters, seen, spread, total, words
@@ -51,13 +51,20 @@ def activities(
     organizer: list[OrganizationKind] = [],
     terms: list[str] = [],
     in_period: bool = True,
+    or_terms: list[str] = [],
 ) -> Measure:
-    """活动次数：符合所有所给条件（种类、检查类型、对象、领域、组织者类别、标题中的词条）的活动，默认只计评估期内。
+    """活动次数：符合所有所给条件（种类、检查类型、对象、领域、组织者类别、标题中的词条）的活动，默认只计评估期内；
+    另计标题写明 or_terms 所列词条的任何种类的活动（如居民议事会商议修复损坏的长廊雨棚，也是维护了公共设施）。
     一行记多次的按其次数计（全年演练48场为48次；跨出评估期的日期段按期内天数折算）。
     对象含其下的人群（居民含老年人、儿童……）；未写的类型、对象、领域、组织者按标题中的词条推断。
     没有符合的活动、但有所列种类的活动其类型、对象、领域或标题都没写明时，无从判断（可能就是，需现场核实）。"""
     found = ix.activities(kind, scope, audience, domains, organizer, terms, in_period)
     what = describe(kind, scope, audience, domains, organizer, terms, in_period)
+    if or_terms:
+        have = {f.id for f in found}
+        found += [f for f in ix.activities(terms=or_terms, in_period=in_period) if f.id not in have]
+        found.sort(key=lambda f: natural_key(f.id))
+        what += f"（或关于{either(or_terms)}的活动）"
     if not found:
         # Activities of the kind whose words leave the rest open may be it: related, to be confirmed, never blank.
         maybe = ix.maybe_activities(kind, scope, audience, domains, organizer, terms, in_period)
