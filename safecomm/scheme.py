@@ -733,7 +733,8 @@ def _layer(ref: str | Path, cited_by=None, chain: tuple[str, ...] = ()):
 def _open(ref: str | Path, cited_by=None):
     """(document, identity, bytes, folder) of a rule set named on the command line or by `extends:`
     in `cited_by`, where a problem finding it is then reported."""
-    from .loading import InputError, Problem, parse_yaml, read_input
+    from .loading import InputError, Problem, read_input
+    from .rulecache import parsed
 
     def refused(message: str) -> InputError:
         return InputError([cited_by.problem(("extends",), message) if cited_by else Problem(str(ref), 0, 0, "--scheme", message)])
@@ -751,7 +752,7 @@ def _open(ref: str | Path, cited_by=None):
         raw, label, identity, folder = found.read_bytes(), f"indicators/{ref}.yaml", f"indicators/{ref}", Path(str(found)).parent
     else:
         raise refused(f"没有名为 {ref} 的规则集；可用：{'、'.join(available() + examples())}，或给出规则集文件路径")
-    doc = parse_yaml(raw, label)
+    doc = parsed(raw, label)
     if isinstance(doc.data, dict) and doc.data.get("format") == "safecomm/scheme@1":
         raise InputError([doc.problem(("format",), (
             "规则集格式 safecomm/scheme@1 已由 safecomm/scheme@2 取代：检查的 level 改为 A / related / defect"

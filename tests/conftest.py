@@ -20,6 +20,14 @@ BASE = {
 }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _rule_cache(tmp_path_factory):
+    """The parsed rule sets this session keeps (safecomm/rulecache.py) go to a folder of its own, not the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def scheme():
     return load_scheme()

@@ -1,0 +1,111 @@
+"""Parsed rule sets kept between runs: the same results with or without the cache, problems still
+at their lines, and a cache file that is not what safecomm wrote is ignored, never trusted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from safecomm import assess, load_evidence, load_scheme
+from safecomm.loading import InputError
+
+from conftest import FIXTURES, MINI_SCHEME
+
+READY = FIXTURES / "ready" / "evidence.yaml"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """A fresh cache folder for this test."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "safecomm"
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob("rules-*.json")) if cache.is_dir() else []
+
+
+def graded(scheme_ref) -> str:
+    return assess(load_evidence(READY), load_scheme(scheme_ref)).to_json()
+
+
+def test_the_second_run_reads_the_cache_and_grades_the_same(cache, tmp_path, monkeypatch):
+    first = graded("national-2009")
+    [entry] = entries(cache)
+    assert json.loads(entry.read_text(encoding="utf-8"))["format"] == "safecomm/rule-cache@1"
+    before = entry.stat().st_mtime_ns
+    assert graded("national-2009") == first  # from the cache: not written again
+    assert entry.stat().st_mtime_ns == before
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+    (tmp_path / "a-file").write_text("not a folder")
+    assert graded("national-2009") == first  # no cache to be had: no error, the same bytes
+
+
+def test_a_cached_rule_set_reports_its_problems_at_their_lines(cache, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINI_SCHEME.replace("primitive: member_sectors", "primitive: member_sector"), encoding="utf-8")
+    seen = []
+    for _ in range(2):  # parsed, then from the cache
+        with pytest.raises(InputError) as caught:
+            load_scheme(bad)
+        seen.append([(p.file, p.line, p.column, p.message) for p in caught.value.problems])
+    assert len(entries(cache)) == 1
+    assert seen[0] == seen[1] and seen[0][0][1] > 1 and "未知的检查原语 member_sector" in seen[0][0][3]
+
+
+def test_a_changed_rule_set_is_parsed_again(cache, tmp_path):
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI_SCHEME, encoding="utf-8")
+    assert load_scheme(path).indicators[0].items[0].checks[1].target.value == 3
+    path.write_text(MINI_SCHEME.replace('target: {">=": 3}', 'target: {">=": 4}'), encoding="utf-8")
+    assert load_scheme(path).indicators[0].items[0].checks[1].target.value == 4
+    assert len(entries(cache)) == 2
+
+
+@pytest.mark.parametrize("planted", [
+    b"\x80\x81 not text",
+    b"{\"format\": \"safecomm/rule-cache@1\", \"name\": \"elsewhere.json\", \"data\": {}}",  # another entry's
+    b"[" * 100_000 + b"]" * 100_000,
+    b"{\"format\": \"safecomm/rule-cache@1\", \"name\": \"NAME\", \"data\": NaN}",
+    b"(dp0\nS'format'\np1\n.",  # a pickle: not JSON, not read
+    b"",
+], ids=["binary", "other-name", "deep", "nan", "pickle", "empty"])
+def test_a_cache_file_safecomm_did_not_write_is_ignored_and_replaced(cache, planted):
+    first = graded("national-2009")
+    [entry] = entries(cache)
+    written = entry.read_bytes()
+    entry.write_bytes(planted.replace(b"NAME", entry.name.encode()))
+    assert graded("national-2009") == first
+    assert entry.read_bytes() == written
+
+
+def test_a_cache_file_of_another_shape_is_ignored(cache):
+    first = graded("national-2009")
+    [entry] = entries(cache)
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    for shape in ({**stored, "extra": 1}, {**stored, "data": [stored["data"]]}, {**stored, "format": "safecomm/rule-cache@0"}):
+        entry.write_text(json.dumps(shape, ensure_ascii=False), encoding="utf-8")
+        assert graded("national-2009") == first
+
+
+def test_a_cache_link_to_an_endless_file_costs_nothing(cache):
+    first = graded("national-2009")
+    [entry] = entries(cache)
+    entry.unlink()
+    entry.symlink_to("/dev/zero")
+    assert graded("national-2009") == first
+
+
+def test_the_command_gives_the_same_bytes_cold_and_cached(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONIOENCODING": "utf-8"}
+    code = "import sys; sys.argv = ['safecomm', *sys.argv[1:]]\nfrom safecomm.cli import main\nmain()"
+    runs = [subprocess.run([sys.executable, "-c", code, "assess", str(READY), "--format", "json"],
+                           capture_output=True, env=env, timeout=120) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout and runs[0].stdout.startswith(b"{")
+    assert len(entries(tmp_path / "cache" / "safecomm")) == 1
