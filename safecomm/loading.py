@@ -765,12 +765,13 @@ def read_attachments(doc: Document, path: Path | None, files: dict[str, bytes] |
     attachments: dict[str, Attachment] = {}
     problems, missing = [], []
     total = 0
+    folders: dict[str, str] = {}
     for loc, written in list(attachment_locs(doc.data)):
         normal, wrong = attachment_path(written)
         if normal != written:
             _put(doc.data, loc, normal)
         if wrong is None and normal not in attachments:
-            wrong = _attachment(base, normal, attachments, total) if files is None else _given(files, normal, attachments)
+            wrong = _attachment(base, normal, attachments, total, folders) if files is None else _given(files, normal, attachments)
             total += getattr(attachments.get(normal), "size", None) or 0
             if wrong is None and attachments[normal].missing:
                 missing.append(doc.problem(loc, f"附件 {_cited(written)} {MISSING}"))
@@ -815,16 +816,42 @@ def size_text(size: int) -> str:
     return f"{size} 字节"
 
 
-def _attachment(base: str, normal: str, into: dict, before: int = 0) -> str | None:
+def real_path(path: str | Path, folders: dict[str, str]) -> tuple[str, os.stat_result | None]:
+    """`os.path.realpath(path)`, with its folder resolved once per `folders` (a bundle's files share a
+    few folders; realpath resolves every part of every path again, some eight `lstat`s a file), and
+    the file's own `lstat` when that is also its `stat` (it is no link)."""
+    text = os.fspath(path)
+    head, name = os.path.split(text)
+    if name not in ("", ".", ".."):
+        real_head = folders.get(head)
+        if real_head is None:
+            real_head = folders[head] = os.path.realpath(head)
+        joined = os.path.join(real_head, name)
+        try:  # a folder resolved and a name that is no link: realpath would stop here too
+            st = os.lstat(joined)
+            if not stat.S_ISLNK(st.st_mode):
+                return joined, st
+        except OSError:
+            pass
+    return os.path.realpath(text), None
+
+
+def real_paths(paths, folders: dict[str, str] | None = None) -> list[str]:
+    """`os.path.realpath` of each path (see `real_path`)."""
+    folders = {} if folders is None else folders
+    return [real_path(p, folders)[0] for p in paths]
+
+
+def _attachment(base: str, normal: str, into: dict, before: int = 0, folders: dict | None = None) -> str | None:
     """Hash one attachment into `into`; or why it cannot be read (None when it is merely missing).
-    `before`: the bytes of the bundle's attachments hashed so far."""
+    `before`: the bytes of the bundle's attachments hashed so far; `folders`: as `real_path` keeps them."""
     from .evidence import Attachment
 
-    target = os.path.realpath(os.path.join(base, normal))
+    target, st = real_path(os.path.join(base, normal), {} if folders is None else folders)
     if os.path.commonpath([base, target]) != base:
         return OUTSIDE
     try:
-        st = os.stat(target)
+        st = os.stat(target) if st is None else st
         if stat.S_ISREG(st.st_mode) and st.st_size > MAX_ATTACHMENT:
             return (f"过大（{size_text(st.st_size)}，{st.st_size} 字节），每个附件的上限为 {size_text(MAX_ATTACHMENT)}："
                     "请压缩或拆分（视频可截取片段、改存关键画面），或只列出而不附原件")

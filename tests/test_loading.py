@@ -354,6 +354,30 @@ documents:
     assert index["D-3"]["sha256"] == [None]
 
 
+def test_real_path_is_realpath_with_each_folder_resolved_once(tmp_path, monkeypatch):
+    """The shortcut gives what `os.path.realpath` gives for links to files and folders, dangling
+    links, a loop, `..` through a link, missing parts, a file used as a folder and relative paths."""
+    inner = tmp_path / "b" / "attachments"
+    inner.mkdir(parents=True)
+    (inner / "a.pdf").write_bytes(b"a")
+    (tmp_path / "outside.pdf").write_bytes(b"o")
+    os.symlink(inner / "a.pdf", inner / "same.pdf")
+    os.symlink(tmp_path / "outside.pdf", inner / "out.pdf")
+    os.symlink(tmp_path / "nowhere.pdf", inner / "dangling.pdf")
+    os.symlink(inner / "loop1", inner / "loop2")
+    os.symlink(inner / "loop2", inner / "loop1")
+    os.symlink(tmp_path, tmp_path / "b" / "up")
+    os.symlink(inner, tmp_path / "b" / "linked")
+    written = ["a.pdf", "same.pdf", "out.pdf", "dangling.pdf", "loop1", "loop1/x.pdf", "lost.pdf", "lost/x.pdf",
+               "a.pdf/x", "../linked/a.pdf", "../up/outside.pdf", "../up/b/linked/same.pdf", "./a.pdf", "a.pdf/", ".", ".."]
+    paths = [inner / w for w in written] + [str(inner) + "/" + w for w in written]
+    monkeypatch.chdir(inner)
+    paths += written + ["../linked/../attachments/a.pdf", ""]
+    folders: dict[str, str] = {}
+    assert loading.real_paths(paths, folders) == [os.path.realpath(p) for p in paths]
+    assert loading.real_paths(paths, folders) == [os.path.realpath(p) for p in paths]  # with the folders known
+
+
 # -- everything at once ----------------------------------------------------------------------
 
 
