@@ -135,7 +135,7 @@ def item_text(scheme: Scheme, item_id: str) -> str:
         for t in terms:
             lines.append(f"  {t}：{'、'.join(as_written(scheme, t))}")
             if as_concepts(scheme, t):
-                lines.append(f"      或同时出现 {as_concepts(scheme, t)}")
+                lines.append(f"      或{as_concepts(scheme, t)}")
     if scheme.scoring.method == "points":
         lines += ["", f"记分（{scoring_words(scheme)}）："]
         lines += [f"  {part.name} {format_points(part.weight)} 分 ← {'、'.join(ids)}" for part, ids in scheme.scoring.parts_of(item.id)]
@@ -304,7 +304,7 @@ def template_block(scheme: Scheme, name: str) -> list[str]:
             out += _wrapped(f"  {kind}", as_written(scheme, kind))
         out.append("#   各条目找的主题〔条目〕（标题或 topics 中出现任一个词即可）：")
         for term, ids in document_terms(scheme).items():
-            out += _wrapped(f"  {term}〔{'、'.join(ids)}〕", as_written(scheme, term))
+            out += _wrapped(f"  {term}〔{'、'.join(ids)}〕", as_written(scheme, term) + words.family.get(term, []))
     elif name == "活动词条":
         for general, kinds in scheme.kinds.activities.items():
             out.append(f"#   写成 {general.value} 的活动，标题有下列词时也算该种类：")

@@ -122,17 +122,21 @@ def as_written(scheme: Scheme, term: str) -> list[str]:
 
 
 def as_concepts(scheme: Scheme, term: str, shown: int = 8) -> str | None:
-    """A term's concepts in words: `〔事故伤害：事故、伤害、伤亡…〕＋〔分析、监测、统计〕`, with what must not
-    appear (None when the term is words only)."""
+    """A term's concepts in words: `同时出现 〔事故伤害：事故、伤害、伤亡…〕＋〔分析、监测、统计〕` (or the family it
+    stands for: `出现任一词条〔消防安全、交通安全…〕`), with what must not appear (None when the term is words only)."""
     vocabulary = scheme.words
-    if term not in vocabulary.concepts:
+    family = vocabulary.family.get(term)
+    if term not in vocabulary.concepts and not family:
         return None
 
     def one(key: str, words: list[str]) -> str:
         listed = "、".join(words[:shown]) + ("…" if len(words) > shown else "")
         return f"〔{key}：{listed}〕" if key in vocabulary else f"〔{listed}〕"
 
-    text = "＋".join(one(k, sorted(w, key=len)) for k, w in vocabulary.concepts[term])
+    if family:
+        text = "出现任一词条〔" + "、".join(family) + "〕"
+    else:
+        text = "同时出现 " + "＋".join(one(k, sorted(w, key=len)) for k, w in vocabulary.concepts[term])
     nones = vocabulary.excluded.get(term)
     return text + (f"，且不含{'、'.join(one(k, sorted(w, key=len)) for k, w in nones)}" if nones else "")
 
@@ -457,7 +461,7 @@ def _vocabulary(scheme: Scheme) -> list[str]:
         not_in = [] if isinstance(spec, list) else spec.not_in
         shown = "、".join(as_written(scheme, name))
         concepts = as_concepts(scheme, name, shown=40)
-        shown += f"；或同时出现 {concepts}" if concepts else ""
+        shown += f"；或{concepts}" if concepts else ""
         use = ([f"条目 {'、'.join(used[name])}"] if name in used else []) + roles.get(name, [])
         out.append(f"| <a id=\"词条-{name}\"></a>{name} | {shown} | {'、'.join(not_in) or '—'} | "
                    f"{'；'.join(use) or '（未被规则使用）'} |")

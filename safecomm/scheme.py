@@ -467,7 +467,7 @@ class Scheme(Rule):
             if isinstance(spec, list):
                 return spec
             inline = [w for c in spec.concepts for w in ([c] if isinstance(c, str) else c or [""])]
-            return spec.words + spec.not_in + inline
+            return spec.words + spec.not_in + inline + spec.any
 
         empty = [name for name, spec in vocabulary.items() if not name.strip() or any(not w.strip() for w in words(spec))]
         if empty:

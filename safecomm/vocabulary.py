@@ -8,7 +8,9 @@ must not be read inside: 定期检查 is `not_in: [不定期]`, so 不定期检�
 A term may also be a set of concepts that must all appear, in any order and across any
 separators: 伤害分析 = {事故 | 伤害} + {分析 | 监测 | 统计}, so 事故与伤害监测、报告和记录管理制度
 says it as well as 伤害分析报告 does. A concept is another term of the vocabulary or a list of
-words written in place. Offices write the same thing many ways; a phrase list meets one
+words written in place. A term may also stand for a family of terms (`any`, with `none`): 专管领域 is said
+whenever one of the twelve domains is and no management topic is, so 居民防火公约 is a domain's own
+rule and 消防安全检查制度 an inspection rule, without the domains' words kept twice. Offices write the same thing many ways; a phrase list meets one
 that says it otherwise, the concepts do not. Variant and traditional forms (台帐, 檢查) are
 read as their standard form on both sides before any word is looked for.
 """
@@ -38,6 +40,7 @@ class Term(BaseModel):
     none: list[str | list[str]] = Field(
         [], description="按概念读时不能出现的概念：如综合检查的标题不能只说一个领域（消防安全大检查是专项检查）",
     )
+    any: list[str] = Field([], description="说出其中任一个词条即是（一族词条的总称），且 none 所列都不出现：如 专管领域 是十二个安全领域中的任一个")
 
 
 def _trie(words) -> str:
@@ -62,8 +65,8 @@ def _trie(words) -> str:
 def concept_order(terms: dict[str, list[str] | Term]) -> tuple[list[str], list[str]]:
     """The terms with concepts in an order where every concept comes before the term that needs it,
     and the problems (a concept that names no term, a term that needs itself)."""
-    needs = {name: [c for c in (*spec.concepts, *spec.none) if isinstance(c, str)]
-             for name, spec in terms.items() if isinstance(spec, Term) and spec.concepts}
+    needs = {name: [c for c in (*spec.concepts, *spec.none, *spec.any) if isinstance(c, str)]
+             for name, spec in terms.items() if isinstance(spec, Term) and (spec.concepts or spec.any)}
     problems, order, state = [], [], {}
 
     def visit(name: str, path: tuple[str, ...]) -> None:
@@ -75,7 +78,7 @@ def concept_order(terms: dict[str, list[str] | Term]) -> tuple[list[str], list[s
         state[name] = "open"
         for concept in needs.get(name, []):
             if concept not in terms:
-                problems.append(f"词条 {name} 的概念 {concept} 不在 vocabulary 中：概念写其他词条名，或写成一组词 [词1, 词2]")
+                problems.append(f"词条 {name} 的概念 {concept} 不在 vocabulary 中：概念写其他词条名，或写成一组词 [词1, 词2]；any 只写词条名")
             elif concept in needs:
                 visit(concept, path + (name,))
         state[name] = "done"
@@ -96,6 +99,7 @@ class Vocabulary:
         self.terms: dict[str, list[str]] = {}
         self.concepts: dict[str, list[tuple[str, list[str]]]] = {}  # term → (concept key, its words) each
         self.excluded: dict[str, list[tuple[str, list[str]]]] = {}  # term → the concepts that must not appear
+        self.family: dict[str, list[str]] = {}  # term → the terms any of which says it
         variants = variants or {}
         self._variants = variants
         self._letters = str.maketrans({k: v for k, v in variants.items() if len(k) == 1 and len(v) == 1})
@@ -116,7 +120,9 @@ class Vocabulary:
                 own(name, spec)
                 continue
             own(name, spec.words, spec.not_in)
-            if spec.concepts:
+            if spec.any:
+                self.family[name] = list(spec.any)
+            if spec.concepts or spec.any:
                 keys = []
                 for i, concept in enumerate((*spec.concepts, *spec.none), 1):
                     if isinstance(concept, str):
@@ -124,10 +130,12 @@ class Vocabulary:
                     else:
                         keys.append(f"{name}{HIDDEN}{i}")
                         own(keys[-1], concept, named=False)  # a concept written in place has no name of its own
-                self.concepts[name] = keys[:len(spec.concepts)]
+                if spec.concepts:
+                    self.concepts[name] = keys[:len(spec.concepts)]
                 self.excluded[name] = keys[len(spec.concepts):]
         order, _ = concept_order(terms)
-        self._composed = [(name, self.concepts[name], self.excluded[name]) for name in order]
+        self._composed = [(name, self.concepts.get(name, []), self.excluded.get(name, []), self.family.get(name, []))
+                          for name in order]
         # the words of each concept, for whoever reads the rule set (named concepts may come later in the file)
         self.concepts = {n: [(k, self.terms.get(k, [])) for k in keys] for n, keys in self.concepts.items()}
         self.excluded = {n: [(k, self.terms.get(k, [])) for k in keys] for n, keys in self.excluded.items()}
@@ -152,7 +160,7 @@ class Vocabulary:
             term = todo.pop()
             if term not in out:
                 out.add(term)
-                todo += [k for k, _ in self.concepts.get(term, ())]
+                todo += [k for k, _ in self.concepts.get(term, ())] + self.family.get(term, [])
         return frozenset(out)
 
     def normal(self, text: str) -> str:
@@ -164,12 +172,18 @@ class Vocabulary:
         return text.translate(self._letters)
 
     def compose(self, found: dict[str, str]) -> dict[str, str]:
-        """Add every term all of whose concepts are in `found` (said as `伤害…分析`); drop the concepts
-        written in place. Modifies and returns `found`."""
-        for name, keys, nones in self._composed:
-            if name not in found and all(k in found for k in keys) and not any(k in found for k in nones):
+        """Add every term all of whose concepts are in `found` (said as `伤害…分析`), and every term one of
+        whose family is; drop the concepts written in place. Modifies and returns `found`."""
+        for name, keys, nones, family in self._composed:
+            if name in found:
+                continue
+            member = next((k for k in family if k in found), None)
+            if member is not None:
+                if not any(k in found for k in nones):
+                    found[name] = found[member]
+            elif keys and all(k in found for k in keys) and not any(k in found for k in nones):
                 found[name] = "…".join(dict.fromkeys(found[k] for k in keys))
-        if self.concepts:
+        if self._composed:
             for key in [k for k in found if HIDDEN in k]:
                 del found[key]
         return found

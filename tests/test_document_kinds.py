@@ -63,3 +63,50 @@ def test_a_rule_scheme_or_risk_assessment_report_shows_the_identification_work(k
 def test_a_ledger_another_report_or_a_higher_levels_paper_is_no_arrangement(kind, title):
     result = item_result(SCHEME, "3.1", documents=[doc("D-1", kind, title)])
     assert not check(result, "rules").passed, text_of(result)
+
+
+# -- 1.4: which rules are the aspects of a sound rule set ---------------------------------------------
+
+MANAGEMENT = [doc(f"D-M{n}", "制度", title) for n, title in enumerate(
+    ["安全检查制度", "应急管理制度", "事故报告制度", "安全社区档案管理制度", "居民议事协商制度"], 1)]  # five aspects
+
+
+def aspects(*more) -> tuple[int, str]:
+    result = item_result(SCHEME, "1.4", documents=[*MANAGEMENT, *more])
+    return check(result, "rules-cover").measured, result.grade
+
+
+@pytest.mark.parametrize("title", ["小区燃气安全管理规定", "楼院消防安全公约", "辖区防溺水管理办法", "社区安全生产工作规则"])
+def test_a_rule_for_one_of_the_communitys_safety_domains_is_an_aspect(title):
+    assert aspects(doc("D-1", "制度", title))[0] == 6
+
+
+@pytest.mark.parametrize("title", ["街道干部包片联系社区制度", "辖区单位安全生产责任制", "网格员岗位职责规定"])
+def test_a_rule_of_duties_is_an_aspect(title):
+    assert aspects(doc("D-1", "制度", title))[0] == 6
+
+
+def test_the_injury_record_rule_is_an_aspect():
+    assert aspects(doc("D-1", "制度", "事故与伤害登记管理办法"))[0] == 6
+
+
+def test_seven_aspects_make_the_rules_sound_and_six_do_not():
+    duty, domain = doc("D-1", "制度", "安全生产责任制"), doc("D-2", "制度", "居民防火公约")
+    assert aspects(duty, domain) == (7, "A")
+    assert aspects(duty) == (6, "B")
+
+
+def test_rules_for_several_domains_are_one_aspect():
+    domains = [doc(f"D-{n}", "制度", t) for n, t in enumerate(["居民防火公约", "燃气安全管理规定", "道路交通安全管理制度",
+                                                              "防溺水管理办法", "社区治安防范制度"])]
+    assert aspects(*domains) == (6, "B")
+
+
+@pytest.mark.parametrize("title", ["消防安全检查制度", "燃气安全巡查制度"])
+def test_a_domains_inspection_rule_is_the_inspection_aspect_not_also_the_domains(title):
+    assert aspects(doc("D-1", "制度", title))[0] == 5  # 检查 is already among the five
+
+
+@pytest.mark.parametrize("title", ["生活管理员卫生责任制", "环境卫生管理制度", "生活垃圾分类管理制度"])
+def test_a_rule_on_hygiene_or_waste_is_no_aspect(title):
+    assert aspects(doc("D-1", "制度", title))[0] == 5

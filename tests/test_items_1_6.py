@@ -143,7 +143,7 @@ LOOSE = [
     ("1.2", only(organizations=[{"id": "WG", "kind": "执行机构", "name": "创建办公室",
                                  "members": [{"name": "乙", "unit": "社区居委会"}]}]), "缺少"),
     ("1.3", only(agreements={"units": 40, "signed": 30}), "见 3.3"),
-    ("1.4", only(documents=[doc("D-1", "制度", "安全检查制度")]), "1/9 个方面"),
+    ("1.4", only(documents=[doc("D-1", "制度", "安全检查制度")]), "1/12 个方面"),
     ("1.5", only(documents=[doc("D-1", "计划", "2023年安全社区创建工作计划", "2023-01-10")]), "不在评估期内"),
     ("1.5", only(goals=[{"id": "G-1", "text": "减少伤害"}]), "见 4.1"),
     ("1.6", only(budget=[{"year": 2024, "planned": 10000}]), "未登记实际支出"),
@@ -196,7 +196,7 @@ LOWER = [
     ("1.2", [drop("organizations", "WG")], "C", "未见执行机构"),
     ("1.3", [drop("documents", "D-R7", "D-K1")], "B", "未见关于安全职责的"),
     ("1.3", [drop("documents", "D-R7", "D-K1"), cleared("agreements")], "C", "空白"),
-    ("1.4", [drop("documents", "D-R5", "D-R6")], "B", "4/9 个方面"),
+    ("1.4", [drop("documents", "D-R5", "D-R6")], "B", "5/12 个方面"),
     ("1.4", [lambda s: s.update(documents=[d for d in s["documents"] if d["kind"] != "制度"])], "C", "未见制度文件"),
     ("1.5", [edit("documents", "D-P1", title="安全社区创建工作计划", issued="2023-12-20")], "B", "D-P1 印发日期 2023-12-20 不在评估期内"),
     ("1.5", [edit("documents", "D-P1", title="2023年安全社区创建工作计划")], "B", "D-P1 标题写明的年度（2023年）不在评估期内"),
@@ -391,9 +391,8 @@ def volunteer_activities(n):
 
 
 def rule_aspects(n):
-    kept = ["D-R1", "D-R2", "D-R3", "D-R4", "D-R5"][:n]
-    return lambda s: s.update(documents=[d for d in s["documents"] if not d["id"].startswith("D-R") or d["id"] in kept
-                                         or d["id"] == "D-R7"])
+    kept = ["D-R7", "D-R1", "D-R2", "D-R3", "D-R4", "D-R5", "D-R6"][:n]  # each rule adds one aspect
+    return lambda s: s.update(documents=[d for d in s["documents"] if not d["id"].startswith("D-R") or d["id"] in kept])
 
 
 def methods(n):
@@ -443,7 +442,7 @@ def channels(n):
 # (one department short of "cross-sector" is 1.1's named severe defect: B at the bar of 2, C under it)
 COUNTS = [
     ("1.1", "sectors", 5, sectors), ("1.1", "cross-sector", 2, sectors), ("1.2", "categories", 5, categories),
-    ("1.4", "rules-cover", 5, rule_aspects),
+    ("1.4", "rules-cover", 7, rule_aspects),
     ("2.1", "exchange", 2, exchanges), ("2.3", "active", 4, volunteer_activities), ("3.1", "methods", 2, methods),
     ("3.2", "sources", 2, sources), ("3.2", "causes", 3, causes), ("4.2", "domains", 6, plan_domains),
     ("5.1", "domains", 4, project_domains), ("6.1", "audiences", 3, audiences), ("6.1", "forms", 3, forms),
