@@ -26,17 +26,17 @@ class Result(BaseModel):
         validating some 270 small results per assessment cost a fifth of it, and pydantic's own
         `model_construct` is slower still. Unknown and missing fields are refused as validation would;
         tests validate whole results again and compare (tests/test_properties.py)."""
-        names, fields = _FIELDS.get(cls) or _fields(cls)
-        if not values.keys() <= names:
-            raise TypeError(f"{cls.__name__} has no field {sorted(values.keys() - names)}")
-        data = {}
-        for name, required, default in fields:
-            if name in values:
-                data[name] = values[name]
-            elif required:
-                raise TypeError(f"{cls.__name__}.{name} is required")
-            else:
-                data[name] = copy(default) if default.__class__ in (list, dict) else default
+        names, required, template, mutable = _FIELDS.get(cls) or _fields(cls)
+        keys = values.keys()
+        if not keys <= names:
+            raise TypeError(f"{cls.__name__} has no field {sorted(keys - names)}")
+        if not required <= keys:
+            raise TypeError(f"{cls.__name__}.{min(required - keys)} is required")
+        data = template.copy()
+        data.update(values)  # a key already there keeps its place: the fields stay in their order
+        for name in mutable:
+            if name not in values:
+                data[name] = copy(data[name])
         obj = cls.__new__(cls)
         object.__setattr__(obj, "__dict__", data)
         object.__setattr__(obj, "__pydantic_fields_set__", set(values))
@@ -45,14 +45,20 @@ class Result(BaseModel):
         return obj
 
 
-_FIELDS: dict[type, tuple[frozenset[str], tuple[tuple[str, bool, Any], ...]]] = {}
+_FIELDS: dict[type, tuple[frozenset[str], frozenset[str], dict[str, Any], tuple[str, ...]]] = {}
 
 
-def _fields(cls: type[Result]) -> tuple[frozenset[str], tuple[tuple[str, bool, Any], ...]]:
-    """A result model's field names, and (name, required, default) of each in their order (the
-    order pydantic writes them in)."""
-    found = _FIELDS[cls] = (frozenset(cls.model_fields),
-                            tuple((name, f.is_required(), f.default) for name, f in cls.model_fields.items()))
+def _fields(cls: type[Result]) -> tuple[frozenset[str], frozenset[str], dict[str, Any], tuple[str, ...]]:
+    """A result model's field names, the required ones, every field in its order (the order pydantic
+    writes them in) with its default (None in place of a required one), and the fields whose default
+    is a list or a dict, copied for each instance."""
+    fields = cls.model_fields
+    found = _FIELDS[cls] = (
+        frozenset(fields),
+        frozenset(name for name, f in fields.items() if f.is_required()),
+        {name: None if f.is_required() else f.default for name, f in fields.items()},
+        tuple(name for name, f in fields.items() if not f.is_required() and f.default.__class__ in (list, dict)),
+    )
     return found
 
 
