@@ -119,7 +119,7 @@ class Check(Rule):
         if primitive is None:
             return params  # an unknown primitive, or a citation, is reported on its own line
         try:
-            primitive.params.model_validate(params)
+            primitive.bind(params)
         except ValidationError as exc:
             from .loading import validation_message, field_path
 
@@ -147,7 +147,7 @@ class Check(Rule):
             raise ValueError(f"原语 {self.primitive} 给出测量值，必须设 target，如 {{\">=\": 1}}")
         if self.veto is not None and self.target is None:
             raise ValueError("设了 veto 的检查也必须设 target")
-        self._params = primitive.params.model_validate(self.params)
+        self._params = primitive.bind(self.params)
         # Read for every check of every bundle: worked out once here.
         self._texts = (self.target.text(primitive.unit) if self.target else None,
                        self.veto.text(primitive.unit) if self.veto else None)
