@@ -420,8 +420,8 @@ class Evidence(Record):
     surveys: list[Survey] = Field([], title="调查")
     feedback: Feedback | None = Field(None, title="意见处理")
 
-    _attachments: dict[str, Any] = PrivateAttr(default_factory=dict)
-    _notes: list[str] = PrivateAttr(default_factory=list)  # what the loader warns of, at its place (a value a `#` left empty)
+    _attachments: dict[str, Any] = PrivateAttr(default_factory=lambda: {})  # a lambda: see scheme.Scheme._kinds
+    _notes: list[str] = PrivateAttr(default_factory=lambda: [])  # what the loader warns of, at its place (a value a `#` left empty)
 
     @property
     def period(self) -> Period:
