@@ -278,7 +278,7 @@ def validate(evidence: Path, scheme_ref: str) -> None:
     """只检查 EVIDENCE（证据 YAML 或台账 .xlsx）的格式与引用，列出全部问题（文件:行:列 或 文件:工作表!单元格，字段，说明）；另提示规则集会读、本证据从未填写的字段。"""
     from . import scheme as schemes
     from . import sample
-    from .engine import warnings
+    from .notes import warnings
     from .evidence import fields_used
     from .fidelity import fields_read
     from .ledger.words import channel_of, speak, unfilled

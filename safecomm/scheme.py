@@ -455,8 +455,10 @@ class Scheme(Rule):
     _vocabulary: Vocabulary | None = PrivateAttr(None)
     _topics: frozenset[str] | None = PrivateAttr(None)
     _lineage: Any = PrivateAttr(None)  # extend.Lineage: the bases and what this rule set changed in them
-    _kinds: dict[str, Scheme] = PrivateAttr(default_factory=dict)
-    _unread: dict[str, Any] = PrivateAttr(default_factory=dict)  # kind → (layer, key): read on first use
+    # Factories written as lambdas: pydantic reads a factory's signature, and a builtin's (dict) is
+    # parsed from its text by the tokenizer, 3 ms of a cold run.
+    _kinds: dict[str, Scheme] = PrivateAttr(default_factory=lambda: {})
+    _unread: dict[str, Any] = PrivateAttr(default_factory=lambda: {})  # kind → (layer, key): read on first use
     _files: tuple[Path, ...] = PrivateAttr(())  # the user's rule-set files read: this one and its bases
     _kind: str | None = PrivateAttr(None)
 
@@ -612,6 +614,42 @@ def cross_problems(data: Any, scheme: Scheme) -> list[tuple[tuple, str]]:
                         f"一个事实只在一个条目中评定，此处请改为 see: {first}/{first_check}"
                     )))
     return problems
+
+
+def scoring_problems(scheme: Scheme) -> list[tuple[tuple, str]]:
+    """What only the whole rule set can tell about its scoring (scoring.py), as (loc, message)."""
+    scoring = scheme.scoring
+    if scoring.method != "points":
+        return [
+            (("verdict", "rules", n, "when", key), f"{key} 只能用于积分制（scoring.method: points）的规则集")
+            for n, rule in enumerate(scheme.verdict.rules) for key in rule.when if key in POINTS_FIGURES
+        ]
+    found: list[tuple[tuple, str]] = []
+    names = [p.name for p in scoring.parts]
+    items = {item.id: item for _, item in scheme.items()}
+    for item_id, spec in scoring.items.items():
+        loc, item = ("scoring", "items", item_id), items.get(item_id)
+        if item is None:
+            found.append((loc, f"规则集中没有条目 {item_id}"))
+            continue
+        checks = [c.id for c in item.checks]
+        shown: set[str] = set()
+        for part, ids in (spec.items() if isinstance(spec, dict) else [(None, spec)]):
+            at = loc + ((part,) if part else ())
+            if part is not None and part not in names:
+                found.append((at, f"没有名为 {part} 的部分（scoring.parts 中有：{'、'.join(names)}）"))
+            unknown = [i for i in ids if i not in checks]
+            if unknown or not ids:
+                found.append((at, f"条目 {item_id} 中没有检查 {'、'.join(unknown)}（现有：{'、'.join(checks)}）" if unknown
+                              else "每一部分至少要看一个检查"))
+            shown.update(ids)
+        unmapped = [c.id for c in item.checks if c.primitive and c.id not in shown]
+        if unmapped:
+            found.append((loc, f"条目 {item_id} 的检查 {'、'.join(unmapped)} 未归入任何部分：积分制下每个检查都要在某一部分中计分"))
+    missing = [item.id for item in items.values() if not item.not_applicable and item.id not in scoring.items]
+    if missing:
+        found.append((("scoring", "items"), f"条目 {'、'.join(missing)} 没有写各部分看哪些检查（不适用的条目除外）"))
+    return found
 
 
 def numbering_problems(data: Any) -> list[tuple[tuple, str]]:
@@ -770,7 +808,6 @@ def _shipped_file(name: str):
 
 def _checked(layer) -> Scheme:
     """The Scheme of a rule set's data, every problem reported at the line that wrote it."""
-    from . import scoring
     from .loading import InputError, load_model
 
     doc = layer.located
@@ -779,7 +816,7 @@ def _checked(layer) -> Scheme:
         scheme = load_model(doc, Scheme)
     except InputError as exc:
         raise InputError(problems + exc.problems) from None
-    found = cross_problems(layer.data, scheme) + scoring.problems(scheme)
+    found = cross_problems(layer.data, scheme) + scoring_problems(scheme)
     problems += [doc.problem(loc, message) for loc, message in found]
     if problems:
         raise InputError(problems)

@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from . import assessment as out
 from .measure import format_points
-from .scheme import POINTS_FIGURES, PartGrade, Scheme, Scoring
+from .scheme import PartGrade, Scheme, Scoring
 
 
 def cut(value: Fraction) -> Fraction:
@@ -89,39 +89,3 @@ def tally(scheme: Scheme, items: list[out.ItemResult]) -> Tally | None:
     scale = Fraction(str(scoring.scale)) if scoring.scale else None
     total = earned * scale / possible if scale and possible else earned
     return Tally(cut(total), scale or possible, earned, possible, [i.id for i in items if i.points.points == 0])
-
-
-def problems(scheme: Scheme) -> list[tuple[tuple, str]]:
-    """What only the whole rule set can tell about its scoring, as (loc, message)."""
-    scoring = scheme.scoring
-    if scoring.method != "points":
-        return [
-            (("verdict", "rules", n, "when", key), f"{key} 只能用于积分制（scoring.method: points）的规则集")
-            for n, rule in enumerate(scheme.verdict.rules) for key in rule.when if key in POINTS_FIGURES
-        ]
-    found: list[tuple[tuple, str]] = []
-    names = [p.name for p in scoring.parts]
-    items = {item.id: item for _, item in scheme.items()}
-    for item_id, spec in scoring.items.items():
-        loc, item = ("scoring", "items", item_id), items.get(item_id)
-        if item is None:
-            found.append((loc, f"规则集中没有条目 {item_id}"))
-            continue
-        checks = [c.id for c in item.checks]
-        shown: set[str] = set()
-        for part, ids in (spec.items() if isinstance(spec, dict) else [(None, spec)]):
-            at = loc + ((part,) if part else ())
-            if part is not None and part not in names:
-                found.append((at, f"没有名为 {part} 的部分（scoring.parts 中有：{'、'.join(names)}）"))
-            unknown = [i for i in ids if i not in checks]
-            if unknown or not ids:
-                found.append((at, f"条目 {item_id} 中没有检查 {'、'.join(unknown)}（现有：{'、'.join(checks)}）" if unknown
-                              else "每一部分至少要看一个检查"))
-            shown.update(ids)
-        unmapped = [c.id for c in item.checks if c.primitive and c.id not in shown]
-        if unmapped:
-            found.append((loc, f"条目 {item_id} 的检查 {'、'.join(unmapped)} 未归入任何部分：积分制下每个检查都要在某一部分中计分"))
-    missing = [item.id for item in items.values() if not item.not_applicable and item.id not in scoring.items]
-    if missing:
-        found.append((("scoring", "items"), f"条目 {'、'.join(missing)} 没有写各部分看哪些检查（不适用的条目除外）"))
-    return found
