@@ -79,13 +79,21 @@ class Outputs:
     """The one way a command writes files; see the module docstring."""
 
     def __init__(self, inputs: Iterable[str | Path] = ()):
-        self._inputs: set[str] = set()
+        self._real: set[str] = set()
+        self._pending: list[str | Path] = []  # resolved when an output is first checked: a run that writes none never pays
         self._made: list[Path] = []  # folders this run created, newest last
         self.add_inputs(inputs)
 
     def add_inputs(self, paths: Iterable[str | Path]) -> None:
         """More files the run read (a batch learns its bundles' attachments as it goes)."""
-        self._inputs.update(os.path.realpath(p) for p in paths)
+        self._pending.extend(paths)
+
+    @property
+    def _inputs(self) -> set[str]:
+        if self._pending:
+            self._real.update(os.path.realpath(p) for p in self._pending)
+            self._pending.clear()
+        return self._real
 
     def check(self, path: str | Path, kind: Kind, force: bool = False) -> Path:
         """The real path `path` would be written at; InputError when it may not be written."""

@@ -174,15 +174,17 @@ class Vocabulary:
     def compose(self, found: dict[str, str]) -> dict[str, str]:
         """Add every term all of whose concepts are in `found` (said as `伤害…分析`), and every term one of
         whose family is; drop the concepts written in place. Modifies and returns `found`."""
-        for name, keys, nones, family in self._composed:
+        for name, keys, nones, family in self._composed:  # read for every title: no generator for a miss
             if name in found:
                 continue
-            member = next((k for k in family if k in found), None)
-            if member is not None:
-                if not any(k in found for k in nones):
-                    found[name] = found[member]
-            elif keys and all(k in found for k in keys) and not any(k in found for k in nones):
-                found[name] = "…".join(dict.fromkeys(found[k] for k in keys))
+            for member in family:
+                if member in found:
+                    if not any(k in found for k in nones):
+                        found[name] = found[member]
+                    break
+            else:
+                if keys and keys[0] in found and all(k in found for k in keys) and not any(k in found for k in nones):
+                    found[name] = "…".join(dict.fromkeys(found[k] for k in keys))
         if self._composed:
             for key in [k for k in found if HIDDEN in k]:
                 del found[key]
