@@ -1,12 +1,12 @@
-"""A district's papers as one zip, made in a process of its own
-(`python -m safecomm.web.papers.district MANIFEST OUT.zip --renders N`), so that the job's time
-and memory are bounded by the worker as a single paper's are.
+"""A district's papers as one zip, made outside the worker (`python -m safecomm.web.papers.district
+MANIFEST OUT.zip --renders N`, or the same arguments as a request to the worker's child), so that
+the job's time and memory are bounded by the worker as a single paper's are.
 
 No Django here: the worker writes a manifest (each community's reviewed result as a file, the
 paper cache's path of its 申报表 PDF, the verdict policy the summary sorts by). A run renders at
-most N missing PDFs into the paper cache, one by one, and ends (WeasyPrint's memory grows from
-one document to the next, so the worker starts a fresh run for the next N); a run that finds
-every PDF there writes the zip: the CLI's batch summary (汇总.html with its charts, linking each
+most N missing PDFs into the paper cache, one by one, and ends (the worker asks again for the next
+N, and counts them against its child's share of documents); a run that finds every PDF there
+writes the zip: the CLI's batch summary (汇总.html with its charts, linking each
 community's own report under 汇总/, and 汇总.csv) and 申报表/<社区>.pdf. The zip's bytes depend
 only on its inputs (fixed times, fixed order), so it is cached exactly as a paper is."""
 

@@ -4,13 +4,15 @@ A job is claimed by one worker under a lease that the worker renews while it run
 PostgreSQL the claim locks the row with SKIP LOCKED; on SQLite it is one conditional UPDATE,
 which the database applies to one writer at a time, so two workers never take one job. A worker
 killed mid-job stops renewing; when its lease runs out the job is claimable again, up to
-`Job.MAX_ATTEMPTS` attempts. Each paper is rendered in a child process with a time limit and
-(on POSIX) a memory limit."""
+`Job.MAX_ATTEMPTS` attempts. Papers are rendered in a child process of the worker's, kept from one
+job to the next (`Child`), with a time limit per job and (on POSIX) a memory limit."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -37,7 +39,8 @@ NAMES = {"pdf": "申报表.pdf", "docx": "申报表.docx", "workreport-docx": "�
 LABELS = {"pdf": "申报表 PDF", "docx": "申报表 Word", "workreport-docx": "工作报告（Word 草稿）",
           DISTRICT: "全辖区申报材料（zip）"}
 SUFFIXES = {**KINDS, DISTRICT: ".zip"}
-DISTRICT_RENDERS = 10  # PDFs per run of the district child: WeasyPrint's memory grows from one to the next
+DISTRICT_RENDERS = 10  # PDFs per request of a district job: its progress, and the child's count of documents
+DOCUMENTS = int(os.environ.get("SAFECOMM_JOB_DOCUMENTS", "100"))  # a child is replaced after so many: WeasyPrint's memory grows
 
 
 def paper_input(assessment) -> str:
@@ -136,10 +139,10 @@ def enqueue_district(district, user) -> Job:
     return job
 
 
-def _run_district(job: Job, worker: str, folder: Path) -> str | None:
+def _run_district(job: Job, worker: str, folder: Path, child: Child) -> str | None:
     """Make the zip of `job.unit` as it stands when the job runs (the job's own key names the
     zip asked for; newer uploads make a newer key): PDFs already in the cache are used as they
-    are, the missing ones rendered in runs of `DISTRICT_RENDERS`, each run a child process."""
+    are, the missing ones rendered `DISTRICT_RENDERS` to a request of the worker's child."""
     import json
 
     from ..review.work import scheme_of
@@ -172,8 +175,8 @@ def _run_district(job: Job, worker: str, folder: Path) -> str | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     missing = sum(1 for e in entries if e.get("pdf") and not Path(e["pdf"]).exists())
     for _ in range(missing // DISTRICT_RENDERS + 2):
-        error = _child(job, worker, [sys.executable, "-m", "safecomm.web.papers.district", str(manifest), str(target),
-                                     "--renders", str(DISTRICT_RENDERS)])
+        error = child.run(job, worker, ["district", str(manifest), str(target), "--renders", str(DISTRICT_RENDERS)],
+                          DISTRICT_RENDERS)
         if error is not None or target.exists():
             return error
     return "未能生成全部申报表"
@@ -227,19 +230,24 @@ def _limits():  # pragma: no cover - runs in the child between fork and exec
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def run(job: Job, worker: str) -> None:
-    """Render one claimed job, renewing its lease; done, retried later, or failed for good."""
+def run(job: Job, worker: str, child: Child | None = None) -> None:
+    """Render one claimed job in the worker's `child` (without one, in a child for this job alone),
+    renewing its lease; done, retried later, or failed for good."""
     folder = storage.scratch(f"job-{job.pk}-")
+    own = child is None
+    child = child or Child()
     try:
-        error = _run_district(job, worker, folder) if job.kind == DISTRICT else _run_paper(job, worker, folder)
+        error = _run_district(job, worker, folder, child) if job.kind == DISTRICT else _run_paper(job, worker, folder, child)
     except Exception as exc:  # noqa: BLE001 - a job's failure is recorded on the job, the worker goes on
         error = f"{type(exc).__name__}: {exc}"
     finally:
+        if own:
+            child.close()
         shutil.rmtree(folder, ignore_errors=True)
     _settle(job, worker, error)
 
 
-def _run_paper(job: Job, worker: str, folder: Path) -> str | None:
+def _run_paper(job: Job, worker: str, folder: Path, child: Child) -> str | None:
     version, assessment = job.version, job.assessment
     evidence = "-"  # only the 工作报告 reads the evidence itself; the 申报表 is made from the assessment
     if job.kind == "workreport-docx":
@@ -249,9 +257,7 @@ def _run_paper(job: Job, worker: str, folder: Path) -> str | None:
     result_file.write_text(paper_input(assessment), encoding="utf-8")
     target = paper_path(job.kind, job.key)
     target.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "safecomm.web.papers.render", job.kind,
-               evidence, str(result_file), scheme_ref(assessment, folder), str(target)]
-    return _child(job, worker, command)
+    return child.run(job, worker, ["render", job.kind, evidence, str(result_file), scheme_ref(assessment, folder), str(target)])
 
 
 def _settle(job: Job, worker: str, error: str | None) -> None:
@@ -265,44 +271,132 @@ def _settle(job: Job, worker: str, error: str | None) -> None:
         _finish(job, worker, Job.FAILED, error)
 
 
-def _child(job: Job, worker: str, command: list[str]) -> str | None:
-    """Run the renderer; None when it succeeded, else why not."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    posix = os.name == "posix"
-    errors = tempfile.TemporaryFile()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env, text=True,
-                             encoding="utf-8", errors="replace", preexec_fn=_limits if posix else None)
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
-    reader.start()
-    started = renewed = time.monotonic()
-    seen = 0
-    while child.poll() is None:
-        if time.monotonic() - started > TIMEOUT:
-            child.kill()
-            child.wait()
-            return f"超过 {TIMEOUT} 秒未完成"
-        time.sleep(0.2)
-        update = {}
-        for line in lines[seen:]:
-            parts = line.split(" ", 2)
-            if parts[0] == "progress" and len(parts) == 3 and parts[1].isdigit():
-                update.update(progress=min(int(parts[1]), 99), stage=parts[2].strip()[:100])
-        seen = len(lines)
-        if not update and time.monotonic() - renewed < LEASE.total_seconds() / 4:
-            continue  # written only when there is news or the lease needs renewing: SQLite has one writer
-        renewed = time.monotonic()
-        update["lease_until"] = timezone.now() + LEASE
-        if not Job.objects.filter(pk=job.pk, worker=worker, status=Job.RUNNING).update(**update):
-            child.kill()  # the lease was lost (this worker stalled): another worker has the job
-            child.wait()
-            return "租约已失效"
-    reader.join(5)
-    if child.returncode != 0:
-        errors.seek(0)
-        tail = errors.read()[-1500:].decode("utf-8", "replace")
-        return f"生成失败（退出码 {child.returncode}）：{tail}"
-    return None
+class Child:
+    """A worker's long-lived renderer process (`child.py`): it keeps WeasyPrint, its fonts and the
+    library loaded from one job to the next. What a child per job gave stays: each job has its time
+    limit, the child its memory limit (RLIMIT_AS, on POSIX), and a job that crashes, runs over its
+    time or out of memory fails alone with a message saying so; the child goes and the next job gets
+    a fresh one. A child is also replaced after `DOCUMENTS` documents, or once its address space
+    passes half the limit, so that WeasyPrint's growth from one document to the next never fails a job."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.lines: list[str] = []
+        self.documents = 0
+        self.process_code: int | None = None  # how the last child ended
+
+    def _start(self) -> None:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        self.errors = tempfile.TemporaryFile()
+        self.lines, self.documents = [], 0
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "safecomm.web.papers.child"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self.errors, env=env, text=True, encoding="utf-8", errors="replace",
+            preexec_fn=_limits if os.name == "posix" else None)
+        lines, stdout = self.lines, self.process.stdout
+        self.reader = threading.Thread(target=lambda: [lines.append(line) for line in stdout], daemon=True)
+        self.reader.start()
+
+    def run(self, job: Job, worker: str, request: list[str], documents: int = 1) -> str | None:
+        """Run one request (the module and its arguments) for `job`; None when it succeeded, else why not."""
+        if self.process is None or self.process.poll() is not None:
+            self.close()
+            self._start()
+        try:
+            self._send(request)
+        except OSError:  # the idle child died since its last job: a fresh one
+            self.close()
+            self._start()
+            self._send(request)
+        seen = read = len(self.lines)
+        errors_from = os.fstat(self.errors.fileno()).st_size
+        started = renewed = time.monotonic()
+        while True:
+            end = next((line.split() for line in self.lines[seen:] if line.startswith("end ")), None)
+            if end is None and self.process.poll() is not None:
+                self.reader.join(5)  # what it printed before it ended
+                end = next((line.split() for line in self.lines[seen:] if line.startswith("end ")), ["end", "died"])
+            if end is not None:
+                break
+            if time.monotonic() - started > TIMEOUT:
+                self.close(kill=True)
+                return f"超过 {TIMEOUT} 秒未完成"
+            time.sleep(0.2)
+            update, lines = {}, self.lines[read:]
+            read += len(lines)
+            for line in lines:
+                parts = line.split(" ", 2)
+                if parts[0] == "progress" and len(parts) == 3 and parts[1].isdigit():
+                    update.update(progress=min(int(parts[1]), 99), stage=parts[2].strip()[:100])
+            if not update and time.monotonic() - renewed < LEASE.total_seconds() / 4:
+                continue  # written only when there is news or the lease needs renewing: SQLite has one writer
+            renewed = time.monotonic()
+            update["lease_until"] = timezone.now() + LEASE
+            if not Job.objects.filter(pk=job.pk, worker=worker, status=Job.RUNNING).update(**update):
+                self.close(kill=True)  # the lease was lost (this worker stalled): another worker has the job
+                return "租约已失效"
+        if end[1] == "ok":
+            self.documents += documents
+            if self.documents >= DOCUMENTS or _address_space(self.process.pid) > MEMORY // 2:
+                self.close()
+            return None
+        tail = os.pread(self.errors.fileno(), 1500, max(errors_from, os.fstat(self.errors.fileno()).st_size - 1500))
+        tail = tail.decode("utf-8", "replace").strip()
+        self.close(kill=end[1] == "died")
+        if end[1] == "memory":
+            return f"生成失败：所需内存超过上限 {MEMORY // 1024 // 1024} MB"
+        if end[1] == "died":
+            return f"生成失败（{_death(self.process_code)}）" + (f"：{tail}" if tail else "")
+        return f"生成失败：{tail}"
+
+    def _send(self, request: list[str]) -> None:
+        self.process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+        self.process.stdin.flush()
+
+    def close(self, kill: bool = False) -> None:
+        """End the child (at the end of its input it ends by itself; killed when `kill` or when it does not)."""
+        process, self.process = self.process, None
+        self.process_code = None
+        if process is None:
+            return
+        if kill:
+            process.kill()
+        try:
+            process.stdin.close()
+        except OSError:
+            pass
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        self.process_code = process.returncode
+        self.reader.join(5)
+        process.stdout.close()
+        self.errors.close()
+
+
+def _death(code: int | None) -> str:
+    """How a child that died in the middle of a job ended, in a clerk's words."""
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        return f"生成进程被信号 {name} 终止，多半是内存不足（上限 {MEMORY // 1024 // 1024} MB）或程序库崩溃"
+    return f"生成进程意外退出，退出码 {code}"
+
+
+def _address_space(pid: int) -> int:
+    """A process's virtual memory in bytes (what RLIMIT_AS bounds); 0 where /proc does not tell."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def work(stop: threading.Event, name: str | None = None, poll: float = 1.0) -> None:
@@ -314,14 +408,18 @@ def work(stop: threading.Event, name: str | None = None, poll: float = 1.0) -> N
     from django.db import DatabaseError, close_old_connections
 
     worker = name or f"{os.uname().nodename if hasattr(os, 'uname') else 'host'}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-    while not stop.is_set():
-        try:
-            close_old_connections()
-            job = claim(worker)
-            if job is None:
+    child = Child()
+    try:
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                job = claim(worker)
+                if job is None:
+                    stop.wait(poll)
+                    continue
+                run(job, worker, child)
+            except DatabaseError as exc:
+                logging.getLogger("safecomm.jobs").warning("任务队列暂时无法访问数据库：%s", exc)
                 stop.wait(poll)
-                continue
-            run(job, worker)
-        except DatabaseError as exc:
-            logging.getLogger("safecomm.jobs").warning("任务队列暂时无法访问数据库：%s", exc)
-            stop.wait(poll)
+    finally:
+        child.close()

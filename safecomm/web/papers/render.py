@@ -1,5 +1,6 @@
-"""One paper rendered in a process of its own (`python -m safecomm.web.papers.render …`), so that
-a job's time and memory are bounded by the worker and a crash takes only this process down.
+"""One paper rendered outside the worker (`python -m safecomm.web.papers.render …`, or the same
+arguments as a request to the worker's long-lived child, `child.py`), so that a job's time and
+memory are bounded by the worker and a crash takes only that process down.
 
 No Django here: the worker lays out the bundle and the stored assessment; this reads them, calls
 the library's renderers and writes the paper atomically. Progress goes to standard output as
