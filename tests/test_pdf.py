@@ -104,6 +104,22 @@ def test_papers_in_one_process_are_the_bytes_of_a_fresh_process(tmp_path, ready)
     assert first == again == out.read_bytes() and veto != first
 
 
+def test_the_stylesheet_parsed_once_prints_what_the_page_with_it_inside_prints():
+    """A process parses the 申报表's stylesheet once and gives it to each PDF beside the page; the
+    page with the stylesheet inside, printed plainly by WeasyPrint, is the same bytes (so the
+    stylesheet's place in the cascade changes nothing), and it is not when the stylesheet is left out."""
+    from safecomm.report import html
+
+    for evidence in (READY, VETO):
+        result = assess(load_evidence(evidence), load_scheme())
+        base = evidence.parent.resolve().as_uri() + "/"
+        fetcher = pdf.LocalFetcher([ASSETS, evidence.parent])
+        plain = HTML(string=html.render(result), base_url=base, url_fetcher=fetcher).write_pdf(pdf_identifier=True)
+        assert pdf.render(result, evidence.parent) == plain
+    bare = HTML(string=html.render(result, styled=False), base_url=base, url_fetcher=fetcher).write_pdf(pdf_identifier=True)
+    assert bare != plain and "<style>" not in html.render(result, styled=False) and "<style>" in html.render(result)
+
+
 def test_user_font_file_is_used_and_embedded(tmp_path):
     if not DEJAVU.is_file():
         pytest.skip("DejaVu Sans is not installed")

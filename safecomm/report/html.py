@@ -78,15 +78,23 @@ TEMPLATES = Environment(  # shared by every HTML renderer: autoescaped, strict, 
 )
 
 
-def render(result: Assessment, fonts: Fonts = Fonts(), parts: tuple[str, ...] = PARTS, footer: str = "page") -> str:
-    """The page with the chosen `parts` of the 申报表 (all by default)."""
-    stacks = fonts.stacks()
-    css = (ASSETS / "form.css").read_text(encoding="utf-8")
+def render(result: Assessment, fonts: Fonts = Fonts(), parts: tuple[str, ...] = PARTS, footer: str = "page",
+           styled: bool = True) -> str:
+    """The page with the chosen `parts` of the 申报表 (all by default); its stylesheet inside it unless
+    not `styled` (the PDF of a long-lived process passes `stylesheet(fonts)` parsed once instead)."""
     r = compose(result, font_family=SANS, parts=parts, footer=footer)  # SVG text takes one family only: the one with SC glyph forms
     return TEMPLATES.get_template("form.html").render(
         r=r, form=r.layout(fit.PDF), MORE=fit.MORE,
         GAPS_INTRO=words.GAPS_INTRO, NO_GAPS=words.NO_GAPS, NO_INDEX=words.NO_INDEX,
-        css=Markup(css),
-        fonts=stacks,
-        font_faces=Markup(fonts.faces()),
+        style=Markup(stylesheet(fonts)) if styled else None,
     )
+
+
+def stylesheet(fonts: Fonts = Fonts()) -> str:
+    """The page's CSS: the user's @font-face rules, the form's layout, and the font stacks."""
+    stacks = fonts.stacks()
+    css = (ASSETS / "form.css").read_text(encoding="utf-8")
+    return (f"{fonts.faces()}\n{css}\n"
+            f"body, .form td {{ font-family: {stacks['serif']}; }}\n"
+            f"h1, h2 {{ font-family: {stacks['title']}; }}\n"
+            f"th, #footer, .meta {{ font-family: {stacks['sans']}; }}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -60,11 +60,13 @@ def render(result: Assessment, evidence_dir: Path, fonts: Fonts = Fonts(), parts
     """The PDF bytes of the chosen `parts`. `evidence_dir` is the folder of the evidence file (attachments live there)."""
     evidence_dir = Path(evidence_dir).resolve()
     fetcher = LocalFetcher([html.ASSETS, evidence_dir], fonts.files())
-    page = HTML(string=html.render(result, fonts, parts, footer), base_url=evidence_dir.as_uri() + "/", url_fetcher=fetcher)
+    base = evidence_dir.as_uri() + "/"
     if fonts.files():  # the user's @font-face rules would stay in a shared configuration: a fresh one
+        page = HTML(string=html.render(result, fonts, parts, footer), base_url=base, url_fetcher=fetcher)
         return page.render(font_config=FontConfiguration()).write_pdf(pdf_identifier=True)
+    page = HTML(string=html.render(result, fonts, parts, footer, styled=False), base_url=base, url_fetcher=fetcher)
     with _SYSTEM_LOCK:
-        return page.render(font_config=_system_fonts()).write_pdf(pdf_identifier=True)
+        return page.render(font_config=_system_fonts(), stylesheets=[_system_css()]).write_pdf(pdf_identifier=True)
 
 
 _SYSTEM_LOCK = threading.Lock()  # one document at a time in the shared configuration
@@ -76,3 +78,13 @@ def _system_fonts() -> FontConfiguration:
     loaded and measured serve the next document (a batch worker, the workbench's job worker)
     instead of being loaded again. The bytes are the same as with a fresh one (tested)."""
     return FontConfiguration()
+
+
+@functools.cache
+def _system_css() -> CSS:
+    """The page's stylesheet in the system's fonts, parsed once per process and given to each
+    document beside its HTML instead of inside it. Given so, it is the user's origin, not the
+    author's; that changes nothing here, as the page's only author styles are `style` attributes,
+    which won over the stylesheet before too, and it has no !important (the bytes are the same, tested)."""
+    return CSS(string=html.stylesheet(), base_url=html.ASSETS.as_uri() + "/", url_fetcher=LocalFetcher([html.ASSETS]),
+               font_config=_system_fonts())
