@@ -231,6 +231,16 @@ def test_5_3_what_a_project_aims_at_is_read_from_what_it_prevents_and_whom_it_na
     assert "P-1" in check(result, "targeted").detail
 
 
+def test_5_1_a_project_named_by_what_it_prevents_or_a_room_for_everyone_names_no_high_risk_group(scheme):
+    """防溺水 names the water it guards (a high-risk environment), not a group at high risk; a safety
+    experience room open to all residents aims at no one in particular. With a vulnerable group from
+    another project, 5.1 still lacks 高危人群: what the table names with 尤其是 must be named."""
+    projects = [project("P-1", "老年人防跌倒"), project("P-2", "建华社区“防溺水守护行动”"), project("P-3", "旺泉街道梅兰家园社区安全体验室")]
+    targets = check(item_result(scheme, "5.1", projects=projects), "targets")
+    assert targets.measured == 2 and not targets.passed, targets.detail
+    assert "未见针对高危人群" in targets.detail
+
+
 # -- a clause of a regulation is not the community's own rule -----------------------------------
 
 def test_8_2_should_lower_a_clause_of_a_citys_regulation_taken_for_the_communitys_inspection_rule(scheme):
