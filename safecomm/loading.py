@@ -848,7 +848,7 @@ def _attachment(base: str, normal: str, into: dict, before: int = 0, folders: di
     from .evidence import Attachment
 
     target, st = real_path(os.path.join(base, normal), {} if folders is None else folders)
-    if os.path.commonpath([base, target]) != base:
+    if target != base and not target.startswith(base.rstrip("/") + "/"):  # both real: the base or below it
         return OUTSIDE
     try:
         st = os.stat(target) if st is None else st

@@ -145,6 +145,7 @@ class Vocabulary:
         self._pattern = re.compile(f"(?=({_trie(self._owners)}))") if self._owners else None
         self.find = lru_cache(maxsize=8192)(self._find)
         self._raw = lru_cache(maxsize=8192)(self._scan)
+        self._all = lru_cache(maxsize=8192)(self._find_all)
         self._inside = lru_cache(maxsize=None)(self._terms_inside)
 
     def __contains__(self, name: str) -> bool:
@@ -191,7 +192,11 @@ class Vocabulary:
         return found
 
     def find_all(self, texts) -> dict[str, str]:
-        """Term → word over several texts (first text first); a term's concepts may come from different texts."""
+        """Term → word over several texts (first text first); a term's concepts may come from different texts
+        (do not modify: the result is shared, as `find`'s is; a member's unit and title are read by several checks)."""
+        return self._all(tuple(texts))
+
+    def _find_all(self, texts: tuple) -> dict[str, str]:
         found: dict[str, str] = {}
         for text in texts:
             if text:
