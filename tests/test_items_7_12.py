@@ -358,6 +358,7 @@ FACILITY_RULES = doc("D-1", "制度", "公共设施安全管理制度")
     ("宣传", "志愿者定期检修社区公共电器设备"),
     ("检查", "中南世纪城17号楼社区安全检查活动"),  # a building's check: its 楼道、电梯、消防设施
     ("检查", "幸福里小区安全隐患排查"),
+    ("议事", "楼栋长碰头会：更换损坏的楼道灯"),
 ])
 def test_8_4_facilities_kept_in_order_by_upkeep_or_a_compound_check_is_a(scheme, kind, title):
     result = item_result(scheme, "8.4", documents=[FACILITY_RULES], activities=[act("A-1", kind, title=title)])
@@ -582,6 +583,8 @@ def test_11_2_a_written_rectification_of_an_incident_and_its_cause_is_corrective
     result = item_result(scheme, "11.2", documents=[CAUSES], rectifications=[fix("R-1", "整改", issue=LEAK)])
     assert result.grade == "A", text_of(result)
     assert "R-1（写明事故原因" in check(result, "corrective").detail
+    fire = fix("R-1", "整改", issue="3号楼厨房起火，经查系电线老化引起，社区协调更换线路")
+    assert item_result(scheme, "11.2", documents=[CAUSES], rectifications=[fire]).grade == "A"
     # still a 整改 for 11.1 as well
     assert "R-1" in check(item_result(scheme, "11.1", rectifications=[fix("R-1", "整改", issue=LEAK)]), "verified").evidence
 
