@@ -139,7 +139,7 @@ def evaluate_check(index: Index, check: Check) -> out.CheckResult:
     primitive = REGISTRY[check.primitive]
     index.claimed = []
     measure = primitive(index, check.bound_params)
-    claimed = sorted(set(index.claimed) & set(measure.ids), key=natural_key)
+    claimed = sorted(set(index.claimed).intersection(measure.ids), key=natural_key) if index.claimed else []
     unit = primitive.unit
     if unit == "bool":
         passed, vetoed = bool(measure.value), False
