@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import clicktext
+from .collector import starting
 from .problems import InputError, Problem, os_reason, printable
 from .report import PARTS
 
@@ -147,14 +148,15 @@ def assess(
     font_title: Path | None, font_serif: Path | None, font_sans: Path | None,
 ) -> None:
     """评估 EVIDENCE（证据 YAML 或台账 .xlsx），按指标列出每个条目的等级、理由和提升建议。"""
-    from . import papers
-    from . import scheme as schemes
-    from .engine import assess as run
-    from .loading import bundle_files, load_evidence
-    from .output import DOCX, PDF, Outputs
+    with starting():
+        from . import papers
+        from . import scheme as schemes
+        from .engine import assess as run
+        from .loading import bundle_files, load_evidence
+        from .output import DOCX, PDF, Outputs
 
-    _check_papers(fmt, pdf_path, docx_path, docx_template, only)
-    scheme = schemes.load_scheme(scheme_ref)
+        _check_papers(fmt, pdf_path, docx_path, docx_template, only)
+        scheme = schemes.load_scheme(scheme_ref)
     fonts = _fonts(font_title, font_serif, font_sans)
     bundle = load_evidence(evidence, scheme)
     sheet = None
@@ -276,15 +278,16 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
 @handles_input_errors
 def validate(evidence: Path, scheme_ref: str) -> None:
     """只检查 EVIDENCE（证据 YAML 或台账 .xlsx）的格式与引用，列出全部问题（文件:行:列 或 文件:工作表!单元格，字段，说明）；另提示规则集会读、本证据从未填写的字段。"""
-    from . import scheme as schemes
-    from . import sample
-    from .notes import warnings
-    from .evidence import fields_used
-    from .fidelity import fields_read
-    from .ledger.words import channel_of, speak, unfilled
-    from .loading import load_evidence
+    with starting():
+        from . import scheme as schemes
+        from . import sample
+        from .notes import warnings
+        from .evidence import fields_used
+        from .fidelity import fields_read
+        from .ledger.words import channel_of, speak, unfilled
+        from .loading import load_evidence
 
-    scheme = schemes.load_scheme(scheme_ref)
+        scheme = schemes.load_scheme(scheme_ref)
     ev = load_evidence(evidence, scheme)
     channel = channel_of(evidence)
     for warning in warnings(ev, scheme, sample.split(ev)[1]):

@@ -19,3 +19,19 @@ def paused():
     finally:
         if was:
             gc.enable()
+
+
+@contextmanager
+def starting():
+    """A command's start-up: its imports (some 125 model classes) and the rule set, which live as
+    long as the process. The collector is paused meanwhile, then what was built is frozen out of its
+    reach (`gc.freeze`), so that no later pass walks it again: each pass during start-up walked
+    everything built so far, 6% of a cold `assess`."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
