@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import click
 
 from . import clicktext
-from .collector import starting
 from .problems import InputError, Problem, os_reason, printable
 from .report import PARTS
 
@@ -148,6 +147,8 @@ def assess(
     font_title: Path | None, font_serif: Path | None, font_sans: Path | None,
 ) -> None:
     """评估 EVIDENCE（证据 YAML 或台账 .xlsx），按指标列出每个条目的等级、理由和提升建议。"""
+    from .collector import starting
+
     with starting():
         from . import papers
         from . import scheme as schemes
@@ -278,6 +279,8 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
 @handles_input_errors
 def validate(evidence: Path, scheme_ref: str) -> None:
     """只检查 EVIDENCE（证据 YAML 或台账 .xlsx）的格式与引用，列出全部问题（文件:行:列 或 文件:工作表!单元格，字段，说明）；另提示规则集会读、本证据从未填写的字段。"""
+    from .collector import starting
+
     with starting():
         from . import scheme as schemes
         from . import sample
