@@ -110,3 +110,19 @@ def test_a_domains_inspection_rule_is_the_inspection_aspect_not_also_the_domains
 @pytest.mark.parametrize("title", ["生活管理员卫生责任制", "环境卫生管理制度", "生活垃圾分类管理制度"])
 def test_a_rule_on_hygiene_or_waste_is_no_aspect(title):
     assert aspects(doc("D-1", "制度", title))[0] == 5
+
+
+# -- words for the same concepts that no list had -------------------------------------------------
+
+def test_a_safety_diagnosis_is_the_risk_identification_and_a_health_diagnosis_is_not():
+    assert passes("3.1", "rules", doc("D-1", "报告", "2024年社区安全诊断报告"))
+    assert not passes("3.1", "rules", doc("D-1", "报告", "社区卫生诊断报告"))
+
+
+@pytest.mark.parametrize("title", ["2024年安全知识普及计划", "居民安全科普工作方案"])
+def test_popularising_safety_knowledge_is_education(title):
+    assert passes("6.1", "plan", doc("D-1", "方案" if "方案" in title else "计划", title))
+
+
+def test_mass_prevention_is_public_order_a_domain_of_the_community():
+    assert aspects(doc("D-1", "制度", "社区群防群治制度"))[0] == 6
