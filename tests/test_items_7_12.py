@@ -269,6 +269,16 @@ def test_7_4_general_safety_training_is_not_emergency_training(scheme):
     assert not check(result, "training").passed
 
 
+def test_7_4_forty_eight_drills_that_name_no_content_show_no_second_content(scheme):
+    """全年组织安全应急事故演练48场 says how many, not what about: beside a fire drill it shows one
+    content, not two (B), and the detail names the row whose content is to be seen on site."""
+    many = act("A-2", "演练", "2024-03-01", title="组织安全应急事故演练48场", count=48, end="2024-12-20")
+    result = item_result(scheme, "7.4", activities=[DRILLS[0], many, DRILLS[2]])
+    contents = check(result, "contents")
+    assert result.grade == "B" and not contents.passed, text_of(result)
+    assert "A-2 未写明也看不出领域" in contents.detail
+
+
 def test_7_4_a_drill_outside_the_period_does_not_count(scheme):
     assert grade(scheme, "7.4", activities=[act("A-1", "演练", "2023-12-31")]) == "C"
 

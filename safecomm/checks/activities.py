@@ -17,7 +17,7 @@ from pydantic import Field
 from ..measure import Measure, natural_key
 from ..terms import ActivityKind, Audience, Domain, InspectionScope, OrganizationKind
 from .registry import primitive
-from .common import cite_found, either, events, quarter_name, quarters, seen, spread, total, words
+from .common import cite, cite_found, either, events, quarter_name, quarters, seen, spread, total, words
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -91,16 +91,22 @@ def activity_variety(
     if not found:
         return Measure(0, f"未见{what}")
     values: set[str] = set()
+    silent = []
     for f in found:
         if field == "kind":
             got = f.view.kinds & set(kind) if kind else {f.view.record.kind}
         else:
             got = getattr(f.view, field)
         values |= {v.value for v in got}
+        if not got:
+            silent.append(f.id)
     ids = [f.id for f in found]
     if not values:
         return Measure(None, f"{what} {len(found)} 次，均未写明也看不出{label}", ids, unknown=True)
-    return Measure(len(values), f"{what}涉及 {len(values)} 种{label}：{'、'.join(sorted(values))}", ids)
+    detail = f"{what}涉及 {len(values)} 种{label}：{'、'.join(sorted(values))}"
+    if silent:  # 全年演练48场 with no domain said: what it covered is for the reviewer to see
+        detail += f"；{cite(silent)} 未写明也看不出{label}"
+    return Measure(len(values), detail, ids)
 
 
 @primitive(unit="count", reads=("activities.kind", "activities.date", "activities.audience", "community.period"))
