@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .lineage import BaseRef, SchemeChange  # noqa: F401  (part of the result, defined with the rule sets)
+
 FORMAT = "safecomm/assessment@1"
 Grade = Literal["A", "B", "C"]
 Status = Literal["met", "not_met", "veto", "no_data"]
@@ -60,27 +62,6 @@ def _fields(cls: type[Result]) -> tuple[frozenset[str], frozenset[str], dict[str
         tuple(name for name, f in fields.items() if not f.is_required() and f.default.__class__ in (list, dict)),
     )
     return found
-
-
-class BaseRef(Result):
-    """A rule set another one extends."""
-
-    id: str
-    version: str
-    title: str
-    digest: str
-
-
-class SchemeChange(Result):
-    """One thing a variant changed in the rule set it extends, and where it wrote it."""
-
-    scheme: str = Field(description="做出修改的规则集")
-    action: Literal["changed", "added", "removed"]
-    target: str = Field(description="修改的对象：条目（2.4）、检查（2.4/participation）、指标（指标 3）或顶层的键（verdict）")
-    field: str | None = Field(None, description="修改的字段（target、advice、not_applicable……）")
-    base: Any = Field(None, description="基础规则集中的值（成段的内容不列出）")
-    value: Any = Field(None, description="修改后的值（删除时为理由；成段的内容不列出）")
-    source: str = Field(description="写下修改的文件和行：file:line")
 
 
 class SchemeRef(Result):

@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from pydantic import Field, create_model, field_validator
 
-from .assessment import BaseRef, SchemeChange
+from .lineage import BaseRef, SchemeChange
 from .loading import Document, InputError, Problem, load_model
 from .scheme import FORMAT, IndicatorChange, ItemChange, Rule, Scheme, _loose, _quoted_ids
 
