@@ -63,10 +63,33 @@ def render(result: Assessment, evidence_dir: Path, fonts: Fonts = Fonts(), parts
     base = evidence_dir.as_uri() + "/"
     if fonts.files():  # the user's @font-face rules would stay in a shared configuration: a fresh one
         page = HTML(string=html.render(result, fonts, parts, footer), base_url=base, url_fetcher=fetcher)
-        return page.render(font_config=FontConfiguration()).write_pdf(pdf_identifier=True)
+        return page.render(font_config=FontConfiguration()).write_pdf(pdf_identifier=True, finisher=_objects_once)
     page = HTML(string=html.render(result, fonts, parts, footer, styled=False), base_url=base, url_fetcher=fetcher)
     with _SYSTEM_LOCK:
-        return page.render(font_config=_system_fonts(), stylesheets=[_system_css()]).write_pdf(pdf_identifier=True)
+        return page.render(font_config=_system_fonts(), stylesheets=[_system_css()]).write_pdf(
+            pdf_identifier=True, finisher=_objects_once)
+
+
+def _objects_once(document, pdf) -> None:  # noqa: ANN001 - WeasyPrint's finisher: its Document and pydyf's PDF
+    """Each object's bytes made once. To give the PDF its identifier (a hash of its content), pydyf
+    makes every object's bytes twice, once to write it and once to hash it, so every stream was
+    compressed twice at zlib's level 9. Called by WeasyPrint just before pydyf writes the file,
+    when the objects are complete: the bytes are the same (tested)."""
+    for obj in pdf.objects:
+        if obj.free != "f" and isinstance(getattr(type(obj), "data", None), property):
+            obj.__class__ = _once(type(obj))
+
+
+@functools.cache
+def _once(cls: type) -> type:
+    """`cls` with its `data` made on the first use and kept."""
+    def data(self):  # noqa: ANN001, ANN202
+        made = self.__dict__.get("_made")
+        if made is None:
+            made = self.__dict__["_made"] = cls.data.fget(self)
+        return made
+
+    return type(cls.__name__, (cls,), {"data": property(data), "__module__": __name__})
 
 
 _SYSTEM_LOCK = threading.Lock()  # one document at a time in the shared configuration
