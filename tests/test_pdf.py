@@ -105,9 +105,10 @@ def test_papers_in_one_process_are_the_bytes_of_a_fresh_process(tmp_path, ready)
 
 
 def test_the_stylesheet_parsed_once_prints_what_the_page_with_it_inside_prints():
-    """A process parses the 申报表's stylesheet once and gives it to each PDF beside the page; the
-    page with the stylesheet inside, printed plainly by WeasyPrint, is the same bytes (so the
-    stylesheet's place in the cascade changes nothing), and it is not when the stylesheet is left out."""
+    """A process parses the 申报表's stylesheet once and gives it to each PDF beside the page, and
+    makes each PDF object's bytes once; the page with the stylesheet inside, printed plainly by
+    WeasyPrint, is the same bytes (the stylesheet's place in the cascade changes nothing, nor does
+    making the objects once), and it is not when the stylesheet is left out."""
     from safecomm.report import html
 
     for evidence in (READY, VETO):
