@@ -369,6 +369,8 @@ FACILITY_RULES = doc("D-1", "制度", "公共设施安全管理制度")
     ("检查", "中南世纪城17号楼社区安全检查活动"),  # a building's check: its 楼道、电梯、消防设施
     ("检查", "幸福里小区安全隐患排查"),
     ("议事", "楼栋长碰头会：更换损坏的楼道灯"),
+    ("检查", "小区消防设施检查"),  # a facility of the fire domain is a facility all the same
+    ("检查", "健身器材安全巡查"),
 ])
 def test_8_4_facilities_kept_in_order_by_upkeep_or_a_compound_check_is_a(scheme, kind, title):
     result = item_result(scheme, "8.4", documents=[FACILITY_RULES], activities=[act("A-1", kind, title=title)])
@@ -382,6 +384,7 @@ def test_8_4_facilities_kept_in_order_by_upkeep_or_a_compound_check_is_a(scheme,
     ("宣传", "安全生产月宣传咨询日（文化广场）"),  # in a public place, not about its facilities
     ("检查", "幸福里小区燃气安全检查"),  # a compound, but one hazard: a special check of gas
     ("检查", "小区电动车充电专项排查"),
+    ("宣传", "健身器材安全使用宣传"),  # a facility, neither checked nor repaired
 ])
 def test_8_4_other_work_in_a_compound_or_about_facilities_is_not_upkeep(scheme, kind, title):
     result = item_result(scheme, "8.4", documents=[FACILITY_RULES], activities=[act("A-1", kind, title=title)])
