@@ -43,7 +43,9 @@ _NOT_PLAIN = [re.compile(pattern) for pattern in (
     rb'r="(?:[A-Z]*\d{6}|[A-Z]{3}|I[W-Z]|[J-Z][A-Z])',
 )]
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
-_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
+# An & that begins no character reference; the usual one, a decimal reference (how some writers put
+# every Chinese character), is ruled out first, in a lookahead of its own
+_ENTITY = re.compile(rb"&(?!#\d+;)(?!(?:amp|lt|gt|quot|apos|#x[0-9A-Fa-f]+);)")
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

@@ -333,6 +333,8 @@ def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], me
         for c, path, key, as_written, read in fields:
             value = row[c]
             if value.__class__ is str:
+                if not value:  # an empty cell, as python-calamine gives it
+                    continue
                 value = value.strip()
                 if not value:
                     continue
