@@ -59,6 +59,8 @@ def parsed(raw: bytes, label: str) -> Document:
 
 def folder() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
+    if base and not os.path.isabs(base):
+        base = None  # a relative path is to be ignored (XDG): never a cache in the folder the user is in
     try:
         return (Path(base) if base else Path.home() / ".cache") / "safecomm"
     except RuntimeError:  # no home folder to speak of

@@ -109,3 +109,13 @@ def test_the_command_gives_the_same_bytes_cold_and_cached(tmp_path):
     assert [r.returncode for r in runs] == [0, 0]
     assert runs[0].stdout == runs[1].stdout and runs[0].stdout.startswith(b"{")
     assert len(entries(tmp_path / "cache" / "safecomm")) == 1
+
+
+def test_a_relative_cache_folder_is_ignored(tmp_path, monkeypatch):
+    """XDG says a relative XDG_CACHE_HOME is to be ignored: no cache is made where the user stands."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    graded("national-2009")
+    assert not (tmp_path / "relative").exists()
+    assert len(entries(tmp_path / "home" / ".cache" / "safecomm")) == 1
