@@ -65,10 +65,9 @@ class Bound(Rule):
 
 # Bounds are few and read for every bundle: their exact value and their text are cached.
 @functools.lru_cache(maxsize=None)
-@functools.lru_cache(maxsize=4096)
 def exact(value: float) -> Fraction | int:
     """A bound as written: `0.5` is exactly 1/2, `0.8` exactly 4/5, `5.0` the integer 5 (a count then
-    compares as integers). Cached: every check of every bundle compares with its bounds."""
+    compares as integers)."""
     fraction = Fraction(str(value))
     return fraction.numerator if fraction.denominator == 1 else fraction
 
