@@ -38,6 +38,8 @@ PLAN_KINDS = frozenset({DocumentKind.SCHEME, DocumentKind.PLAN})
 CUES = ((RectificationKind.PREVENTIVE, ("预防措施",)), (RectificationKind.CORRECTIVE, ("纠正措施", "原因分析")))
 # The term of an incident said with its cause (煤气泄漏…查明…老化致漏气): a written 整改 of one is corrective too.
 INCIDENT_CAUSE = "事故原因"
+ONLY = {k: frozenset({k}) for k in RectificationKind}
+RECTIFY_AND_CORRECTIVE = frozenset({RectificationKind.RECTIFY, RectificationKind.CORRECTIVE})
 # A record that declares more items than this, and whose words say none of an item's terms, is a
 # catch-all (one 安全管理制度 boxed under six indicators): related evidence for each, proof of none.
 # One or two items is how offices box a record that serves an indicator and its neighbour.
@@ -398,18 +400,20 @@ class Index:
         inspection; else an accident's cause → 纠正; else 整改. A written 整改 that follows no inspection
         and names an incident and its cause (接报煤气泄漏，查明胶管老化致漏气，更换煤气管) is a
         corrective measure as well: what 11.2 asks is the cause found and acted on, whatever the row is called."""
-        text = self.words.find(r.issue)
         if r.kind is not None:
-            if r.kind is RectificationKind.RECTIFY and not r.activity and INCIDENT_CAUSE in text:
-                return frozenset({r.kind, RectificationKind.CORRECTIVE}), f"写明事故原因“{text[INCIDENT_CAUSE]}”，也按纠正计"
-            return frozenset({r.kind}), None
+            if r.kind is RectificationKind.RECTIFY and not r.activity:
+                text = self.words.find(r.issue)
+                if INCIDENT_CAUSE in text:
+                    return RECTIFY_AND_CORRECTIVE, f"写明事故原因“{text[INCIDENT_CAUSE]}”，也按纠正计"
+            return ONLY[r.kind], None
+        text = self.words.find(r.issue)
         for kind, terms in CUES:
             if r.activity and kind is not RectificationKind.PREVENTIVE:
-                return frozenset({RectificationKind.RECTIFY}), None
+                return ONLY[RectificationKind.RECTIFY], None
             hit = next((t for t in terms if t in text), None)
             if hit:
-                return frozenset({kind}), f"“{text[hit]}”"
-        return frozenset({RectificationKind.RECTIFY}), None
+                return ONLY[kind], f"“{text[hit]}”"
+        return ONLY[RectificationKind.RECTIFY], None
 
     def hazard_method(self, h: Hazard) -> tuple[str, str | None] | None:
         """How a hazard was found: written, else from the inspection it points to, else from an
