@@ -163,3 +163,21 @@ def test_the_child_reports_a_failure_and_ends(monkeypatch, capsys):
         assert out.split("\n")[:-1] == ends
         assert ["never"] not in calls
         assert ("坏的输入" in err) == (requests[0] == ["render", "bad"])
+
+
+def test_a_failure_for_want_of_memory_is_told_however_the_library_says_it(monkeypatch):
+    import resource
+
+    from safecomm.web.papers import child as child_module
+
+    try:
+        try:
+            raise MemoryError
+        except MemoryError as inner:
+            raise SystemError("returned NULL without setting an exception") from inner
+    except SystemError as chained:
+        assert child_module.starved(chained)  # a MemoryError anywhere in the chain
+    peak = next(int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith("VmPeak:"))
+    for limit, starved in ((int(peak / 0.9), True), (int(peak / 0.9) + (10 << 20), False), (resource.RLIM_INFINITY, False)):
+        monkeypatch.setattr(resource, "getrlimit", lambda which, limit=limit: (limit, limit))
+        assert child_module.starved(SystemError("cffi")) is starved, limit  # peak within a tenth of the limit, or not

@@ -24,19 +24,36 @@ def main() -> int:
         try:
             module, *argv = json.loads(line)
             code = mains[module](argv)
-        except MemoryError:
-            print("end memory", flush=True)
-            return 1
-        except BaseException:  # noqa: BLE001 - whatever it was (SystemExit from argparse too) fails this job only
+        except BaseException as exc:  # noqa: BLE001 - whatever it was (SystemExit from argparse too) fails this job only
             traceback.print_exc()
             sys.stderr.flush()
-            print("end error", flush=True)
+            print("end memory" if starved(exc) else "end error", flush=True)
             return 1
         if code:
             print("end error", flush=True)
             return 1
         print("end ok", flush=True)
     return 0
+
+
+def starved(exc: BaseException) -> bool:
+    """Whether a job failed for want of memory. Not every library says so with a MemoryError (cffi's
+    C parser raises SystemError when an allocation fails), so also when the process's peak address
+    space came within a tenth of its limit."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MemoryError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        status = open("/proc/self/status", encoding="ascii").read()
+    except (ImportError, OSError, ValueError):
+        return False
+    peak = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmPeak:")), 0)
+    return limit != resource.RLIM_INFINITY and peak >= limit * 0.9
 
 
 if __name__ == "__main__":
