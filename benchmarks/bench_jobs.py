@@ -34,17 +34,10 @@ def _django(data: Path) -> None:
 
 
 def fixture_zip(name: str) -> bytes:
-    """A fixture's ledger with its attachments, zipped as a clerk would."""
-    import io
-    import zipfile
+    """A fixture's ledger with its attachments, zipped as a clerk would (as the demo district is)."""
+    from safecomm.web.server import zip_of
 
-    folder = ROOT / "fixtures" / name
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.write(folder / "台账.xlsx", "台账.xlsx")
-        for path in sorted((folder / "attachments").iterdir()):
-            archive.write(path, f"attachments/{path.name}")
-    return buffer.getvalue()
+    return zip_of(ROOT / "fixtures" / name, ROOT / "fixtures" / name / "台账.xlsx")
 
 
 def prepare(data: Path) -> None:

@@ -94,7 +94,7 @@ def demo() -> list[tuple[str, str, str]]:
         unit = communities[folder]
         if fixtures is None or Version.objects.filter(community=unit).exists():
             continue
-        take(unit, uploader, f"{folder}.zip", _zip_of(fixtures / folder, fixtures / folder / "台账.xlsx"))
+        take(unit, uploader, f"{folder}.zip", zip_of(fixtures / folder, fixtures / folder / "台账.xlsx"))
     return made
 
 
@@ -108,7 +108,7 @@ def _fixtures() -> Path | None:
     return None
 
 
-def _zip_of(folder: Path, evidence: Path) -> bytes:
+def zip_of(folder: Path, evidence: Path) -> bytes:
     """A fixture as a clerk would send it: the ledger and its attachments in one .zip."""
     import io
     import zipfile
