@@ -57,3 +57,40 @@ def test_a_rating_of_the_sub_communities_is_not_the_communitys_review(grades):
     assert rewritten["12.1"] == ("A", False)
     assert rated["12.1"] == ("B", True)  # lowered: related evidence to check on site, never an A
     assert {k: v for k, v in rated.items() if k != "12.1"} == {k: v for k, v in rewritten.items() if k != "12.1"}
+
+
+RULES_AND_MEASURES = {  # the seeds' words for rules, facilities and a measure against a cause
+    "title: 安全检查制度,": "title: 安全生产大检查工作制度,",
+    "title: 公共设施安全管理制度,": "title: 电梯等公共设施维护保养管理制度,",
+    "title: 安全社区档案管理制度,": "title: 安全社区台帐资料管理制度,",
+    "title: 居民安全议事会：老旧小区电动自行车充电难,": "title: 居民议事会商议老旧小区电动车充电难问题,",
+    "title: 餐饮场所燃气安全专项检查,": "title: 液化气供应站及餐饮店燃气安全检查,",
+    "title: 火灾事故专项应急预案,": "title: 消防安全专项应急预案,",
+    "{id: R-17, kind: 纠正, issue: 电动自行车火灾多因楼道充电：划定集中充电点并禁止入户充电,":
+        "{id: R-17, kind: 整改, issue: 接报楼道电动车起火，经查系入户充电引起，划定集中充电点并禁止入户充电,",
+}
+CORRECTED = "经查系入户充电引起，划定集中充电点并禁止入户充电, found: 2024-05-08, fixed: 2024-07-31, verified: 2024-08-20}"
+
+
+def test_rules_and_a_measure_against_a_cause_in_the_seeds_words(grades, tmp_path):
+    """A 整改 written against an incident's cause is read as the corrective measure, and is then held
+    to what a corrective measure must show: left unverified, it lowers 11.2 (and 11.1) to B."""
+    original, _, _ = grades
+    folder = tmp_path / "ready"
+    shutil.copytree(READY, folder)
+    text = (READY / "evidence.yaml").read_text(encoding="utf-8")
+    for before, after in RULES_AND_MEASURES.items():
+        assert before in text, before
+        text = text.replace(before, after)
+    scheme = load_scheme()
+
+    def graded(body: str) -> dict:
+        (folder / "evidence.yaml").write_text(body, encoding="utf-8")
+        return {r.id: (r.grade, r.needs_review) for r in assess(load_evidence(folder / "evidence.yaml"), scheme).items}
+
+    rewritten = graded(text)
+    assert rewritten == original
+    assert CORRECTED in text
+    unverified = graded(text.replace(CORRECTED, CORRECTED.replace(", verified: 2024-08-20", "")))
+    assert (unverified["11.1"], unverified["11.2"]) == (("B", False), ("B", False))
+    assert {k: v for k, v in unverified.items() if k not in ("11.1", "11.2")} == {k: v for k, v in rewritten.items() if k not in ("11.1", "11.2")}
