@@ -43,23 +43,39 @@ class Term(BaseModel):
     any: list[str] = Field([], description="说出其中任一个词条即是（一族词条的总称），且 none 所列都不出现：如 专管领域 是十二个安全领域中的任一个")
 
 
-def _trie(words) -> str:
-    """A regex matching the longest of `words` at a place: `消防(?:救援(?:大队)?)?|火灾`."""
+def _trie(words) -> dict:
+    """The words as nested dicts, one level per letter; `""` marks where a word ends."""
     tree: dict = {}
     for word in words:
         node = tree
         for letter in word:
             node = node.setdefault(letter, {})
-        node[""] = {}  # a word ends here
+        node[""] = None
+    return tree
 
-    def pattern(node: dict) -> str:
-        branches = [re.escape(letter) + pattern(child) for letter, child in sorted(node.items()) if letter]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-        return f"(?:{body})?" if "" in node else body  # longer first: a word may end here or go on
 
-    return pattern(tree)
+def _longest(tree: dict, text: str) -> list[tuple[int, int]]:
+    """(start, end) of the longest word of `tree` that starts at each place of `text`, overlapping ones
+    included: one dict step per letter. A regex of the same trie took 13 ms to compile in every run and
+    found the words of a title four times slower."""
+    spans = []
+    n = len(text)
+    for i in range(n):
+        node = tree.get(text[i])
+        if node is None:
+            continue
+        end = i + 1 if "" in node else 0
+        j = i + 1
+        while j < n:
+            node = node.get(text[j])
+            if node is None:
+                break
+            j += 1
+            if "" in node:
+                end = j
+        if end:
+            spans.append((i, end))
+    return spans
 
 
 def concept_order(terms: dict[str, list[str] | Term]) -> tuple[list[str], list[str]]:
@@ -140,9 +156,7 @@ class Vocabulary:
         self.concepts = {n: [(k, self.terms.get(k, [])) for k in keys] for n, keys in self.concepts.items()}
         self.excluded = {n: [(k, self.terms.get(k, [])) for k in keys] for n, keys in self.excluded.items()}
         self._owners = {w: o for w, o in owners.items() if o or w in self._hides}
-        # A lookahead finds the longest word starting at every place, overlapping ones included; the
-        # words are laid out as a trie, so each place costs one branch per letter, not one try per word.
-        self._pattern = re.compile(f"(?=({_trie(self._owners)}))") if self._owners else None
+        self._tree = _trie(self._owners)  # the longest word at every place, one dict step per letter
         self.find = lru_cache(maxsize=8192)(self._find)
         self._raw = lru_cache(maxsize=8192)(self._scan)
         self._all = lru_cache(maxsize=8192)(self._find_all)
@@ -211,10 +225,10 @@ class Vocabulary:
     def _scan(self, text: str) -> dict[str, str]:
         """Term and concept → the word found, before concepts are put together."""
         found: dict[str, str] = {}
-        if self._pattern is None or not text:
+        if not self._tree or not text:
             return found
         text = self.normal(text)
-        spans = [(m.start(), m.start() + len(m.group(1))) for m in self._pattern.finditer(text)]
+        spans = _longest(self._tree, text)
         # Where the longer words of not_in stand, with the terms each hides: 不定期 hides 定期检查.
         hiding = [(m.start(), m.start() + len(w), self._hides[w])
                   for w in self._hides if w in text for m in re.finditer(f"(?={re.escape(w)})", text)]
