@@ -59,6 +59,8 @@ def _not_logical(value: Any) -> None:
 
 
 def _integer_cell(value: Any) -> Any:
+    if value.__class__ is float and value.is_integer():  # how a number cell arrives: no further test
+        return int(value)
     _not_logical(value)
     return _integer(value)
 
@@ -69,11 +71,11 @@ def _number_cell(value: Any) -> Any:
 
 
 def _list(value: Any) -> list:
-    return [v for v in _SPLIT.split(value) if v] if isinstance(value, str) else [as_text(value)]
+    return list(filter(None, _SPLIT.split(value))) if isinstance(value, str) else [as_text(value)]
 
 
 def _files(value: Any) -> list:
-    return [v for v in _LINES.split(value) if v] if isinstance(value, str) else [as_text(value)]
+    return list(filter(None, _LINES.split(value))) if isinstance(value, str) else [as_text(value)]
 
 
 def write(value: Any, column: Column) -> Any:
@@ -139,6 +141,8 @@ def as_text(value: Any) -> Any:
 
 
 def _date(value: Any) -> Any:
+    if value.__class__ is date:  # a date cell: most of them
+        return value.isoformat()
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):

@@ -22,6 +22,7 @@ from typing import Any
 
 import python_calamine
 
+from ..collector import paused
 from ..loading import InputError, Problem, column_letters, read_input
 from . import cells
 from .layout import CHOICES, FORM, GUIDE, REMARK, Column, Table, layout
@@ -117,14 +118,15 @@ def ledger_from_bytes(raw: bytes, label: str, suffix: str = ".xlsx") -> Ledger:
     """Read a 台账 workbook that arrived as bytes (an upload); `label` names it in every message."""
     if suffix.lower() == ".xlsm":
         raise refuse(label, MACROS)
-    formulas = check(raw, label)
-    try:
-        ledger, sheets, names = _sheets(raw, label)
-    except (KeyboardInterrupt, SystemExit, MemoryError, InputError):
-        raise
-    except BaseException:  # CalamineError in English ("Cannot detect file format"), or a panic of its Rust code
-        raise refuse(label, "无法读取工作簿：文件已损坏，或不是 Excel 工作簿（.xlsx）：请在 Excel/WPS 中重新另存为 .xlsx") from None
-    return _fill(ledger, sheets, names, formulas)
+    with paused():  # tens of thousands of cells and records, no cycles: no collector pass walks them
+        formulas = check(raw, label)
+        try:
+            ledger, sheets, names = _sheets(raw, label)
+        except (KeyboardInterrupt, SystemExit, MemoryError, InputError):
+            raise
+        except BaseException:  # CalamineError in English ("Cannot detect file format"), or a panic of its Rust code
+            raise refuse(label, "无法读取工作簿：文件已损坏，或不是 Excel 工作簿（.xlsx）：请在 Excel/WPS 中重新另存为 .xlsx") from None
+        return _fill(ledger, sheets, names, formulas)
 
 
 def _sheets(raw: bytes, label: str) -> tuple[Ledger, dict[str, Any], dict[str, str]]:
@@ -313,6 +315,8 @@ def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], me
                cells.reader(column)) for c, column in columns.items() if column is not None]
     cell_places = [(path, c + 1) for c, path, _, _, _ in fields]
     others = [c for c in range(max(map(len, values), default=0)) if c not in columns]  # no field name over them
+    places, rows, ids = ledger.places, ledger.rows, ledger.ids
+    into = None  # the list a top-level table's records go into, made at its first record
     for r in range(header + 1, len(values)):
         row = values[r]
         for v in row:  # a blank row is skipped (a loop, not all(): this runs for every row of every sheet)
@@ -320,16 +324,20 @@ def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], me
                 break
         else:
             continue
-        stray = next((c for c in others if c < len(row) and c not in refused and not cells.blank(row[c])), None) if others else None
-        if stray is not None:
-            ledger.at((sheet, r + 1, stray + 1), f"第 {column_letters(stray + 1)} 列没有字段名（第 {header + 1} 行为空），不属于台账：请删除这一列的内容", table.path)
-            refused.add(stray)
-        loc = _locate(ledger, table, row, r, columns, parents, found)
-        if loc is None:
-            continue
+        if others:
+            stray = next((c for c in others if c < len(row) and c not in refused and not cells.blank(row[c])), None)
+            if stray is not None:
+                ledger.at((sheet, r + 1, stray + 1), f"第 {column_letters(stray + 1)} 列没有字段名（第 {header + 1} 行为空），不属于台账：请删除这一列的内容", table.path)
+                refused.add(stray)
+        if table.parent:
+            loc = _locate(ledger, table, row, r, columns, parents, found)
+            if loc is None:
+                continue
+        else:
+            loc = table.path + (len(found),)
         record: dict = {}
-        ledger.places[loc] = (sheet, r + 1, 1)
-        ledger.rows.append((loc, sheet, r + 1, cell_places))
+        places[loc] = (sheet, r + 1, 1)
+        rows.append((loc, sheet, r + 1, cell_places))
         for c, path, key, as_written, read in fields:
             value = row[c]
             if value.__class__ is str:
@@ -338,27 +346,35 @@ def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], me
                 value = value.strip()
                 if not value:
                     continue
+                if as_written:  # text is its own value: most cells, no call
+                    if key:
+                        record[key] = value
+                    else:
+                        _set(record, path, value)
+                    continue
             elif value is None:
                 continue
-            if not (as_written and value.__class__ is str):  # text is its own value: most cells, no call
-                try:
-                    value = read(value)
-                except cells.CellError as exc:
-                    ledger.at((sheet, r + 1, c + 1), str(exc), loc + path)
-                    continue
+            try:
+                value = read(value)
+            except cells.CellError as exc:
+                ledger.at((sheet, r + 1, c + 1), str(exc), loc + path)
+                continue
             if key:
                 record[key] = value
             else:
                 _set(record, path, value)
-        ledger.ids[loc] = record.get("id") if isinstance(record.get("id"), str) else None
+        ident = record.get("id")
+        ids[loc] = ident if isinstance(ident, str) else None
         found.append((loc, record))
         if table.parent:
             _parent_record(ledger.data, loc[:-2]).setdefault(loc[-2], []).append(record)
         else:
-            target = ledger.data
-            for key in table.path[:-1]:
-                target = target.setdefault(key, {})
-            target.setdefault(table.path[-1], []).append(record)
+            if into is None:
+                target = ledger.data
+                for key in table.path[:-1]:
+                    target = target.setdefault(key, {})
+                into = target.setdefault(table.path[-1], [])
+            into.append(record)
     return found
 
 
