@@ -4,8 +4,6 @@ It is stable JSON: field names are English, words are Chinese, nothing depends o
 or the machine it was made on.
 """
 
-from __future__ import annotations
-
 from copy import copy
 from typing import Any, Literal
 

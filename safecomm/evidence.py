@@ -4,8 +4,6 @@ Keys are English, values may be Chinese. Every record that results cite has an `
 evidence an item reads is the rule set's business; here we only say what may be written.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 import re
@@ -101,7 +99,7 @@ class Period(Record):
     end: Day = Field(title="评估期结束", description="评估期结束")
 
     @model_validator(mode="after")
-    def _ordered(self) -> Period:
+    def _ordered(self) -> "Period":
         if self.end < self.start:
             raise ValueError("评估期的结束日期早于开始日期")
         return self
@@ -203,7 +201,7 @@ class Activity(Record):
     end: Day | None = Field(None, title="结束日期", description="一行记一段时间内的多次活动时，最后一次的日期")
 
     @model_validator(mode="after")
-    def _range(self) -> Activity:
+    def _range(self) -> "Activity":
         if self.end is not None and self.end < self.date:
             raise ValueError(f"结束日期 {self.end} 早于日期 {self.date}")
         return self
@@ -267,7 +265,7 @@ class InjuryYear(Record):
     by_cause: dict[str, Count] = Field({}, title="按原因")
 
     @model_validator(mode="after")
-    def _causes_within_total(self) -> InjuryYear:
+    def _causes_within_total(self) -> "InjuryYear":
         if sum(self.by_cause.values()) > self.total:
             raise ValueError(f"{self.year} 年按原因分列的人次之和（{sum(self.by_cause.values())}）大于伤害人次（{self.total}）")
         return self
@@ -279,7 +277,7 @@ class Injuries(Record):
     years: list[InjuryYear] = Field([], title="伤害统计")
 
     @model_validator(mode="after")
-    def _one_row_a_year(self) -> Injuries:
+    def _one_row_a_year(self) -> "Injuries":
         seen: set[int] = set()
         for row in self.years:
             if row.year in seen:
@@ -293,7 +291,7 @@ class SpecialEquipment(Record):
     registered: Count = Field(title="已登记建档数")
 
     @model_validator(mode="after")
-    def _possible(self) -> SpecialEquipment:
+    def _possible(self) -> "SpecialEquipment":
         if self.registered > self.total:
             raise ValueError(f"已登记建档数（{self.registered}）不能大于特种设备总数（{self.total}）")
         return self
@@ -305,7 +303,7 @@ class Agreements(Record):
     special_equipment: SpecialEquipment | None = Field(None, title="特种设备")
 
     @model_validator(mode="after")
-    def _possible(self) -> Agreements:
+    def _possible(self) -> "Agreements":
         if self.signed > self.units:
             raise ValueError(f"已签订单位数（{self.signed}）不能大于应签订单位数（{self.units}）")
         return self
@@ -325,7 +323,7 @@ class Rectification(Record):
     verified_count: Count | None = Field(None, title="已复查数", description="其中已复查（验证）的件数")
 
     @model_validator(mode="after")
-    def _possible(self) -> Rectification:
+    def _possible(self) -> "Rectification":
         if self.found and self.fixed and self.fixed < self.found:
             raise ValueError(f"完成日期 {self.fixed} 早于发现日期 {self.found}")
         if self.fixed and self.verified and self.verified < self.fixed:
@@ -365,7 +363,7 @@ class WorkforceTraining(Record):
     trained: Count = Field(title="已培训单位数")
 
     @model_validator(mode="after")
-    def _possible(self) -> WorkforceTraining:
+    def _possible(self) -> "WorkforceTraining":
         if self.trained > self.units:
             raise ValueError(f"已培训单位数（{self.trained}）不能大于应培训单位数（{self.units}）")
         return self
@@ -379,7 +377,7 @@ class Survey(Record):
     positive: Count = Field(title="肯定回答人数")
 
     @model_validator(mode="after")
-    def _not_more_than_asked(self) -> Survey:
+    def _not_more_than_asked(self) -> "Survey":
         if self.positive > self.respondents:
             raise ValueError(f"肯定回答人数（{self.positive}）不能大于调查人数（{self.respondents}）")
         return self
@@ -391,7 +389,7 @@ class Feedback(Record):
     satisfied: Count | None = Field(None, title="满意数")
 
     @model_validator(mode="after")
-    def _possible(self) -> Feedback:
+    def _possible(self) -> "Feedback":
         if self.handled > self.received:
             raise ValueError(f"已处理数（{self.handled}）不能大于收到意见数（{self.received}）")
         if self.satisfied is not None and self.satisfied > self.handled:

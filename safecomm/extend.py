@@ -23,8 +23,6 @@ something that does not exist is an error at the line that names it: a misspelt 
 quietly become a new item.
 """
 
-from __future__ import annotations
-
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -68,7 +66,7 @@ class Origin:
         self.places = places
 
     @classmethod
-    def of(cls, doc: Document) -> Origin:
+    def of(cls, doc: Document) -> "Origin":
         """A rule set written in one file: each indicator, item and check where it stands."""
         places = {(): Source(doc, ())}
         for i, indicator in enumerate(doc.data["indicators"]):
@@ -123,7 +121,7 @@ class Layer:
     _origin: Origin | None = None
 
     @classmethod
-    def root(cls, doc: Document, raw: bytes) -> Layer:
+    def root(cls, doc: Document, raw: bytes) -> "Layer":
         return cls(doc.data, [doc], hashlib.sha256(raw).hexdigest())
 
     @property
@@ -133,7 +131,7 @@ class Layer:
         return self._origin
 
     @property
-    def located(self) -> Document | Located:
+    def located(self) -> "Document | Located":
         """What the loader reports problems through: the file itself, or the files merged."""
         return self.docs[0] if self.data is self.docs[0].data else Located(self)
 

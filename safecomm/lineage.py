@@ -2,8 +2,6 @@
 what it changed in them. Defined here, beside the rule sets that make them, so that reading a rule
 set (`validate`) does not build the assessment's result models; assessment.py re-exports them."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field

@@ -7,8 +7,6 @@ eligibility are data too. Unknown primitives, bad parameters and duplicate ids a
 the rule set is loaded, never silently ignored.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from fractions import Fraction
@@ -131,7 +129,7 @@ class Check(Rule):
         return params
 
     @model_validator(mode="after")
-    def _bind(self) -> Check:
+    def _bind(self) -> "Check":
         if (self.primitive is None) == (self.see is None):
             raise ValueError("每个检查要么写 primitive（在本条目评定），要么写 see（引用另一条目的检查），二者选一")
         if self.see is not None:
@@ -193,7 +191,7 @@ class Item(Rule):
     checks: list[Check] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_checks(self) -> Item:
+    def _unique_checks(self) -> "Item":
         ids = [c.id for c in self.checks]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
@@ -232,7 +230,7 @@ class Change(Rule):
     remove: str | None = Field(None, min_length=1, description="删除它，并写明理由")
 
     @model_validator(mode="after")
-    def _remove_alone(self) -> Change:
+    def _remove_alone(self) -> "Change":
         if self.remove is not None and len(self.model_fields_set) > 1:
             raise ValueError("remove 与其他字段不能同时写：要删除就只写 remove 和理由")
         return self
@@ -277,7 +275,7 @@ class Condition(Check):
     required: bool = Field(True, description="false：只作说明，不影响是否具备申报条件")
 
     @model_validator(mode="after")
-    def _own(self) -> Condition:
+    def _own(self) -> "Condition":
         if self.see is not None:
             raise ValueError("申报条件不能引用条目的检查（see）：请写 primitive")
         return self
@@ -316,7 +314,7 @@ class VerdictPolicy(Rule):
         return rules
 
     @model_validator(mode="after")
-    def _ready_is_a_verdict(self) -> VerdictPolicy:
+    def _ready_is_a_verdict(self) -> "VerdictPolicy":
         if self.ready not in {r.verdict for r in self.rules}:
             raise ValueError(f"ready 的值 {self.ready} 不是任何一条规则的 verdict")
         return self
@@ -355,7 +353,7 @@ class Scoring(Rule):
     _ids = field_validator("items", mode="before")(_quoted_ids)
 
     @model_validator(mode="after")
-    def _complete(self) -> Scoring:
+    def _complete(self) -> "Scoring":
         if self.method == "grades":
             if self.parts or self.items or self.shares or self.scale:
                 raise ValueError("method: grades（A/B/C）不用 parts、shares、scale、items：要按分记分请写 method: points")
@@ -459,7 +457,7 @@ class Scheme(Rule):
     _lineage: Any = PrivateAttr(None)  # extend.Lineage: the bases and what this rule set changed in them
     # Factories written as lambdas: pydantic reads a factory's signature, and a builtin's (dict) is
     # parsed from its text by the tokenizer, 3 ms of a cold run.
-    _kinds: dict[str, Scheme] = PrivateAttr(default_factory=lambda: {})
+    _kinds: dict[str, "Scheme"] = PrivateAttr(default_factory=lambda: {})
     _unread: dict[str, Any] = PrivateAttr(default_factory=lambda: {})  # kind → (layer, key): read on first use
     _files: tuple[Path, ...] = PrivateAttr(())  # the user's rule-set files read: this one and its bases
     _kind: str | None = PrivateAttr(None)
@@ -492,7 +490,7 @@ class Scheme(Rule):
         """The community kind whose wording this copy carries (None: the rule set as written)."""
         return self._kind
 
-    def for_kind(self, kind: str) -> Scheme:
+    def for_kind(self, kind: str) -> "Scheme":
         """The rule set as it reads for a kind of community: its wording and item changes applied."""
         if kind in self._unread:
             worded = _worded(*self._unread[kind], kind)

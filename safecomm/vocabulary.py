@@ -15,8 +15,6 @@ that says it otherwise, the concepts do not. Variant and traditional forms (Âè∞Â
 read as their standard form on both sides before any word is looked for.
 """
 
-from __future__ import annotations
-
 import re
 from functools import lru_cache
 
