@@ -136,11 +136,29 @@ def item_text(scheme: Scheme, item_id: str) -> str:
             lines.append(f"  {t}：{'、'.join(as_written(scheme, t))}")
             if as_concepts(scheme, t):
                 lines.append(f"      或{as_concepts(scheme, t)}")
+    general = general_words(scheme, item)
+    if general:
+        lines += ["", *general]
     if scheme.scoring.method == "points":
         lines += ["", f"记分（{scoring_words(scheme)}）："]
         lines += [f"  {part.name} {format_points(part.weight)} 分 ← {'、'.join(ids)}" for part, ids in scheme.scoring.parts_of(item.id)]
     lines += ["", f"读取的证据字段：{'、'.join(reads)}", ""]
     return "\n".join(lines + changes_text(scheme, item.id, terms))
+
+
+def general_words(scheme: Scheme, item) -> list[str]:
+    """What makes a document of the kind a possible match for an item's document checks: its title names
+    only the rule set's general terms (the whole work, a domain), or nothing the rules read."""
+    kinds = [k.value for c in item.checks if c.primitive == "documents" and c.bound_params.terms
+             for k in c.bound_params.kind]
+    if not kinds or not scheme.general:
+        return []
+    lines = [f"泛指的词条（{'、'.join(dict.fromkeys(kinds))}文件的标题只说出这些词条、或什么也没说出时，可能就是所要的那份："
+             "相关证据，至少为 B，需现场核实，不凭标题通过 A 级检查；说出另一件事的，如 检查、应急、安全职责，是那件事的文件）："]
+    for t in scheme.general:
+        said = scheme.words.family.get(t) or as_written(scheme, t)
+        lines.append(f"  {t}：{'、'.join(said[:8])}{'……' if len(said) > 8 else ''}")
+    return lines
 
 
 def changes_text(scheme: Scheme, item_id: str, terms: list[str]) -> list[str]:

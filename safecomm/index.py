@@ -114,11 +114,11 @@ class Index:
         self.period_years = frozenset(range(self.period.start.year, self.period.end.year + 1))
         self.item: str | None = None
         self.topics = scheme.topics
+        self.telling = scheme.telling
         self.claimed: list[str] = []  # records taken on their declared items alone while a check ran
         # (member, its word) pairs: reading an enum's value is slow, and these are read per record.
         self._audience_terms = [(a, a.value) for a in Audience if a.value in self.words]
         self._domain_terms = [(d, d.value) for d in Domain if d.value in self.words]
-        self._domain_names = frozenset(word for _, word in self._domain_terms)
         self._org_terms = [(k, k.value) for k in OrganizationKind if k.value in self.words]
         self._default = frozenset({scheme.audience.default}) if scheme.audience.default else frozenset()
         self._staff = frozenset(scheme.audience.staff) if self._default else frozenset()
@@ -252,6 +252,8 @@ class Index:
         Related evidence, to be confirmed: a wording miss is never a blank."""
         kind, terms = frozenset(kind), tuple(terms)
         area = self.words.area(terms)
+        # what a term says must not appear rules a record out: a plan naming one hazard is no comprehensive plan
+        barred = {k for t in terms for k, _ in self.words.excluded.get(t, ())}
         out = []
         for d in self.docs:
             if d.upper and (not kind or d.kinds & kind) and (not terms or _hit(d.terms, terms) is not None):
@@ -260,17 +262,28 @@ class Index:
                 hit = _hit(d.terms, terms) if terms else None
                 if hit is not None or self.item in d.items:
                     out.append(Found(d, f"标题含“{hit}”，是{d.record.kind.value}" if hit else f"声明支持 {self.item}，是{d.record.kind.value}"))
-            elif kind and (not in_period or d.current) and self._silent(d, area):
-                out.append(Found(d, f"声明支持 {self.item}，但标题未写明" if self.item in d.items else "标题未写明"))
+            elif kind and (not in_period or d.current) and self._silent(d, area) and not barred.intersection(d.terms):
+                out.append(Found(d, f"声明支持 {self.item}，但标题未写明" if self.item in d.items else self._said(d)))
         return out
+
+    def _said(self, view: Doc) -> str:
+        """How a document of the kind whose words miss is described: what general words its title has, if any
+        (`标题泛指“安全生产工作”`), the longest of those that share letters."""
+        words = dict.fromkeys(w for t, w in view.terms.items() if t in self.topics and t not in self.telling)
+        kept = [w for w in words if not any(w != other and w in other for other in words)]
+        return f"标题泛指“{'”“'.join(kept)}”" if kept else "标题未写明"
 
     def _silent(self, view: Doc | Act, area: frozenset[str]) -> bool:
         """The record's words name no topic of the rules outside `area`: what it is about is unread,
-        not something else (安全检查制度 is about inspections, not about accident reports)."""
+        not something else (安全检查制度 is about inspections, not about accident reports). A document
+        that names only the whole work or a domain (the rule set's `general`: 社区安全生产工作制度,
+        消防安全管理制度) says no other work either: it may hold the rule asked for."""
         if self.item in view.items:
             return True
-        if isinstance(view, Doc) and (view.id in self.plans or any(t in self._domain_names for t in view.terms)):
-            return False  # a project's plan, a fire rule: about that, not about what was missed
+        if isinstance(view, Doc):
+            if view.id in self.plans:
+                return False  # a project's own plan: about that project
+            return not any(t in self.telling and t not in area for t in view.terms)
         return not any(t in self.topics and t not in area for t in view.terms)
 
     def near_documents(self, kind: Iterable[DocumentKind], terms: Iterable[str], in_period: bool,

@@ -436,6 +436,11 @@ class Scheme(Rule):
     kinds: Kinds = Kinds()
     scopes: dict[InspectionScope, str] = Field({}, description="检查未写类型时，标题中含哪个词条即为该类型")
     sectors: dict[str, str] = Field({}, description="部门名 → 词条：成员未写 sector 时按单位名称中的词条推断部门")
+    general: list[str] = Field(
+        [], description="泛指的词条：只说出整体的安全工作或安全领域（安全生产工作、安全社区创建、消防），不说明文件管哪一件事。"
+        "种类对、标题只说出这些词条（或什么也没说出）的文件可能就是条目要的那份（相关证据，需现场核实，不为 C）；"
+        "说出了另一件事（检查、应急、安全职责……）的，是那件事的文件",
+    )
     vocabulary: dict[str, list[str] | Term] = Field(
         {}, description="词条及其同义词（或 {words: […], not_in: […], concepts: […]}）：规则按词条找文件和活动，不按字面",
     )
@@ -454,6 +459,7 @@ class Scheme(Rule):
     _digest: str = PrivateAttr("")
     _vocabulary: Vocabulary | None = PrivateAttr(None)
     _topics: frozenset[str] | None = PrivateAttr(None)
+    _telling: frozenset[str] | None = PrivateAttr(None)
     _lineage: Any = PrivateAttr(None)  # extend.Lineage: the bases and what this rule set changed in them
     # Factories written as lambdas: pydantic reads a factory's signature, and a builtin's (dict) is
     # parsed from its text by the tokenizer, 3 ms of a cold run.
@@ -514,6 +520,15 @@ class Scheme(Rule):
             self._topics = self.words.area(t for _, item in self.items() for c in item.checks if c.primitive
                                            for t in _terms_named(c.params))
         return self._topics
+
+    @property
+    def telling(self) -> frozenset[str]:
+        """The topics that say which work a document does: every topic but the general ones (`general`,
+        and the terms of their families). 安全检查制度 says inspections; 社区安全生产工作制度 and
+        消防安全管理制度 say only the whole work or a domain, so may hold any rule of the kind."""
+        if self._telling is None:
+            self._telling = self.topics - self.words.area(self.general)
+        return self._telling
 
     @property
     def words(self) -> Vocabulary:
@@ -581,6 +596,9 @@ def cross_problems(data: Any, scheme: Scheme) -> list[tuple[tuple, str]]:
     for key, term in scheme.scopes.items():
         if term not in words:
             problems.append((("scopes", key.value), f"词条 {term} 不在 vocabulary 中"))
+    for i, term in enumerate(scheme.general):
+        if term not in words:
+            problems.append((("general", i), f"词条 {term} 不在 vocabulary 中：general 写泛指的词条名"))
     for sector, term in scheme.sectors.items():
         if term not in words:
             problems.append((("sectors", sector), f"词条 {term} 不在 vocabulary 中：请在 vocabulary 中列出单位名称里代表部门 {sector} 的词"))

@@ -160,6 +160,79 @@ def test_a_title_only_record_of_the_right_kind_is_never_c(item, kind, title):
     assert "D-1" in text_of(result)
 
 
+# Rule 4 for general titles: a document of the kind whose title says only the whole work (安全生产工作, 安全工作,
+# 创建) or a domain (燃气, 电动车, 平安建设) names no other work, so it may hold the rule asked for: B, to confirm,
+# "D-1（标题泛指…） 可能是", never C and never A by its title. Titles in words no list has.
+GENERAL = [
+    ("8.6", "制度", "辖区燃气使用安全管理办法", "燃气"),
+    ("8.6", "制度", "镇安全生产管理制度汇编", "安全生产"),
+    ("9.1", "制度", "社区安全生产工作制度", "安全生产工作"),
+    ("9.1", "制度", "电动车停放充电安全管理规定", "电动车"),
+    ("3.1", "制度", "安全工作制度汇编", "安全工作"),
+    ("8.4", "制度", "社区安全工作制度", "安全工作"),
+    ("6.1", "计划", "2024年度社区安全生产工作要点", "安全生产工作"),
+    ("1.5", "计划", "2024年居家安全工作安排", "居家"),
+    ("12.2", "计划", "2025年度街道平安建设工作思路", "平安建设"),
+]
+
+
+@pytest.mark.parametrize("item, kind, title, said", GENERAL, ids=[f"{g[0]}-{g[2]}" for g in GENERAL])
+def test_a_general_title_of_the_right_kind_is_b_to_confirm_never_c_nor_a(item, kind, title, said):
+    result = item_result(SCHEME, item, documents=[doc("D-1", kind, title)])
+    assert result.grade == "B" and result.needs_review, text_of(result)
+    assert "D-1（标题泛指“" in text_of(result) and f"“{said}”" in text_of(result) and "可能是" in text_of(result)
+    assert not any(c.passed for c in result.checks if "D-1" in c.detail)  # a title alone passes no check
+
+
+# The should-lower side: a title that names another work (巡查 is inspection, 责任 duties, 隐患排查, 演练, 培训)
+# is that work's record, whatever domain it names: alone it leaves the item blank.
+OTHER_WORK = [
+    ("8.6", "制度", "燃气管线安全巡查制度"),
+    ("9.1", "制度", "电动自行车充电场所消防安全责任制度"),
+    ("6.1", "计划", "2024年隐患排查治理工作计划"),
+    ("12.2", "计划", "2025年应急演练计划"),
+    ("1.5", "计划", "2024年消防宣传培训计划"),
+]
+
+
+@pytest.mark.parametrize("item, kind, title", OTHER_WORK, ids=[o[0] for o in OTHER_WORK])
+def test_a_title_naming_another_work_is_not_a_possible_match(item, kind, title):
+    result = item_result(SCHEME, item, documents=[doc("D-1", kind, title)])
+    assert result.grade == "C" and "可能是" not in text_of(result), text_of(result)
+
+
+def test_a_plan_naming_one_hazard_is_no_possible_comprehensive_plan():
+    """7.1's comprehensive plan may not name a single hazard: a flood or gas plan is a special one (B, not to
+    confirm as comprehensive); a plan whose title names no hazard may be the comprehensive one."""
+    for title in ("汛期山洪灾害防御预案", "燃气泄漏事故应急处置预案"):
+        result = item_result(SCHEME, "7.1", documents=[doc("D-1", "预案", title)])
+        assert result.grade == "B" and check(result, "comprehensive").status == "failed", text_of(result)
+    result = item_result(SCHEME, "7.1", documents=[doc("D-1", "预案", "辖区突发情况处置预案")])
+    assert check(result, "comprehensive").status == "unknown" and "D-1（标题未写明） 可能是" in text_of(result)
+
+
+def test_domain_rules_are_one_aspect_of_a_sound_rule_set():
+    """1.4, both sides: one domain's rule is related evidence (B); seven domains' rules are still one aspect of
+    twelve (the domain's own rules), not a sound rule set (A needs seven aspects)."""
+    one = item_result(SCHEME, "1.4", documents=[doc("D-1", "制度", "居民用火用电安全公约")])
+    assert one.grade == "B" and "D-1" in text_of(one)
+    titles = ["居民用火用电安全公约", "燃气使用安全管理办法", "独居老人居家安全管理办法", "校园周边交通安全管理规定",
+              "防溺水安全管理办法", "食品安全管理制度", "平安建设治安防范管理规定"]
+    seven = item_result(SCHEME, "1.4", documents=[doc(f"D-{i}", "制度", t) for i, t in enumerate(titles, 1)])
+    assert seven.grade == "B" and check(seven, "rules-cover").measured == 1, text_of(seven)
+
+
+def test_the_general_terms_are_the_rule_sets_and_explain_shows_them(tmp_path):
+    """The rule set says which terms are general; without them a general title is about its domain again."""
+    from safecomm.explain import item_text
+
+    assert "泛指的词条" in item_text(SCHEME, "9.1") and "  创建：" in item_text(SCHEME, "9.1")
+    narrow = SCHEME.model_copy(update={"general": []})
+    narrow._telling = None
+    result = item_result(narrow, "9.1", documents=[doc("D-1", "制度", "社区安全生产工作制度")])
+    assert result.grade == "C", text_of(result)
+
+
 UNSEEN_ACTS = [  # activities with nothing but a kind, a date and a title no list has
     ("2.1", "会议", "兄弟街道来访座谈"), ("2.2", "议事", "小区楼栋长碰头会"), ("6.4", "宣传", "集中摆摊活动"),
     ("6.5", "培训", "辖区门店店员上岗前安全课"), ("7.3", "演练", "队伍拉练"), ("7.4", "培训", "辖区群众救护技能普及"),

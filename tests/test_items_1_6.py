@@ -252,7 +252,9 @@ LOWER = [
     ("6.1", [lambda s: [a.update(audience="居民") for a in s["activities"] if a.get("audience")]], "B", "1 种对象：居民"),
     ("6.1", [lambda s: [a.update(kind="教育") for a in s["activities"] if a.get("audience")]], "B", "1 种形式：教育"),
     ("6.1", [drop("documents", "D-P2")], "B", "未见关于宣传教育培训的计划或方案或制度文件"),
-    ("6.1", [drop("documents", "D-P2"), keep("activities", "A-1", "A-2", "A-3")], "C", "空白"),
+    # D-P1, the year's 安全社区创建工作计划, plans the whole work and may hold the training plan: related, to confirm
+    ("6.1", [drop("documents", "D-P2"), keep("activities", "A-1", "A-2", "A-3")], "B", "D-P1（标题泛指“安全社区”） 可能是"),
+    ("6.1", [drop("documents", "D-P1", "D-P2"), keep("activities", "A-1", "A-2", "A-3")], "C", "空白"),
     ("6.2", [setting("publicity.boards", 9)], "B", "提示牌 9 处"),
     ("6.2", [setting("publicity", {"channels": ["广播"]})], "C", "未登记固定宣传栏"),
     ("6.3", [setting("publicity.channels", ["广播", "微信", "广播"])], "B", "媒体 2 种：广播（广播）；微信（微信）"),

@@ -2,8 +2,9 @@
 
 A document counts for a check when it is of one of the kinds asked for (as read: a 通知 that
 issues a 制度 is a 制度) and either declares the item being graded (`items`) or names one of
-the check's vocabulary terms in its title or topics. One of the kind whose words miss, or one
-on the topic of another kind, is related evidence to confirm on site, never a blank.
+the check's vocabulary terms in its title or topics. One of the kind whose words miss (naming
+no other work, only the whole work or a domain: 社区安全生产工作制度), or one on the topic of
+another kind, is related evidence to confirm on site, never a blank.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def documents(
     有所列词条之一（and_terms 给出时还须有其中之一）；可只计评估期内的（标题写明年度的按所写年度，如 2024 年的
     计划在 2023 年底印发也是 2024 年的；没写年度的按印发日期），或只计评估期内印发的（issued_in_period：如年末为
     今后几年制定的改进计划）；not_project_plans 时不计项目自己的实施方案。没有符合的文件、但有所列种类的
-    文件标题没写明管什么（或写明了所列词条而种类不同）时，无从判断（可能就是，需现场核实）。"""
+    文件标题没写明管哪一件事（只泛指整体的安全工作或安全领域，见规则集的 general，或写明了所列词条而种类不同）时，
+    无从判断（可能就是，需现场核实）。"""
     found = ix.documents(kind, terms, and_terms, in_period, issued_in_period)
     about = what(kind, terms, in_period, and_terms, issued_in_period)
     own = ix.project_plans() if not_project_plans else frozenset()
