@@ -71,10 +71,14 @@ def _number_cell(value: Any) -> Any:
 
 
 def _list(value: Any) -> list:
+    if value.__class__ is str and value.isalnum():  # one word (老年人): no separator is a letter or a digit
+        return [value]
     return list(filter(None, _SPLIT.split(value))) if isinstance(value, str) else [as_text(value)]
 
 
 def _files(value: Any) -> list:
+    if value.__class__ is str and "\n" not in value:  # one file (stripped already): `_LINES` would try every character
+        return [value]
     return list(filter(None, _LINES.split(value))) if isinstance(value, str) else [as_text(value)]
 
 

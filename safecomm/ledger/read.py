@@ -44,13 +44,14 @@ class Ledger:
     places: dict[tuple, Place] = field(default_factory=dict)
     ids: dict[tuple, str | None] = field(default_factory=dict)  # every record's loc → its id, named in messages
     sheets: dict[str, str] = field(default_factory=dict)  # the ledger's part (活动) → the sheet it was read from
-    # A table's rows, as (record's loc, sheet, row, its columns as (path, column)): the cells go
-    # into `places` only when a place is asked for, as most ledgers are read without a problem.
+    # A table's rows, as (record's loc, sheet, row, its columns as (path, column)): the row and its
+    # cells go into `places` only when a place is asked for, as most ledgers are read without a problem.
     rows: list[tuple[tuple, str, int, list[tuple[tuple, int]]]] = field(default_factory=list)
 
     def settle(self) -> dict[tuple, Place]:
         """`places` with every table cell in it."""
         for loc, sheet, row, columns in self.rows:
+            self.places[loc] = (sheet, row, 1)
             for path, column in columns:
                 self.places[loc + path] = (sheet, row, column)
         self.rows = []
@@ -118,7 +119,9 @@ def ledger_from_bytes(raw: bytes, label: str, suffix: str = ".xlsx") -> Ledger:
     """Read a 台账 workbook that arrived as bytes (an upload); `label` names it in every message."""
     if suffix.lower() == ".xlsm":
         raise refuse(label, MACROS)
-    with paused():  # tens of thousands of cells and records, no cycles: no collector pass walks them
+    # Tens of thousands of cells and records, and no cycles: the collector is paused, and the cells
+    # are let go before it resumes, so that its next pass has only the records to walk.
+    with paused():
         formulas = check(raw, label)
         try:
             ledger, sheets, names = _sheets(raw, label)
@@ -126,7 +129,9 @@ def ledger_from_bytes(raw: bytes, label: str, suffix: str = ".xlsx") -> Ledger:
             raise
         except BaseException:  # CalamineError in English ("Cannot detect file format"), or a panic of its Rust code
             raise refuse(label, "无法读取工作簿：文件已损坏，或不是 Excel 工作簿（.xlsx）：请在 Excel/WPS 中重新另存为 .xlsx") from None
-        return _fill(ledger, sheets, names, formulas)
+        ledger = _fill(ledger, sheets, names, formulas)
+        del sheets
+    return ledger
 
 
 def _sheets(raw: bytes, label: str) -> tuple[Ledger, dict[str, Any], dict[str, str]]:
@@ -185,11 +190,11 @@ def identify(name: str, values: list[list]) -> str | None:
     still reads): FORM, a table's label, or None. The sheet's own name decides between tables whose
     field names a header matches equally."""
     lay = layout()
-    names, links = _header_names()
+    names, links, every = _header_names()
     found = []
     for r, row in enumerate(values[:HEADER_SEARCH]):
         header = {v.strip() for v in row if isinstance(v, str) and v.strip() and not v.strip().startswith(REMARK)}
-        if not header:
+        if header.isdisjoint(every):  # a title, the Chinese headers or a record: no table's field names
             continue
         for table, known, link in names:
             if table.parent and not header & link:
@@ -206,11 +211,12 @@ def identify(name: str, values: list[list]) -> str | None:
 
 
 @cache
-def _header_names() -> tuple[list[tuple[Table, set[str], set[str]]], set[str]]:
-    """Each table with the field names of its header and its parent link; every table's link."""
+def _header_names() -> tuple[list[tuple[Table, set[str], set[str]]], set[str], set[str]]:
+    """Each table with the field names of its header and its parent link; every table's link; every
+    field name and link of them all."""
     tables = layout().tables
-    return ([(t, {t.name(c) for c in t.columns}, {t.link} if t.parent else set()) for t in tables],
-            {t.link for t in tables if t.parent})
+    names = [(t, {t.name(c) for c in t.columns}, {t.link} if t.parent else set()) for t in tables]
+    return names, {t.link for t in tables if t.parent}, set().union(*(known | link for _, known, link in names))
 
 
 def _context(loc: tuple) -> tuple[tuple[str, ...], ...]:
@@ -315,7 +321,7 @@ def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], me
                cells.reader(column)) for c, column in columns.items() if column is not None]
     cell_places = [(path, c + 1) for c, path, _, _, _ in fields]
     others = [c for c in range(max(map(len, values), default=0)) if c not in columns]  # no field name over them
-    places, rows, ids = ledger.places, ledger.rows, ledger.ids
+    rows, ids = ledger.rows, ledger.ids
     into = None  # the list a top-level table's records go into, made at its first record
     for r in range(header + 1, len(values)):
         row = values[r]
@@ -336,7 +342,6 @@ def _read_table(ledger: Ledger, table: Table, done: dict, values: list[list], me
         else:
             loc = table.path + (len(found),)
         record: dict = {}
-        places[loc] = (sheet, r + 1, 1)
         rows.append((loc, sheet, r + 1, cell_places))
         for c, path, key, as_written, read in fields:
             value = row[c]
