@@ -9,7 +9,9 @@ evidence to confirm, never a blank.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -141,6 +143,28 @@ def per_quarter(ix: Index, kind: list[ActivityKind], audience: list[Audience]) -
     return [(quarter_name(q), tally.get(q, 0)) for q in within]
 
 
+# Where what an inspection checks begins, read back from its inspection word: 对企业开展｜消防安全检查
+BOUNDARY = re.compile(r"开展|进行|组织|实施|展开|对|的|了|[，,。；;：:]")
+
+
+@lru_cache(maxsize=16)
+def _check_words(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))))
+
+
+def checked_domains(ix: Index, title: str, titled: frozenset[Domain]) -> frozenset[Domain]:
+    """The domains an inspection's title says it checked: those named just before its last inspection word
+    (开展消防安全检查 checked 消防安全, though it names 企业 and 工地 as where); the title's domains when it
+    names no inspection word, or nothing stands before it."""
+    text = ix.words.normal(title)
+    found = list(_check_words(tuple(ix.words.words("检查"))).finditer(text))
+    if not found:
+        return titled
+    head = BOUNDARY.split(text[:found[-1].start()])[-1]
+    said = ix.domains_in(head) if head else frozenset()
+    return said or titled
+
+
 @primitive(unit="count", reads=("activities.kind", "activities.scope", "activities.date", "activities.title", "activities.domains",
                                 "hazards.activity", "hazards.category", "hazards.place", "rectifications.activity", "rectifications.issue"))
 def comprehensive_inspections(
@@ -152,6 +176,8 @@ def comprehensive_inspections(
     min_domains 个（领域来自检查写明的和标题中的，以及指向它的隐患、整改记录）；或标题写明综合检查、大检查。
     标题只点出一个领域的（消防安全大检查、拉网式消防安全检查）是那个领域的专项检查，查出的隐患在什么场所都一样，
     只有写明的 scope 或 domains 能使它算综合；broad 所列的领域除外（安全生产大检查查的是全部生产经营单位）。
+    检查查的是什么，看紧挨检查一词之前的说法：对企业及施工工地开展消防安全检查 查的是消防，企业、工地是在哪里查；
+    标题写明专项（燃气安全、消防安全专项行动）的也是专项检查。专项检查同样只有写明的 scope 或 domains 能使它算综合。
     同一天的几次综合检查算一天；一行记一段时间内多次的，按次数计，但不超过这段时间的天数。"""
     found = ix.activities([ActivityKind.INSPECTION])
     linked: dict[str, list] = {}  # inspection → the hazards and rectifications found in it, read only when needed
@@ -168,16 +194,20 @@ def comprehensive_inspections(
         a = f.view
         written = a.record.scope
         titled = ix.domains_in(a.record.title)
-        single = len(titled) == 1 and bool(titled - set(broad))  # 消防安全检查: one domain, whatever it found
-        if written is InspectionScope.COMPREHENSIVE or len(a.domains) >= min_domains:
+        subject = checked_domains(ix, a.record.title, titled)
+        special = a.terms.get("专项检查", "…")
+        said = written is None and "…" not in special  # the title calls it 专项 in so many words
+        # 消防安全检查: one domain is what was checked, wherever it was and whatever it found
+        single = said or (len(subject) == 1 and bool(subject - set(broad)))
+        if written is InspectionScope.COMPREHENSIVE or len(set(a.record.domains) | (subject if single else a.domains)) >= min_domains:
             pass
         elif a.id in linked and not single and len(a.domains.union(*(ix.domains_in(*t) for t in linked[a.id]))) >= min_domains:
             pass
         elif written is None and a.scope is InspectionScope.COMPREHENSIVE and not single:
             pass
         else:
-            if written is None and single and (a.scope is InspectionScope.COMPREHENSIVE or a.id in linked):
-                refused.append(f"{a.id} 只涉及{next(iter(titled)).value}")
+            if written is None and single and (a.scope is InspectionScope.COMPREHENSIVE or a.id in linked or len(a.domains) >= min_domains):
+                refused.append(f"{a.id} 标题写明专项" if said else f"{a.id} 只涉及{next(iter(subject)).value}")
             continue
         counted.append(f)
         first, last = max(a.record.date, ix.period.start), min(a.record.last, ix.period.end)
