@@ -27,24 +27,24 @@ class Result(BaseModel):
         `model_construct` is slower still. Unknown and missing fields are refused as validation would;
         tests validate whole results again and compare (tests/test_properties.py)."""
         names, required, template, mutable = _FIELDS.get(cls) or _fields(cls)
-        keys = values.keys()
-        if not keys <= names:
-            raise TypeError(f"{cls.__name__} has no field {sorted(keys - names)}")
-        if not required <= keys:
-            raise TypeError(f"{cls.__name__}.{min(required - keys)} is required")
         data = template.copy()
         data.update(values)  # a key already there keeps its place: the fields stay in their order
+        if len(data) != len(template):
+            raise TypeError(f"{cls.__name__} has no field {sorted(values.keys() - names)}")
+        if not values.keys() >= required:
+            raise TypeError(f"{cls.__name__}.{min(required - values.keys())} is required")
         for name in mutable:
             if name not in values:
                 data[name] = copy(data[name])
         obj = cls.__new__(cls)
-        object.__setattr__(obj, "__dict__", data)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-        object.__setattr__(obj, "__pydantic_extra__", None)
-        object.__setattr__(obj, "__pydantic_private__", None)
+        _set(obj, "__dict__", data)
+        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
         return obj
 
 
+_set = object.__setattr__
 _FIELDS: dict[type, tuple[frozenset[str], frozenset[str], dict[str, Any], tuple[str, ...]]] = {}
 
 

@@ -61,7 +61,7 @@ def _assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
         for _, item in graded for check in item.checks if check.threshold
     ]
     eligibility = [
-        out.ConditionResult(**evaluate_check(index, condition).model_dump(), required=condition.required)
+        out.ConditionResult.built(**check_fields(index, condition), required=condition.required)
         for condition in (scheme.eligibility.conditions if scheme.eligibility else [])
     ]
     community = evidence.community
@@ -136,58 +136,75 @@ def _sections(reads: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def evaluate_check(index: Index, check: Check) -> out.CheckResult:
+    return out.CheckResult.built(**check_fields(index, check))
+
+
+def check_fields(index: Index, check: Check) -> dict:
+    """A check's result as plain data, every value already of its field's type (read for about a
+    hundred checks per assessment: one call of the primitive, no model in between)."""
     primitive = REGISTRY[check.primitive]
     index.claimed = []
-    measure = primitive(index, check.bound_params)
-    claimed = sorted(set(index.claimed).intersection(measure.ids), key=natural_key) if index.claimed else []
+    value, detail, ids, seen, unknown, hint = primitive.func(index, **check.bound_params.__dict__)
+    claimed = sorted(set(index.claimed).intersection(ids), key=natural_key) if index.claimed else None
     unit = primitive.unit
     if unit == "bool":
-        passed, vetoed = bool(measure.value), False
+        passed, vetoed = bool(value), False
     else:
-        passed = check.target.holds(measure.value)
-        vetoed = check.veto is not None and check.veto.holds(measure.value)
-    if vetoed or (passed and not measure.unknown):
-        status = "failed" if vetoed else "passed"
+        passed = check.target.holds(value)
+        vetoed = check.veto is not None and check.veto.holds(value)
+    if vetoed:
+        status = "failed"
+    elif passed and not unknown:
+        status = "passed"
     else:
-        status = "unknown" if measure.unknown else "failed"
+        status = "unknown" if unknown else "failed"
     target, veto = check.bound_texts
-    return out.CheckResult.built(
-        id=check.id,
-        level=check.level,
-        requirement=check.requirement,
-        passed=status == "passed",
-        status=status,
-        seen=measure.seen,
-        detail=measure.detail,
-        hint=measure.hint,
-        confirm=f"按标注采用，需核实内容：{'、'.join(claimed)}" if claimed and status == "passed" else None,
-        evidence=list(measure.ids),
-        sections=sections(primitive.reads) if measure.seen else [],
-        measured=as_number(measure.value),
-        measured_text=None if unit == "bool" else format_value(measure.value, unit),
-        target=target,
-        veto=veto,
-        vetoed=vetoed,
-    )
+    return {
+        "id": check.id,
+        "level": check.level,
+        "requirement": check.requirement,
+        "passed": status == "passed",
+        "status": status,
+        "seen": seen,
+        "detail": detail,
+        "hint": hint,
+        "confirm": f"按标注采用，需核实内容：{'、'.join(claimed)}" if claimed and status == "passed" else None,
+        "evidence": list(ids),
+        "sections": list(_sections(primitive.reads)) if seen else [],
+        "measured": as_number(value),
+        "measured_text": None if unit == "bool" else format_value(value, unit),
+        "target": target,
+        "veto": veto,
+        "vetoed": vetoed,
+    }
 
 
 def _cited(check: Check, owner: out.CheckResult) -> out.CheckResult:
     """The owner's finding shown in the citing item: related evidence here, graded only there."""
     item_id = check.see.split("/")[0]
-    return owner.model_copy(update={
-        "id": check.id, "level": "related", "requirement": check.requirement, "cites": check.see,
+    return out.CheckResult.built(**{
+        **owner.__dict__, "id": check.id, "level": "related", "requirement": check.requirement, "cites": check.see,
         "detail": f"见 {item_id}：{owner.detail}", "vetoed": False, "hint": None, "confirm": None,
+        "evidence": list(owner.evidence), "sections": list(owner.sections),  # its own lists, as a copy's
     })
 
 
 def evaluate_item(indicator_id: str, item: Item, own: dict[str, out.CheckResult]) -> out.ItemResult:
-    checks = [own[f"{item.id}/{c.id}"] if c.primitive else _cited(c, own[c.see]) for c in item.checks]
-    rules = dict(zip((c.id for c in checks), item.checks))
-    mine = [c for c in checks if c.cites is None]
-    vetoed = [c for c in mine if c.vetoed]
-    defects = [c for c in mine if c.level == "defect" and c.status == "failed" and c.seen]  # nothing seen names no defect
-    seen = any(c.seen for c in checks)
-    wanting = [c for c in mine if c.level == "A" and c.status != "passed"]
+    checks, rules, mine, vetoed, defects, wanting, seen = [], {}, [], [], [], [], False
+    for rule in item.checks:  # one pass: read for every item of every bundle
+        c = own[f"{item.id}/{rule.id}"] if rule.primitive else _cited(rule, own[rule.see])
+        checks.append(c)
+        rules[c.id] = rule
+        seen = seen or c.seen
+        if c.cites is None:
+            mine.append(c)
+            if c.vetoed:
+                vetoed.append(c)
+            if c.status != "passed":
+                if c.level == "A":
+                    wanting.append(c)
+                elif c.level == "defect" and c.status == "failed" and c.seen:  # nothing seen names no defect
+                    defects.append(c)
     if vetoed or defects or not seen:
         grade = "C"
     else:
