@@ -524,10 +524,16 @@ class Scheme(Rule):
     @property
     def telling(self) -> frozenset[str]:
         """The topics that say which work a document does: every topic but the general ones (`general`,
-        and the terms of their families). 安全检查制度 says inspections; 社区安全生产工作制度 and
+        and the members of their families). 安全检查制度 says inspections; 社区安全生产工作制度 and
         消防安全管理制度 say only the whole work or a domain, so may hold any rule of the kind."""
         if self._telling is None:
-            self._telling = self.topics - self.words.area(self.general)
+            general, todo = set(), list(self.general)
+            while todo:  # a family's members, not a term's concepts: 综合预案 is general, 预案 is not
+                term = todo.pop()
+                if term not in general:
+                    general.add(term)
+                    todo += self.words.family.get(term, [])
+            self._telling = self.topics - general
         return self._telling
 
     @property
