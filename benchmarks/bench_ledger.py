@@ -69,7 +69,7 @@ def main() -> None:
     from safecomm import load_scheme
     from safecomm.ledger.read import read_ledger
     from safecomm.ledger.write import ledger_bytes, plain
-    from safecomm.loading import load_evidence
+    from safecomm.bundle import load_evidence
 
     folder = Path(tempfile.mkdtemp(prefix="bench-ledger-"))
     yaml_path = gen.write(big_bundle(), folder)

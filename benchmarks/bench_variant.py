@@ -34,7 +34,7 @@ items:
 TIMED = """\
 import sys, time
 import safecomm.communities, safecomm.extend, safecomm.scoring
-from safecomm.scheme import load_scheme
+from safecomm.rulesets import load_scheme
 start = time.perf_counter()
 load_scheme(sys.argv[1])
 print(time.perf_counter() - start)

@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 
 _HOME = {
     "Assessment": "assessment", "assess": "engine", "Evidence": "evidence", "InputError": "loading",
-    "Problem": "loading", "load_evidence": "loading", "Scheme": "scheme", "load_scheme": "scheme",
+    "Problem": "loading", "load_evidence": "bundle", "Scheme": "scheme", "load_scheme": "rulesets",
 }
 __all__ = sorted(_HOME)
 

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from .assessment import Assessment
 from .collector import paused
 from .ledger.scan import is_proposals
-from .loading import InputError, bundle_files, os_reason, printable, real_paths
+from .loading import InputError, os_reason, printable
+from .bundle import bundle_files, real_paths
 from .output import Kind, neutral
 from .scheme import Scheme, VerdictPolicy
 
@@ -279,8 +280,9 @@ def assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
 
 def _assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
     from .engine import assess
-    from .loading import load_evidence
-    from .review import apply_review, load_review
+    from .bundle import load_evidence
+    from .review import apply_review
+    from .review_input import load_review
 
     sheet = [p for p in (app.review, app.twin) if p]  # read besides the evidence: no output may replace them
     if app.problem:
@@ -303,7 +305,8 @@ def _assess_one(app: Application, scheme: Scheme, allow_stale: bool) -> Row:
 def _same_evidence(app: Application, evidence, scheme: Scheme) -> None:
     """The twin holds the same evidence (the same digest), or the row names both files."""
     from .evidence import digest
-    from .loading import Problem, load_evidence
+    from .loading import Problem
+    from .bundle import load_evidence
 
     twin = load_evidence(app.twin, scheme)
     if digest(twin) != digest(evidence):

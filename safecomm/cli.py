@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from . import papers
 
 EXIT_INPUT = 2
-DEFAULT_SCHEME = "national-2009"  # scheme.DEFAULT, named here so that `--help` loads no rule set (a test holds them equal)
+DEFAULT_SCHEME = "national-2009"  # rulesets.DEFAULT, named here so that `--help` loads no rule set (a test holds them equal)
 SHOWN = 200  # problems listed at most: 60,000 unknown keys are one mistake repeated, not a page to scroll
 
 clicktext.install()
@@ -151,18 +151,18 @@ def assess(
 
     with starting():
         from . import papers
-        from . import scheme as schemes
+        from . import rulesets
         from .engine import assess as run
-        from .loading import bundle_files, load_evidence
+        from .bundle import bundle_files, load_evidence
         from .output import DOCX, PDF, Outputs
 
         _check_papers(fmt, pdf_path, docx_path, docx_template, only)
-        scheme = schemes.load_scheme(scheme_ref)
+        scheme = rulesets.load_scheme(scheme_ref)
     fonts = _fonts(font_title, font_serif, font_sans)
     bundle = load_evidence(evidence, scheme)
     sheet = None
     if review_path:
-        from .review import load_review
+        from .review_input import load_review
 
         sheet = load_review(review_path)
     out = Outputs([*bundle_files(evidence, bundle), *scheme.files, *fonts.given().values(),
@@ -245,16 +245,16 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
            allow_stale: bool, font_title: Path | None, font_serif: Path | None, font_sans: Path | None) -> None:
     """由 EVIDENCE 起草安全社区建设工作报告：社区概况，按指标和条目写开展的工作，缺少的内容标为【待补充】。"""
     from . import papers
-    from . import scheme as schemes
+    from . import rulesets
     from .engine import assess as run
-    from .loading import bundle_files, load_evidence
+    from .bundle import bundle_files, load_evidence
     from .output import DOCX, MARKDOWN, Outputs
 
     fmt = fmt or ("md" if output and output.suffix.lower() == ".md" else "docx")
     if fmt == "docx" and not output:
         raise InputError([Problem("-o", 0, 0, "-o", "Word 文件须用 -o 指定输出路径，如 -o 工作报告.docx；要在终端查看请用 --format md")])
     fonts = _fonts(font_title, font_serif, font_sans)
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = rulesets.load_scheme(scheme_ref)
     ev = load_evidence(evidence, scheme)
     out = Outputs([*bundle_files(evidence, ev), *scheme.files, *fonts.given().values(), *([review_path] if review_path else [])])
     kind = MARKDOWN if fmt == "md" else DOCX
@@ -262,7 +262,8 @@ def report(evidence: Path, output: Path | None, fmt: str | None, scheme_ref: str
         out.check(output, kind)
     result = run(ev, scheme)
     if review_path:
-        from .review import apply_review, load_review
+        from .review import apply_review
+        from .review_input import load_review
 
         result = apply_review(result, load_review(review_path), scheme, allow_stale)
     data = papers.workreport(ev, result, scheme, fmt, fonts)
@@ -282,15 +283,15 @@ def validate(evidence: Path, scheme_ref: str) -> None:
     from .collector import starting
 
     with starting():
-        from . import scheme as schemes
+        from . import rulesets
         from . import sample
         from .notes import warnings
         from .evidence import fields_used
         from .fidelity import fields_read
         from .ledger.words import channel_of, speak, unfilled
-        from .loading import load_evidence
+        from .bundle import load_evidence
 
-        scheme = schemes.load_scheme(scheme_ref)
+        scheme = rulesets.load_scheme(scheme_ref)
     ev = load_evidence(evidence, scheme)
     channel = channel_of(evidence)
     for warning in warnings(ev, scheme, sample.split(ev)[1]):
@@ -317,15 +318,15 @@ def validate(evidence: Path, scheme_ref: str) -> None:
 @handles_input_errors
 def indicators(scheme_ref: str, fmt: str, primitives: bool, list_schemes: bool) -> None:
     """列出规则集的指标和条目。"""
-    from . import scheme as schemes
+    from . import rulesets
     from . import explain as words
 
     if list_schemes:
-        names = schemes.available() + schemes.examples()
-        rows = [words.scheme_row(name, schemes.load_scheme(name)) for name in names]
+        names = rulesets.available() + rulesets.examples()
+        rows = [words.scheme_row(name, rulesets.load_scheme(name)) for name in names]
         _echo_data(rows) if fmt == "json" else click.echo(words.schemes_text(rows))
         return
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = rulesets.load_scheme(scheme_ref)
     if primitives:
         click.echo(words.primitives_text()) if fmt == "text" else _echo_data(words.primitives_data())
     elif fmt == "json":
@@ -340,10 +341,10 @@ def indicators(scheme_ref: str, fmt: str, primitives: bool, list_schemes: bool) 
 @handles_input_errors
 def explain(item: str, scheme_ref: str) -> None:
     """用文字说明条目 ITEM（如 2.4）：原文、检查、阈值和读取的证据字段。"""
-    from . import scheme as schemes
+    from . import rulesets
     from . import explain as words
 
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = rulesets.load_scheme(scheme_ref)
     try:
         text = words.item_text(scheme, item)
     except KeyError:
@@ -357,7 +358,7 @@ def explain(item: str, scheme_ref: str) -> None:
 @handles_input_errors
 def schema(what: str, scheme_ref: str) -> None:
     """输出 JSON Schema（供编辑器校验和提示）；证据的 Schema 附有规则集认得的词（topics、items 等的 examples）。"""
-    from . import scheme as schemes
+    from . import rulesets
     from .assessment import Assessment
     from .review import Review
     from .scheme import Scheme
@@ -365,7 +366,7 @@ def schema(what: str, scheme_ref: str) -> None:
     if what == "evidence":
         from .explain import evidence_schema
 
-        _echo_data(evidence_schema(schemes.load_scheme(scheme_ref)))
+        _echo_data(evidence_schema(rulesets.load_scheme(scheme_ref)))
         return
     model = {"scheme": Scheme, "review": Review, "assessment": Assessment}[what]
     _echo_data(model.model_json_schema())
@@ -379,7 +380,7 @@ def schema(what: str, scheme_ref: str) -> None:
 @handles_input_errors
 def init(directory: Path, xlsx: bool, scheme_ref: str, force: bool) -> None:
     """在 DIRECTORY 中生成带中文注释的证据模板 evidence.yaml，或加 --xlsx 生成台账 台账.xlsx。"""
-    from . import scheme as schemes
+    from . import rulesets
     from importlib import resources
 
     from .output import EVIDENCE, LEDGER_FILE, Outputs
@@ -387,7 +388,7 @@ def init(directory: Path, xlsx: bool, scheme_ref: str, force: bool) -> None:
     if xlsx:
         from .ledger.write import template
 
-        target, data, kind = directory / LEDGER, template(schemes.load_scheme(scheme_ref)), LEDGER_FILE
+        target, data, kind = directory / LEDGER, template(rulesets.load_scheme(scheme_ref)), LEDGER_FILE
     else:
         target, kind = directory / "evidence.yaml", EVIDENCE
         data = (resources.files("safecomm") / "templates" / "evidence.yaml").read_bytes()
@@ -415,15 +416,15 @@ YAML_SUFFIXES = (".yaml", ".yml")
 @handles_input_errors
 def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
     """在证据 YAML 与台账 .xlsx 之间转换，内容不变：SOURCE 是 .yaml 则 TARGET 为 .xlsx，反之亦然。"""
-    from . import scheme as schemes
-    from .loading import bundle_files, load_evidence
+    from . import rulesets
+    from .bundle import bundle_files, load_evidence
     from .output import EVIDENCE, LEDGER_FILE, Outputs
 
     to_ledger = source.suffix.lower() in YAML_SUFFIXES
     wanted = ".xlsx" if to_ledger else ".yaml"
     if target.suffix.lower() not in ((".xlsx",) if to_ledger else YAML_SUFFIXES):
         raise InputError([Problem(str(target), 0, 0, "TARGET", f"从 {source.suffix or '该文件'} 转换，目标文件的扩展名应为 {wanted}")])
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = rulesets.load_scheme(scheme_ref)
     evidence = load_evidence(source, scheme)
     out = Outputs([*bundle_files(source, evidence), *scheme.files])
     kind = LEDGER_FILE if to_ledger else EVIDENCE
@@ -452,7 +453,7 @@ def convert(source: Path, target: Path, scheme_ref: str, force: bool) -> None:
 def draft(summary: Path, output: Path | None, year: int | None, scheme_ref: str) -> None:
     """从一年的工作总结（.docx、.txt 或 .md）起草台账：有日期的活动、点名的文件、组织机构、整改件数和下一年的计划，每行注明来源原句和可信度，待核对确认。"""
     from . import draft as drafting
-    from . import scheme as schemes
+    from . import rulesets
     from .output import LEDGER_FILE, Outputs
 
     target = output or summary.with_name(summary.stem + ".台账.待确认.xlsx")
@@ -460,7 +461,7 @@ def draft(summary: Path, output: Path | None, year: int | None, scheme_ref: str)
         raise InputError([Problem(printable(str(target)), 0, 0, "-o", "起草的台账是 Excel 工作簿：文件名应以 .xlsx 结尾")])
     if os.path.lexists(target):  # a draft goes to a new file only, even over an empty one
         raise InputError([Problem(printable(str(target)), 0, 0, "", "已存在，未覆盖：起草的台账只写到新文件，请用 -o 换一个文件名，或先移走该文件")])
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = rulesets.load_scheme(scheme_ref)
     out = Outputs([summary, *scheme.files])
     out.check(target, LEDGER_FILE)
     text = drafting.read_summary(summary)
@@ -485,12 +486,12 @@ def draft(summary: Path, output: Path | None, year: int | None, scheme_ref: str)
 @handles_input_errors
 def scan(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
     """核对 EVIDENCE 所在文件夹中的附件：未被记录引用的文件、缺失的文件，并为未引用的文件拟出待确认的行。"""
-    from . import scheme as schemes
+    from . import rulesets
     from .ledger import scan as archive
-    from .loading import bundle_files, load_evidence
+    from .bundle import bundle_files, load_evidence
     from .output import EVIDENCE, LEDGER_FILE, Outputs
 
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = rulesets.load_scheme(scheme_ref)
     bundle = load_evidence(evidence, scheme)
     found = archive.scan(bundle, evidence, scheme)
     click.echo(f"{printable(str(evidence))}：附件 {len(bundle.attachments)} 个，缺失 {len(found.missing)} 个；文件夹中未被引用的文件 {len(found.unreferenced)} 个。")
@@ -534,15 +535,15 @@ def review() -> None:
 @handles_input_errors
 def review_start(evidence: Path, output: Path | None, scheme_ref: str, force: bool) -> None:
     """为 EVIDENCE 生成审核表（YAML，或 -o 审核表.xlsx 生成 Excel 工作簿）：列出全部条目及其自动等级，待填写。"""
-    from . import scheme as schemes
+    from . import rulesets
     from .engine import assess as run
-    from .loading import bundle_files, load_evidence
+    from .bundle import bundle_files, load_evidence
     from .output import REVIEW, REVIEW_BOOK, Outputs
     from .review import is_book, new_sheet, sheet_path
 
     target = output or sheet_path(evidence)
     kind = REVIEW_BOOK if is_book(target) else REVIEW
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = rulesets.load_scheme(scheme_ref)
     bundle = load_evidence(evidence, scheme)
     out = Outputs([*bundle_files(evidence, bundle), *scheme.files])
     out.check(target, kind, force)
@@ -575,11 +576,11 @@ def batch(directory: Path, scheme_ref: str, csv_out: Path | None, html_out: Path
 
     证据旁的 *.review.yaml 或 *.review.xlsx 审核表会一并采用。任何一份申报无法评估时退出码为 1。
     """
-    from . import scheme as schemes
+    from . import rulesets
     from . import batch as district
     from .output import HTML, JSON, PDF, Outputs
 
-    scheme = schemes.load_scheme(scheme_ref)
+    scheme = rulesets.load_scheme(scheme_ref)
     fonts = _fonts(font_title, font_serif, font_sans)
     faces = fonts.faces() if html_out or pdf_dir else None
     apps = district.find(directory)
@@ -644,12 +645,12 @@ def diff(old: Path, new: Path, scheme_ref: str, fmt: str) -> None:
 
     OLD 与 NEW 可以是评估结果 JSON（assess --format json），也可以是证据 YAML 或台账 .xlsx（当场评估）。
     """
-    from . import scheme as schemes
+    from . import rulesets
     from . import diff as compare
 
     scheme = None
     if old.suffix.lower() != ".json" or new.suffix.lower() != ".json":
-        scheme = schemes.load_scheme(scheme_ref)
+        scheme = rulesets.load_scheme(scheme_ref)
     d = compare.compare(compare.load_side(old, scheme), compare.load_side(new, scheme), printable(str(old)), printable(str(new)))
     if fmt == "json":
         _echo_json(compare.to_json(d))

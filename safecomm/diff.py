@@ -90,7 +90,7 @@ def load_side(path: Path, scheme: Scheme | None) -> Assessment:
     """An assessment JSON as it is, or an evidence file assessed against `scheme` (needed then)."""
     if path.suffix.lower() != ".json":
         from .engine import assess
-        from .loading import load_evidence
+        from .bundle import load_evidence
 
         return assess(load_evidence(path, scheme), scheme)
     label = printable(str(path))

@@ -365,13 +365,13 @@ evidence template with its word lists refreshed from the rule set (safecomm/temp
     if argv[:1] == ["template"]:
         from importlib import resources
 
-        from .scheme import load_scheme
+        from .rulesets import load_scheme
 
         text = (resources.files("safecomm") / "templates" / "evidence.yaml").read_text(encoding="utf-8")
         return template_with_terms(text, load_scheme(argv[1] if len(argv) > 1 else "national-2009")).removesuffix("\n")
     if argv[:1] == ["fidelity"]:
         from .fidelity import fidelity_markdown
-        from .scheme import load_scheme
+        from .rulesets import load_scheme
 
         return fidelity_markdown(load_scheme(argv[1] if len(argv) > 1 else "national-2009"))
     return primitives_markdown()

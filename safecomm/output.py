@@ -2,7 +2,7 @@
 failure a message in Chinese.
 
 Every command writes through one `Outputs`, built from the files the run read
-(`loading.bundle_files` gives an evidence file and its attachments):
+(`bundle.bundle_files` gives an evidence file and its attachments):
 
     out = Outputs([*bundle_files(evidence, bundle), sheet, scheme_file])
     out.add_inputs(more)                      # inputs learnt later (a batch's attachments)

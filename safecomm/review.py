@@ -8,8 +8,8 @@ another community (单位名称, its province/city/county, or period) is refused
 covers a changed bundle, never somebody else's. A sheet from before the community was recorded is
 accepted only while the evidence is unchanged (its digest then proves the community).
 
-The rules live here once (`rule_problems`) and hold alike for a sheet file (`load_review`,
-`load_review_bytes`) and for a web form (`review_from_form`); only the words differ, each in the
+The rules live here once (`rule_problems`) and hold alike for a sheet file (read by review_input.py)
+and for a web form (`review_from_form`); only the words differ, each in the
 terms of its channel.
 """
 
@@ -25,7 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from . import assessment as out
 from .engine import conclude
 from .evidence import Day, Period
-from .loading import Document, InputError, load_model, parse_yaml, printable, read_input, read_yaml
+from .loading import Document, InputError, Problem, field_path, load_model, validation_message
 from .scheme import Scheme
 
 FORMAT = "safecomm/review@1"
@@ -96,36 +96,12 @@ class Review(Sheet):
     def problem(self, loc: tuple, message: str):
         """A problem located in the sheet's file (or unlocated, for a sheet built in code)."""
         if self._doc is None:
-            from .loading import Problem, field_path
-
             return Problem("审核表", 0, 0, field_path(loc), message)
         return self._doc.problem(loc, message)
 
     def where(self, loc: tuple) -> str:
         """`审核表 x.review.yaml 的 opinion（第 12 行）`, for a warning about one place."""
-        from .loading import field_path
-
         return f"审核表 {self._doc.file} 的 {self._doc.name(loc)}" if self._doc else f"审核表的 {field_path(loc)}"
-
-
-def load_review(path: str | Path) -> Review:
-    """Read a review sheet, YAML or workbook (审核表.xlsx); a repeated item is an error at its place."""
-    if is_book(path):
-        from .review_book import MAX_BYTES, read_book
-
-        return read_book(read_input(path, limit=MAX_BYTES, what="审核表文件"), printable(str(path)))
-    return _sheet(read_yaml(path))
-
-
-def load_review_bytes(data: bytes, name: str) -> Review:
-    """A review sheet that arrived as bytes (an upload); `name` is the display name messages cite."""
-    from .upload import display_name
-
-    if is_book(name):
-        from .review_book import read_book
-
-        return read_book(data, display_name(name))
-    return _sheet(parse_yaml(data, display_name(name)))
 
 
 def is_book(path: str | Path) -> bool:
@@ -133,7 +109,8 @@ def is_book(path: str | Path) -> bool:
     return str(path).lower().endswith(".xlsx")
 
 
-def _sheet(doc: Document) -> Review:
+def sheet_from(doc: Document) -> Review:
+    """The review in a parsed 审核表 file; a repeated item is an error at its place."""
     review = load_model(doc, Review)
     review._doc = doc
     seen: set[str] = set()
@@ -249,8 +226,6 @@ def review_from_form(fields: dict, result: out.Assessment, started: Review | Non
     try:
         review = Review.model_validate(data)
     except ValidationError as exc:
-        from .loading import validation_message
-
         return [(_form_field(tuple(e["loc"]), items), validation_message(e)) for e in exc.errors(include_url=False)]
     problems = rule_problems(review, result, allow_stale, FORM)
     return [(_form_field(loc, items), message) for loc, message in problems] or review

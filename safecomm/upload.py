@@ -17,8 +17,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bundle import attachment_path, evidence_from, inside, read_attachments
+from .ledger import SUFFIXES as LEDGER_SUFFIXES
 from .ledger.package import MAX_FILE, MAX_INFLATED, MAX_PARTS
-from .loading import LEDGER_SUFFIXES, MAX_BYTES, InputError, Problem, attachment_path, evidence_from, inside, parse_yaml, printable, read_attachments
+from .loading import MAX_BYTES, InputError, Problem, parse_yaml, printable
 
 ZIP_BYTES = MAX_FILE  # a zip is bounded as a workbook (itself a zip) is
 BUNDLES = ("evidence.yaml", "evidence.yml", "台账.xlsx")  # a bundle's own names in its folder
@@ -54,7 +56,7 @@ def load_evidence_bytes(data: bytes, name: str, attachments: dict[str, bytes] | 
     attachments come from `attachments` (relative path → bytes, or a folder), or from the zip;
     without them every cited file counts as missing (a warning, as on the command line).
 
-    Raises InputError listing every problem, as `loading.load_evidence` does.
+    Raises InputError listing every problem, as `bundle.load_evidence` does.
     """
     label = display_name(name)
     kind = kind_of(data, label)

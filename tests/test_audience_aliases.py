@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from conftest import FIXTURES, act, check, item_result
 from safecomm.evidence import Evidence
 from safecomm.ledger.write import ledger_bytes, plain
-from safecomm.loading import load_evidence
+from safecomm.bundle import load_evidence
 from safecomm.terms import ALIASES, Audience
 
 READY = FIXTURES / "ready" / "evidence.yaml"

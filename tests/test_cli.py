@@ -225,9 +225,9 @@ def test_assess_json_imports_no_renderer(bundle):
 def test_help_loads_no_engine():
     """`safecomm --help` and a subcommand's help import neither pydantic nor a rule set: they start
     like a small tool. The default rule set named in the help is the library's."""
-    from safecomm import cli, scheme
+    from safecomm import cli, rulesets
 
-    assert cli.DEFAULT_SCHEME == scheme.DEFAULT
+    assert cli.DEFAULT_SCHEME == rulesets.DEFAULT
     code = ("import sys; from click.testing import CliRunner; from safecomm.cli import main; "
             "r = CliRunner().invoke(main, sys.argv[1:]); assert r.exit_code == 0, r.output; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'yaml') or m.startswith('safecomm.')))")

@@ -18,8 +18,9 @@ from click.testing import CliRunner
 from safecomm.cli import main
 from safecomm.draft import MAX_TEXT_BYTES, draft, read_summary, workbook
 from safecomm.evidence import digest
-from safecomm.loading import InputError, load_evidence
-from safecomm.scheme import load_scheme
+from safecomm.loading import InputError
+from safecomm.bundle import load_evidence
+from safecomm.rulesets import load_scheme
 
 SUMMARIES = Path(__file__).resolve().parent.parent / "fixtures" / "summaries"
 CASES = sorted(p.stem for p in SUMMARIES.glob("*.txt"))

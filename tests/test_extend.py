@@ -164,7 +164,7 @@ def test_a_variant_may_extend_a_variant_by_path(tmp_path, ready):
 def test_the_digest_covers_the_base_and_the_overrides(tmp_path):
     national = (load_scheme().digest)
     base = tmp_path / "base.yaml"
-    from safecomm.scheme import shipped
+    from safecomm.rulesets import shipped
 
     base.write_bytes((shipped() / "national-2009.yaml").read_bytes())
     head = HEAD.replace("extends: national-2009", "extends: base.yaml")

@@ -21,7 +21,7 @@ from safecomm import Evidence, assess, terms
 from safecomm.checks import REGISTRY
 from safecomm.cli import main
 from safecomm.engine import warnings
-from safecomm.loading import load_evidence
+from safecomm.bundle import load_evidence
 
 # fixture → (intended verdict, items that must be vetoed)
 INTENDED = {

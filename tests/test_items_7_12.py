@@ -11,7 +11,7 @@ import yaml
 from conftest import BASE, act, check, doc, evidence, full, grade, item_result, loosely_related, measure, text_of
 from safecomm import assess
 from safecomm.checks import REGISTRY
-from safecomm.loading import load_evidence
+from safecomm.bundle import load_evidence
 
 ITEMS = [f"{i}.{j}" for i, n in [(7, 4), (8, 7), (9, 2), (10, 2), (11, 3), (12, 3)] for j in range(1, n + 1)]
 

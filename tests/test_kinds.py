@@ -14,8 +14,8 @@ from safecomm import assess, load_evidence, load_scheme
 from safecomm.cli import main
 from safecomm.loading import InputError
 from safecomm.report import markdown, pdf
-from safecomm.scheme import available, examples
-from safecomm.scheme import shipped as shipped_folder
+from safecomm.rulesets import available, examples
+from safecomm.rulesets import shipped as shipped_folder
 from safecomm.terms import CommunityKind
 
 from conftest import FIXTURES

@@ -19,7 +19,8 @@ from safecomm.ledger import package
 from safecomm.ledger.layout import BOOL, CHOICE, DATE, FORM, INT, ITEMS, layout
 from safecomm.ledger.read import read_ledger
 from safecomm.ledger.write import SAMPLE_NOTE, ledger_bytes, plain, template
-from safecomm.loading import InputError, load_evidence
+from safecomm.loading import InputError
+from safecomm.bundle import load_evidence
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "safecomm" / "templates" / "evidence.yaml"
 LEDGERS = Path(__file__).resolve().parent / "ledgers"

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from safecomm.cli import main
 from safecomm.evidence import digest
-from safecomm.loading import load_evidence
+from safecomm.bundle import load_evidence
 
 
 def run(*args, code: int = 0):

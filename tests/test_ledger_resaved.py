@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from safecomm import sample
 from safecomm.cli import main
 from safecomm.evidence import digest
-from safecomm.loading import load_evidence
+from safecomm.bundle import load_evidence
 
 LEDGERS = Path(__file__).parent / "ledgers"
 

@@ -15,7 +15,7 @@ from safecomm import load_scheme
 from safecomm.evidence import digest
 from safecomm.ledger.write import ledger_bytes, plain
 from safecomm.ledger.yaml_text import yaml_text
-from safecomm.loading import load_evidence
+from safecomm.bundle import load_evidence
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import gen  # noqa: E402

@@ -17,9 +17,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safecomm import loading
+from safecomm import bundle, loading
 from safecomm.cli import main
-from safecomm.loading import InputError, load_evidence
+from safecomm.loading import InputError
+from safecomm.bundle import load_evidence
 
 HEAD = """\
 format: safecomm/evidence@1
@@ -374,8 +375,8 @@ def test_real_path_is_realpath_with_each_folder_resolved_once(tmp_path, monkeypa
     monkeypatch.chdir(inner)
     paths += written + ["../linked/../attachments/a.pdf", ""]
     folders: dict[str, str] = {}
-    assert loading.real_paths(paths, folders) == [os.path.realpath(p) for p in paths]
-    assert loading.real_paths(paths, folders) == [os.path.realpath(p) for p in paths]  # with the folders known
+    assert bundle.real_paths(paths, folders) == [os.path.realpath(p) for p in paths]
+    assert bundle.real_paths(paths, folders) == [os.path.realpath(p) for p in paths]  # with the folders known
 
 
 # -- everything at once ----------------------------------------------------------------------
@@ -539,7 +540,8 @@ def test_loading_leaves_the_cyclic_collector_as_it_found_it(tmp_path):
     import gc
 
     from conftest import FIXTURES
-    from safecomm.loading import InputError, load_evidence
+    from safecomm.loading import InputError
+    from safecomm.bundle import load_evidence
 
     bad = tmp_path / "evidence.yaml"
     bad.write_text("community: [\n", encoding="utf-8")
@@ -644,8 +646,8 @@ def test_a_tagged_timestamp_in_a_date_field_is_read(tmp_path):
 @pytest.mark.parametrize("sizes, refused_at", [((100, 50), None), ((101, 10), 0), ((100, 50, 1), 2), ((99, 50, 1), None)])
 def test_attachments_over_their_cap_are_refused_with_their_size_unread(tmp_path, monkeypatch, sizes, refused_at):
     """Each file at most MAX_ATTACHMENT, all together at most MAX_ATTACHMENTS (both lines, both sides)."""
-    monkeypatch.setattr(loading, "MAX_ATTACHMENT", 100)
-    monkeypatch.setattr(loading, "MAX_ATTACHMENTS", 150)
+    monkeypatch.setattr(bundle, "MAX_ATTACHMENT", 100)
+    monkeypatch.setattr(bundle, "MAX_ATTACHMENTS", 150)
     docs = "".join(f"  - {{id: D-{n}, kind: 制度, title: 制度{n}, file: a/{n}.pdf}}\n" for n in range(len(sizes)))
     (tmp_path / "a").mkdir()
     for n, size in enumerate(sizes):

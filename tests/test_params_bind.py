@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from safecomm import load_scheme
 from safecomm.checks import REGISTRY
-from safecomm.scheme import available, examples
+from safecomm.rulesets import available, examples
 
 
 def same(a, b) -> bool:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from conftest import FIXTURES
 from safecomm import Evidence, assess, load_scheme
-from safecomm.loading import load_evidence
+from safecomm.bundle import load_evidence
 
 SCHEME = load_scheme()
 RANK = {"C": 0, "B": 1, "A": 2}

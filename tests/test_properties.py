@@ -287,7 +287,7 @@ def test_results_are_what_validating_them_makes(data):
 
 def test_results_are_what_validating_them_makes_for_the_fixtures_and_every_rule_set():
     from safecomm import load_evidence
-    from safecomm.scheme import available, examples
+    from safecomm.rulesets import available, examples
 
     for name in ("ready", "rectify", "veto"):
         for scheme in available() + examples():

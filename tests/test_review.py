@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import community, write_evidence
 from safecomm.cli import main
-from safecomm.review import load_review
+from safecomm.review_input import load_review
 
 
 def run(*args):

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from safecomm import batch, load_scheme
 from safecomm.cli import main
-from safecomm.review import load_review, load_review_bytes
+from safecomm.review_input import load_review, load_review_bytes
 
 LEDGERS = Path(__file__).parent / "ledgers"
 

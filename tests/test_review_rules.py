@@ -10,7 +10,8 @@ import pytest
 
 from conftest import community, write_evidence
 from safecomm import InputError, assess, load_evidence, load_scheme
-from safecomm.review import Review, apply_review, load_review_bytes, new_review, new_sheet, review_from_form
+from safecomm.review import Review, apply_review, new_review, new_sheet, review_from_form
+from safecomm.review_input import load_review_bytes
 
 
 @pytest.fixture

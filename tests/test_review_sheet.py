@@ -37,7 +37,7 @@ def test_a_template_figure_left_in_an_edited_section_is_an_example_on_both_sides
     import openpyxl
 
     from safecomm import sample
-    from safecomm.loading import load_evidence
+    from safecomm.bundle import load_evidence
 
     assert run("init", tmp_path / "y").exit_code == 0 and run("init", tmp_path / "x", "--xlsx").exit_code == 0
     yaml_path = tmp_path / "y" / "evidence.yaml"

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from safecomm.checks import REGISTRY
 from safecomm.index import TARGET_WORDS
-from safecomm.scheme import available, load_scheme
+from safecomm.rulesets import available, load_scheme
 from safecomm.terms import ActivityKind, Audience, DocumentKind, Domain, MemberCategory, OrganizationKind
 
 SCHEME = load_scheme()

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from safecomm import assess, load_scheme
 from safecomm.cli import main
 from safecomm.loading import InputError
-from safecomm.scheme import available
+from safecomm.rulesets import available
 
 from conftest import evidence
 
@@ -260,7 +260,7 @@ def variant(tmp_path):
 
 
 def load_scheme_path():
-    from safecomm.scheme import shipped
+    from safecomm.rulesets import shipped
 
     return shipped() / "national-2009.yaml"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from conftest import ROOT
 from safecomm import assess
 from safecomm.engine import warnings
-from safecomm.loading import load_evidence
+from safecomm.bundle import load_evidence
 
 BASE = ROOT / "tests" / "data" / "wuling" / "evidence.yaml"
 

@@ -37,7 +37,7 @@ def test_a_family_term_is_said_by_any_of_its_terms_unless_a_term_it_excludes_is(
 
 def test_a_family_naming_no_term_is_refused_at_its_place(tmp_path):
     from safecomm.loading import InputError
-    from safecomm.scheme import shipped
+    from safecomm.rulesets import shipped
 
     text = (shipped() / "national-2009.yaml").read_text(encoding="utf-8")
     bad = text.replace("社会治安, 防灾减灾和环境安全],", "社会治安, 防灾减灾和环境安全, 太空安全],", 1)

@@ -1,7 +1,7 @@
 """Reading a 台账 into the plain data a YAML bundle gives, remembering where each value came from.
 
 The result goes through the same validation, references and attachment checks as YAML
-(`loading.load_evidence`); a `Ledger` is the workbook's counterpart of `loading.Document`: it
+(`bundle.load_evidence`); a `Ledger` is the workbook's counterpart of `loading.Document`: it
 turns a field's location (`activities[11].kind`) into its cell (`活动!C14`).
 
 Sheets are found by name, columns by the field names of their header (so columns may be

@@ -12,6 +12,7 @@ from functools import cache
 from ..evidence import REFERENCES
 from ..scheme import Scheme
 from .cells import LIST_SEPARATOR
+from . import SUFFIXES
 from .layout import BOOL, DATE, FILES, FORM, INT, ITEMS, LIST, MAPPING, NUMBER, Column, Table, layout
 
 _FORMATS = {
@@ -320,9 +321,7 @@ def unfilled(missing: dict[str, list[str]], used: set[str], channel: str = YAML)
 
 def channel_of(path) -> str:
     """The channel of an evidence file: a 台账 workbook, or YAML."""
-    from ..loading import LEDGER_SUFFIXES
-
-    return LEDGER if str(path).lower().endswith(LEDGER_SUFFIXES) else YAML
+    return LEDGER if str(path).lower().endswith(SUFFIXES) else YAML
 
 
 def assessment_in(result, scheme: Scheme, channel: str = YAML):

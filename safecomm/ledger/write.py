@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..evidence import Evidence
-from ..loading import InputError, Problem, field_path
+from ..loading import InputError, Problem, field_path, load_model, read_yaml
 from ..scheme import Scheme
 from . import cells
 from .layout import BOOL, CHOICE, CHOICES, DATE, FILES, FORM, GUIDE, INT, ITEMS, LIST, NUMBER, REMARK, Column, Table, layout, terms
@@ -62,10 +62,8 @@ def template(scheme: Scheme) -> bytes:
     """The workbook `safecomm init --xlsx` writes: the YAML template's records, marked as samples."""
     from importlib import resources
 
-    from ..loading import load_evidence
-
     with resources.as_file(resources.files("safecomm") / "templates" / "evidence.yaml") as path:
-        return ledger_bytes(plain(load_evidence(path)), scheme, mark=SAMPLE_NOTE)
+        return ledger_bytes(plain(load_model(read_yaml(path), Evidence)), scheme, mark=SAMPLE_NOTE)
 
 
 def ledger_bytes(data: dict, scheme: Scheme, mark: str = "", label: str = "", filled_only: bool = False,

@@ -93,7 +93,7 @@ class DistrictPapers(TestCase):
             stored = entry.pop("stored")
             (folder / f"{n}.json").write_text(queue.paper_input(stored), encoding="utf-8")
             entry.update(result=str(folder / f"{n}.json"), pdf=str(folder / f"{n}.pdf"))
-        from safecomm.scheme import load_scheme
+        from safecomm.rulesets import load_scheme
 
         manifest = folder / "manifest.json"
         manifest.write_text(json.dumps({"communities": entries, "policy": load_scheme().verdict.model_dump(mode="json")}))
@@ -133,7 +133,7 @@ class DistrictPapers(TestCase):
             (folder / f"{n}.json").write_text(queue.paper_input(stored), encoding="utf-8")
             entry.update(result=str(folder / f"{n}.json"), pdf=str(folder / f"{n}.pdf"))
             (folder / f"{n}.pdf").write_bytes(b"%PDF-1.7 stand-in")
-        from safecomm.scheme import load_scheme
+        from safecomm.rulesets import load_scheme
 
         manifest = {"communities": entries, "policy": load_scheme().verdict.model_dump(mode="json")}
         self.assertEqual(district.zip_bytes(manifest), district.zip_bytes(manifest))

@@ -47,7 +47,7 @@ class ReviewBook(TestCase):
         self.assertEqual((entry.grade, entry.reason), ("A", "导入的理由"))
 
     def test_the_workbook_exported_holds_the_review_begun_on_the_page_and_comes_back_in(self):
-        from safecomm.review import load_review_bytes
+        from safecomm.review_input import load_review_bytes
 
         form = {"grade_1.2": "A", "reason_1.2": "现场核实", "opinion": "同意上报。\n请补充记录。", "action": "save"}
         self.assertEqual(client(self.reviewer).post(f"/review/c/{self.home.pk}/", form).status_code, 302)

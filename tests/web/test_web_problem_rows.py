@@ -8,7 +8,8 @@ import shutil
 import openpyxl
 import pytest
 
-from safecomm.loading import InputError, load_evidence
+from safecomm.loading import InputError
+from safecomm.bundle import load_evidence
 from safecomm.web.evidence.intake import rows
 
 from conftest import FIXTURES

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 
 from ... import upload
-from ...loading import InputError, inside
+from ...loading import InputError
+from ...bundle import inside
 
 ACCEPTED = (".xlsx", ".yaml", ".yml", ".zip")
 MAX_FILE = max(upload.ZIP_BYTES, upload.MAX_FILE)  # the largest upload any of the kinds accepts

@@ -7,15 +7,15 @@ import functools
 
 from django.utils import timezone
 
-from ... import scheme as schemes
+from ... import rulesets
 from ..review.work import variant_for
 
 
 @functools.lru_cache(maxsize=8)
 def _load(ref: str):
-    return schemes.load_scheme(ref)
+    return rulesets.load_scheme(ref)
 
 
 def scheme_for(community, year: int | None = None):
     """The rule set a new upload of `community` is graded with (in `year`, by default this one)."""
-    return variant_for(community, year or timezone.localdate().year) or _load(schemes.DEFAULT)
+    return variant_for(community, year or timezone.localdate().year) or _load(rulesets.DEFAULT)

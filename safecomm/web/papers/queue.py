@@ -166,7 +166,7 @@ def _run_district(job: Job, worker: str, folder: Path, child: Child) -> str | No
             except LookupError:  # a rule set no longer in the system: the summary sorts by the national one
                 pass
     if policy is None:
-        from ...scheme import load_scheme
+        from ...rulesets import load_scheme
 
         policy = load_scheme().verdict.model_dump(mode="json")
     manifest = folder / "manifest.json"

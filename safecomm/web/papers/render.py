@@ -33,8 +33,8 @@ def render(kind: str, evidence: Path, assessment: Path, scheme_ref: str) -> byte
         progress(20, "生成 Word 申报表")
         return papers.docx(result)
     progress(10, "读取证据")
-    from ...loading import load_evidence
-    from ...scheme import load_scheme
+    from ...bundle import load_evidence
+    from ...rulesets import load_scheme
 
     scheme = load_scheme(scheme_ref)
     loaded = load_evidence(evidence, scheme)

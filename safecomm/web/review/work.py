@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ... import review as rules
+from ...review_input import load_review_bytes
 from ...assessment import Assessment as Result
 from ...loading import InputError, Problem
 from .. import storage
@@ -112,7 +113,7 @@ def save(now: Current, review: rules.Review, user, status: str = ReviewWork.DRAF
 def imported(now: Current, data: bytes, name: str) -> rules.Review:
     """A review sheet file taken in: read as the command line reads it, its rules checked against
     the current result; problems at the file's lines, in the web's words."""
-    review = rules.load_review_bytes(data, name)
+    review = load_review_bytes(data, name)
     found = rules.rule_problems(review, now.result, channel=rules.BOOK if rules.is_book(name) else rules.FORM)
     if found:
         raise InputError([review.problem(loc, message) for loc, message in found])
@@ -281,7 +282,7 @@ class Checked:
 def load_variant(text: bytes, name: str) -> Checked:
     """Load a variant from its bytes as `safecomm indicators --scheme FILE` would, in a scratch
     folder (a variant extends a shipped rule set by id); messages name the upload, not the folder."""
-    from ...scheme import load_scheme
+    from ...rulesets import load_scheme
     from ...upload import display_name
 
     label = display_name(name)
@@ -316,7 +317,7 @@ def _variant(sha256: str, text: str, name: str):
 
 @functools.lru_cache(maxsize=16)
 def _shipped(name: str):
-    from ...scheme import load_scheme
+    from ...rulesets import load_scheme
 
     return load_scheme(name)
 
@@ -346,7 +347,7 @@ def scheme_ref(stored: Assessment, folder) -> str:
 
 
 def _scheme_and_ref(stored: Assessment):
-    from ...scheme import available, examples
+    from ...rulesets import available, examples
 
     for name in sorted(available() + examples(), key=lambda n: n != stored.scheme_id):  # its own name first
         scheme = _shipped(name)
