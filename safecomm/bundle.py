@@ -43,10 +43,13 @@ def load_evidence(path: str | Path, scheme=None):
     Raises InputError listing every problem. A missing attachment is not an error: the
     assessment reports it as a warning.
     """
-    path = Path(path)
-    with paused():
-        doc = read_evidence_file(path)
-        return evidence_from(doc, lambda: read_attachments(doc, path), scheme)
+    with paused():  # the parsed file is gone before the collector runs again: it would walk it all
+        return _load_evidence(Path(path), scheme)
+
+
+def _load_evidence(path: Path, scheme):
+    doc = read_evidence_file(path)
+    return evidence_from(doc, lambda: read_attachments(doc, path), scheme)
 
 
 def evidence_from(doc, attachments, scheme=None):
