@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..evidence import Document
 from ..measure import natural_key
 
 if TYPE_CHECKING:
@@ -109,4 +110,6 @@ def filed(ix: Index, paths: list[str]) -> bool:
 
 def files(record) -> list[str]:
     """The attachments a document or an activity cites."""
-    return list(getattr(record, "files", None) or ([record.file] if getattr(record, "file", None) else []))
+    if isinstance(record, Document):  # asking a model for a field it lacks raises inside pydantic: slow
+        return [record.file] if record.file else []
+    return list(record.files)
