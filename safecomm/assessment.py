@@ -31,14 +31,18 @@ class Result(BaseModel):
         data.update(values)  # a key already there keeps its place: the fields stay in their order
         if len(data) != len(template):
             raise TypeError(f"{cls.__name__} has no field {sorted(values.keys() - names)}")
-        if not values.keys() >= required:
-            raise TypeError(f"{cls.__name__}.{min(required - values.keys())} is required")
-        for name in mutable:
-            if name not in values:
-                data[name] = copy(data[name])
+        if len(values) == len(template):  # every field given (the engine's checks and items): nothing to fill in
+            given = set(names)
+        else:
+            if not values.keys() >= required:
+                raise TypeError(f"{cls.__name__}.{min(required - values.keys())} is required")
+            for name in mutable:
+                if name not in values:
+                    data[name] = copy(data[name])
+            given = set(values)
         obj = cls.__new__(cls)
         _set(obj, "__dict__", data)
-        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_fields_set__", given)
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj

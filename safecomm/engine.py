@@ -166,6 +166,7 @@ def check_fields(index: Index, check: Check) -> dict:
         "passed": status == "passed",
         "status": status,
         "seen": seen,
+        "cites": None,
         "detail": detail,
         "hint": hint,
         "confirm": f"按标注采用，需核实内容：{'、'.join(claimed)}" if claimed and status == "passed" else None,
@@ -225,6 +226,7 @@ def evaluate_item(indicator_id: str, item: Item, own: dict[str, out.CheckResult]
         text=item.text,
         grade=grade,
         final_grade=grade,
+        override=None,
         reason=_reason(checks, vetoed, defects, seen, wanting, rules),
         needs_review=confirm is not None,
         confirm=confirm,
@@ -232,6 +234,7 @@ def evaluate_item(indicator_id: str, item: Item, own: dict[str, out.CheckResult]
         checks=checks,
         advice=[_advice(rules[c.id], c, plain=False) for c in todo],
         plain_advice=[_advice(rules[c.id], c, plain=True) for c in todo],
+        points=None,
     )
 
 

@@ -86,6 +86,6 @@ def format_points(value: float | Fraction) -> str:
 
 def as_number(value: Value) -> float | int | bool | None:
     """JSON form: exact ratios become floats rounded to 6 places."""
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:  # not isinstance: an int would go through the numbers ABCs' check
         return round(float(value), 6)
     return value
