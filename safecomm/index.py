@@ -283,7 +283,9 @@ class Index:
         if isinstance(view, Doc):
             if view.id in self.plans:
                 return False  # a project's own plan: about that project
-            return not any(t in self.telling and t not in area for t in view.terms)
+            # the word that says its own kind says nothing of its subject: every 台账 says 台账, one of 安全档案's words
+            own = self.scheme.kind_words(view.kinds)
+            return not any(t in self.telling and t not in area and word not in own for t, word in view.terms.items())
         return not any(t in self.topics and t not in area for t in view.terms)
 
     def near_documents(self, kind: Iterable[DocumentKind], terms: Iterable[str], in_period: bool,

@@ -457,6 +457,7 @@ class Scheme(Rule):
     _vocabulary: Vocabulary | None = PrivateAttr(None)
     _topics: frozenset[str] | None = PrivateAttr(None)
     _telling: frozenset[str] | None = PrivateAttr(None)
+    _kind_words: dict[frozenset, frozenset[str]] = PrivateAttr(default_factory=lambda: {})
     _lineage: Any = PrivateAttr(None)  # extend.Lineage: the bases and what this rule set changed in them
     # Factories written as lambdas: pydantic reads a factory's signature, and a builtin's (dict) is
     # parsed from its text by the tokenizer, 3 ms of a cold run.
@@ -517,6 +518,14 @@ class Scheme(Rule):
             self._topics = self.words.area(t for _, item in self.items() for c in item.checks if c.primitive
                                            for t in _terms_named(c.params))
         return self._topics
+
+    def kind_words(self, kinds: frozenset[DocumentKind]) -> frozenset[str]:
+        """The words that say these document kinds (台账, 明细表, 规定…): in a record of the kind they say
+        what it is, not what it is about (every 台账 says 台账, which is also one of 安全档案's words)."""
+        words = self._kind_words.get(kinds)
+        if words is None:
+            words = self._kind_words[kinds] = frozenset(w for k in kinds for w in self.words.terms.get(k.value, ()))
+        return words
 
     @property
     def telling(self) -> frozenset[str]:

@@ -83,10 +83,14 @@ def document_terms(ix: Index, terms: list[str], kind: list[DocumentKind] = []) -
 @primitive(unit="ratio", reads=("documents.file",))
 def documents_with_file(ix: Index, kind: list[DocumentKind] = [], terms: list[str] = []) -> Measure:
     """有可查原件的文件所占比例（可见证、可追溯）：所列种类（和词条）的文件中，附件已给出且确实存在的比例。
-    证据中的文件都没有附原件时（从未用到 file），无从判断（需现场查阅）。"""
+    证据中的文件都没有附原件时（从未用到 file），或没有所列词条的文件、只有所列种类而标题没写明管哪一件事的文件时，
+    无从判断（需现场查阅）。"""
     found = ix.documents(kind, terms)
     about = what(kind, terms, False)
     if not found:
+        maybe = ix.maybe_documents(kind, terms, False)  # one of the kind whose words miss: related, to confirm
+        if maybe:
+            return Measure(None, f"未见{about}；{cite_found(maybe)} 可能是，需核实内容", [f.id for f in maybe], unknown=True)
         return Measure(None, f"未见{about}")
     if not any(d.file for d in ix.ev.documents):
         return Measure(None, f"{about} {len(found)} 份：{cite(f.id for f in found)}；证据中的文件都未附原件，需现场查阅",
