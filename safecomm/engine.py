@@ -144,7 +144,7 @@ def check_fields(index: Index, check: Check) -> dict:
     hundred checks per assessment: one call of the primitive, no model in between)."""
     primitive = REGISTRY[check.primitive]
     index.claimed = []
-    value, detail, ids, seen, unknown, hint = primitive.func(index, **check.bound_params.__dict__)
+    value, detail, ids, seen, unknown, hint = primitive.func(index, **check.args)
     claimed = sorted(set(index.claimed).intersection(ids), key=natural_key) if index.claimed else None
     unit = primitive.unit
     if unit == "bool":

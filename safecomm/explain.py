@@ -73,7 +73,7 @@ def indicators_data(scheme: Scheme) -> dict:
                             {"id": c.id, "level": c.level, "requirement": c.requirement, "see": c.see}
                             if c.see else
                             {"id": c.id, "level": c.level, "requirement": c.requirement, "primitive": c.primitive,
-                             "params": c.bound_params.model_dump(mode="json"), "threshold": c.threshold,
+                             "params": REGISTRY[c.primitive].params.model_validate(c.params).model_dump(mode="json"), "threshold": c.threshold,
                              "target": c.target.text(c.unit) if c.target else None,
                              "veto": c.veto.text(c.unit) if c.veto else None,
                              "advice": c.advice, "record": c.record, "why": c.why}

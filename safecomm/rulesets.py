@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import functools
 import re
+from enum import Enum
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 
-from . import communities, extend
+from pydantic import BaseModel
+
+from . import checks, communities, extend, terms, vocabulary
+from . import scheme as scheme_module
 from .loading import InputError, Problem, load_model, read_input
-from .rulecache import parsed
+from .rulecache import checked, keep, parsed
 from .scheme import Scheme, cross_problems, numbering_problems, scoring_problems
 
 DEFAULT = "national-2009"
@@ -74,7 +79,7 @@ def _worded(layer, key: str, kind: str) -> Scheme | None:
     worded = communities.for_kind(layer, key)
     if worded is layer:
         return None  # nothing written for this kind: the rule set as it is
-    scheme = _checked(worded)
+    scheme = _checked(worded, key)
     scheme._kind = kind
     return scheme
 
@@ -132,17 +137,32 @@ def _shipped_file(name: str):
     return found if found.is_file() else None
 
 
-def _checked(layer) -> Scheme:
-    """The Scheme of a rule set's data, every problem reported at the line that wrote it."""
-    doc = layer.located
-    problems = [doc.problem(loc, message) for loc, message in numbering_problems(layer.data)]
-    try:
-        scheme = load_model(doc, Scheme)
-    except InputError as exc:
-        raise InputError(problems + exc.problems) from None
-    found = cross_problems(layer.data, scheme) + scoring_problems(scheme)
-    problems += [doc.problem(loc, message) for loc, message in found]
-    if problems:
-        raise InputError(problems)
+def _checked(layer, kind: str | None = None) -> Scheme:
+    """The Scheme of a rule set's data (as written for community kind `kind`, if given), every problem
+    reported at the line that wrote it; kept checked between runs (rulecache.py)."""
+    tag = f"{layer.digest}\n{kind or ''}"  # the digest hashes every file the data was made from
+    scheme = checked(tag, _models())
+    if not isinstance(scheme, Scheme):
+        doc = layer.located
+        problems = [doc.problem(loc, message) for loc, message in numbering_problems(layer.data)]
+        try:
+            scheme = load_model(doc, Scheme)
+        except InputError as exc:
+            raise InputError(problems + exc.problems) from None
+        found = cross_problems(layer.data, scheme) + scoring_problems(scheme)
+        problems += [doc.problem(loc, message) for loc, message in found]
+        if problems:
+            raise InputError(problems)
+        keep(tag, scheme, _models())
     scheme._digest, scheme._lineage = layer.digest, layer.lineage
     return scheme
+
+
+@functools.cache
+def _models() -> dict[str, type]:
+    """The classes a checked rule set is made of, the only ones a kept one may name: the models and
+    enums of the rule-set modules and of the check primitives' parameters."""
+    modules = [scheme_module, vocabulary, terms, *(m for m in vars(checks).values() if isinstance(m, ModuleType))]
+    return {f"{c.__module__}.{c.__qualname__}": c
+            for module in modules for c in vars(module).values()
+            if isinstance(c, type) and issubclass(c, (BaseModel, Enum)) and c.__module__ == module.__name__}

@@ -10,6 +10,7 @@ the rule set is loaded, never silently ignored.
 import functools
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
 from pydantic import (
@@ -100,7 +101,7 @@ class Check(Rule):
     record: str | None = Field(None, min_length=1, description="在证据中怎样登记（给填写证据的人：可写字段名）")
     why: str | None = Field(None, description="为何选这个数、为何算严重缺陷：指标表没有写明时的依据")
 
-    _params: Any = PrivateAttr(None)
+    _args: dict[str, Any] | None = PrivateAttr(None)
     _texts: tuple[str | None, str | None] = PrivateAttr((None, None))
 
     @field_validator("primitive")
@@ -118,7 +119,7 @@ class Check(Rule):
         if primitive is None:
             return params  # an unknown primitive, or a citation, is reported on its own line
         try:
-            primitive.bind(params)
+            primitive.params.model_validate(params)
         except ValidationError as exc:
             raise ValueError("；".join(
                 f"参数 {field_path(tuple(e['loc']))}：{validation_message(e)}" for e in exc.errors(include_url=False)
@@ -144,7 +145,7 @@ class Check(Rule):
             raise ValueError(f"原语 {self.primitive} 给出测量值，必须设 target，如 {{\">=\": 1}}")
         if self.veto is not None and self.target is None:
             raise ValueError("设了 veto 的检查也必须设 target")
-        self._params = primitive.bind(self.params)
+        self._args = primitive.params.model_validate(self.params).__dict__
         # Read for every check of every bundle: worked out once here.
         self._texts = (self.target.text(primitive.unit) if self.target else None,
                        self.veto.text(primitive.unit) if self.veto else None)
@@ -155,8 +156,15 @@ class Check(Rule):
         return REGISTRY[self.primitive].unit
 
     @property
-    def bound_params(self) -> Any:
-        return self.__pydantic_private__["_params"]  # read for every check of every bundle: skip __getattr__
+    def args(self) -> dict[str, Any]:
+        """The parameters as the primitive's model validated them, by name: what the primitive is
+        called with (do not modify)."""
+        return self.__pydantic_private__["_args"]  # read for every check of every bundle: skip __getattr__
+
+    @property
+    def bound_params(self) -> SimpleNamespace:
+        """The same parameters read by name (`p.terms`), for what explains a check."""
+        return SimpleNamespace(**self.args)
 
     @property
     def bound_texts(self) -> tuple[str | None, str | None]:
@@ -166,7 +174,7 @@ class Check(Rule):
     def fact(self) -> tuple:
         """What this check reads, independent of the bar it sets: two checks with the same fact in
         two items would charge one gap twice."""
-        return (self.primitive, _frozen(self.bound_params.__dict__))  # the validated values: no dump per check
+        return (self.primitive, _frozen(self.args))  # the validated values: no dump per check
 
 
 def _frozen(value: Any) -> Any:

@@ -68,7 +68,7 @@ def measure(scheme, name: str, ev: Evidence | None = None, item: str | None = No
     """A primitive run on its own, as the engine runs it (through the index, for `item`)."""
     primitive = REGISTRY[name]
     index = Index(ev if ev is not None else evidence(), scheme)
-    return primitive(index.at(item) if item else index, primitive.params.model_validate(params))
+    return primitive(index.at(item) if item else index, primitive.params.model_validate(params).__dict__)
 
 
 def act(id: str, kind: str, date: str = "2024-05-10", **fields) -> dict:

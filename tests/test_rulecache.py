@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from safecomm import assess, load_evidence, load_scheme
+from safecomm.rulesets import available, examples
 from safecomm.loading import InputError
 
 from conftest import FIXTURES, MINI_SCHEME
@@ -119,3 +121,124 @@ def test_a_relative_cache_folder_is_ignored(tmp_path, monkeypatch):
     graded("national-2009")
     assert not (tmp_path / "relative").exists()
     assert len(entries(tmp_path / "home" / ".cache" / "safecomm")) == 1
+
+
+# -- rule sets kept checked (rulecache.checked / keep) ------------------------------------------
+
+KINDS = ("街道", "乡镇", "工业园区")
+
+
+def same(a, b) -> bool:
+    """Equal, and of the same types all the way down (1 == 1.0 == True and an enum == its text would
+    pass a plain ==), fields written and private state included."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, BaseModel):
+        return (same(a.__dict__, b.__dict__) and a.model_fields_set == b.model_fields_set
+                and same(a.__pydantic_private__, b.__pydantic_private__))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(k, l) and same(a[k], b[l]) for k, l in zip(a, b))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def checked_entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob("checked-*.json")) if cache.is_dir() else []
+
+
+def bookkeeping_aside(scheme):
+    """What load_scheme adds after the check (the kinds read on demand, the files, the lineage) aside."""
+    private = dict(scheme.__pydantic_private__)
+    for name in ("_kinds", "_unread", "_files", "_lineage", "_vocabulary", "_topics", "_kind"):
+        private.pop(name)
+    return scheme.__dict__, scheme.model_fields_set, private
+
+
+def as_for(name: str, kind: str | None):
+    scheme = load_scheme(name)
+    return scheme.for_kind(kind) if kind else scheme
+
+
+@pytest.mark.parametrize("name", available() + examples())
+def test_a_rule_set_read_back_checked_is_the_rule_set_its_checks_made(cache, name):
+    fresh = {kind: bookkeeping_aside(as_for(name, kind)) for kind in (None, *KINDS)}
+    kept = len(checked_entries(cache))
+    assert kept >= 1
+    again = {kind: bookkeeping_aside(as_for(name, kind)) for kind in (None, *KINDS)}
+    assert len(checked_entries(cache)) == kept  # read, not written again
+    for kind in fresh:
+        assert same(fresh[kind], again[kind]), kind
+
+
+def every_assessment() -> list[bytes]:
+    bundles = [load_evidence(p) for p in sorted(FIXTURES.glob("*/evidence.yaml"))] + \
+              [load_evidence(p) for p in sorted(FIXTURES.glob("*/台账.xlsx"))]
+    out = []
+    for name in available() + examples():
+        scheme = load_scheme(name)
+        for ev in bundles:
+            for kind in KINDS:
+                community = ev.community.model_copy(update={"kind": type(ev.community.kind)(kind)})
+                out.append(assess(ev.model_copy(update={"community": community}), scheme).to_json().encode())
+    return out
+
+
+def test_every_assessment_is_the_same_bytes_with_and_without_the_checked_rule_sets(cache, tmp_path, monkeypatch):
+    kept = every_assessment()  # written here
+    assert checked_entries(cache)
+    assert every_assessment() == kept  # read back
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file" / "cache"))  # no cache at all
+    assert every_assessment() == kept
+
+
+def test_the_signing_key_is_the_users_alone(cache):
+    graded("national-2009")
+    key = cache / "key"
+    assert len(key.read_bytes()) == 32 and key.stat().st_mode & 0o077 == 0
+
+
+def tampered(raw: bytes) -> bytes:
+    """The payload changed, the signature kept: the rule set's title, which every assessment prints."""
+    mac, _, payload = raw.partition(b"\n")
+    title = "安全社区评定指标（国家级）".encode()
+    assert title in payload
+    return mac + b"\n" + payload.replace(title, "安全社区评定指标（伪造）".encode())
+
+
+def test_a_tampered_checked_rule_set_is_ignored_and_checked_again(cache):
+    first = graded("national-2009")
+    [entry] = checked_entries(cache)
+    written = entry.read_bytes()
+    entry.write_bytes(tampered(written))
+    assert graded("national-2009") == first
+    assert entry.read_bytes() == written  # checked again, and kept again as it was
+
+
+def test_a_checked_rule_set_signed_with_another_key_is_ignored(cache, tmp_path, monkeypatch):
+    first = graded("national-2009")
+    [entry] = checked_entries(cache)
+    elsewhere = tmp_path / "elsewhere" / "safecomm"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+    graded("national-2009")  # that folder's own key and entry
+    [own] = checked_entries(elsewhere)
+    assert (elsewhere / "key").read_bytes() != (cache / "key").read_bytes()
+    own.write_bytes(tampered(entry.read_bytes()))  # another user's file, loosened
+    assert graded("national-2009") == first
+
+
+def test_a_signed_file_naming_a_class_outside_the_rule_set_is_ignored(cache):
+    """Even signed, a file may only make the models and enums of the rule-set modules."""
+    import hashlib
+    import hmac
+
+    first = graded("national-2009")
+    [entry] = checked_entries(cache)
+    mac, _, payload = entry.read_bytes().partition(b"\n")
+    for planted in (b'"c": "safecomm.scheme.Schemes"', b'"c": "safecomm.assessment.Assessment"', b'"c": "builtins.type"'):
+        bad = payload.replace(b'"c": "safecomm.scheme.Scheme"', planted, 1)
+        assert bad != payload
+        key = (cache / "key").read_bytes()
+        entry.write_bytes(hmac.new(key, bad, hashlib.sha256).hexdigest().encode() + b"\n" + bad)
+        assert graded("national-2009") == first
