@@ -145,6 +145,24 @@ class _Typed:
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    _resolved: dict[str, str] = {}  # plain scalar → its tag, for the first short ones seen (keys, dates, numbers, words)
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+        """PyYAML's `resolve`, which libyaml's composer calls for every node, less what no loader
+        here has (path resolvers, resolvers for any first character); a plain scalar's tag depends
+        on its text alone, and a bundle writes the same keys and words again and again."""
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return self.DEFAULT_SCALAR_TAG
+            tag = self._resolved.get(value)
+            if tag is None:
+                tag = next((tag for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()) if regexp.match(value)),
+                           self.DEFAULT_SCALAR_TAG)
+                if len(value) <= 32 and len(self._resolved) < 4096:
+                    self._resolved[value] = tag
+            return tag
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+
     def construct_object(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
         """A scalar its tag cannot make (`!!int 0xZZ`, `!!bool maybe`, `!!timestamp 2024-13-45`, an
         integer of 5,000 digits) is an error at its node, in Chinese, not PyYAML's crash."""
@@ -397,13 +415,11 @@ class _Checked:
             raise _Fallback
         kind = node.__class__
         if kind is yaml.ScalarNode:
-            if self.escapes:
-                self.problems += _node_problems(node, self.label, loc)
-            if node.tag == _STR:
-                return node.value
-            if node.tag == _NULL:
-                return None
-            return self.loader.construct_object(node)
+            return self.scalar(node, loc)
+        if node.value and depth == MAX_DEPTH:
+            raise _Fallback  # its items would be deeper
+        # a text or null item is made here, not in a call of its own (most of a bundle's nodes)
+        plain = not self.escapes
         if kind is yaml.MappingNode and node.tag == _MAP:
             out, seen = {}, {}
             for key, value in node.value:
@@ -414,11 +430,28 @@ class _Checked:
                     self.problems.append(_duplicate(self.label, key, seen[name], loc + (name,)))
                 else:
                     seen[name] = key
-                out[self.build(key, loc, depth + 1)] = self.build(value, loc + (name,), depth + 1)
+                if plain and key.tag == _STR:
+                    key = key.value
+                else:
+                    key = self.scalar(key, loc)
+                if plain and value.__class__ is yaml.ScalarNode and (value.tag == _STR or value.tag == _NULL):
+                    out[key] = value.value if value.tag == _STR else None
+                else:
+                    out[key] = self.build(value, loc + (name,), depth + 1)
             return out
         if kind is yaml.SequenceNode and node.tag == _SEQ:
-            return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return [item.value if plain and item.__class__ is yaml.ScalarNode and item.tag == _STR
+                    else self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
         raise _Fallback
+
+    def scalar(self, node: yaml.ScalarNode, loc: tuple) -> Any:
+        if self.escapes:
+            self.problems += _node_problems(node, self.label, loc)
+        if node.tag == _STR:
+            return node.value
+        if node.tag == _NULL:
+            return None
+        return self.loader.construct_object(node)
 
 
 _TAG = "YAML 标签（以 ! 开头）写法有误：证据文件中不需要标签；若是文字内容，请给整个值加引号"

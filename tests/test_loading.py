@@ -659,3 +659,24 @@ def test_attachments_over_their_cap_are_refused_with_their_size_unread(tmp_path,
     problems = refused(path)
     assert [p.path for p in problems] == [f"documents[{refused_at}].file"]
     assert f"{sizes[refused_at]} 字节" in problems[0].message and ("过大" in problems[0].message or "合计超过" in problems[0].message)
+
+
+RESOLVED = ["", "~", "null", "Null", "NULL", "yes", "No", "on", "OFF", "true", "False", "y", "n", "1", "-1", "+1_000",
+            "0o17", "017", "0x1F", "0b101", "10:30", "1:30:00", "1.5", "-.5", ".inf", "-.INF", ".nan", "1e3", "6.8523015e+5",
+            "<<", "<", "=", "!", "&", "*", "2024-05-10", "2024-05-10 10:30:00", "title", "id", "A-001", "安全", "#1", "0"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.sampled_from(RESOLVED), st.text(max_size=40), st.from_regex(r"[-+.0-9eE:_xob]{1,12}", fullmatch=True)),
+       st.booleans(), st.booleans())
+def test_a_scalars_tag_is_the_one_pyyaml_resolves(value, plain, quoted):
+    """The loaders' own `resolve` (libyaml calls it for every node; it keeps the tags of short plain
+    scalars) gives PyYAML's answer for every text, the first time and again."""
+    import yaml
+
+    for loader in (loading._CLoader(""), loading._Loader("")) if loading.CParser else (loading._Loader(""),):
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            expected = yaml.resolver.BaseResolver.resolve(loader, kind, value, (plain, quoted))
+            assert loader.resolve(kind, value, (plain, quoted)) == expected
+            assert loader.resolve(kind, value, (plain, quoted)) == expected
+        loader.dispose()
