@@ -111,3 +111,40 @@ def test_a_sports_meet_names_no_safety_domain(scheme):
 def test_safety_in_sport_is_still_its_domain(scheme):
     ev = evidence(projects=[project("P-1", "老年人健身运动安全指导")])
     assert measure(scheme, "domains_covered", ev, sources=["projects"]).value >= 2  # 体育运动安全 and 老年人安全
+
+
+# -- refused on the merits: what the thinned slot needed, these records do not give ----------------------
+
+@pytest.mark.parametrize("name", ["消防宣传服务站计划", "“我来教您防跌倒”公益项目", "旺泉街道梅兰家园社区安全体验室",
+                                  "张庙街道9大类37个安全促进子项目(重点干预社区内老年人的跌倒伤害)"])
+def test_a_project_that_names_no_high_risk_group_is_aimed_at_none(scheme, name):
+    """5.1 asks for all three kinds of target. These real projects aim at the elderly, at everyone, or at no
+    one named: none at a high-risk group, so none can be the only project that reaches one."""
+    m = measure(scheme, "target_kinds", evidence(projects=[project("P-1", name)]))
+    assert "高危人群（" not in m.detail and m.value <= 1, m.detail
+
+
+@pytest.mark.parametrize("title, domains", [
+    ("对辖区内危险化学物品、建筑施工场地、危崖、堡坎、危房等进行重点检查", ["工作场所安全", "防灾减灾和环境安全"]),
+    ("小山街道双桥里社区安全员和燃气检查员开展天然气安全巡察活动,发放燃气安全告知书", ["家居安全"]),
+])
+def test_an_inspection_covers_the_domains_its_title_names_and_no_more(scheme, title, domains):
+    """8.5 counts the domains the inspections covered. These real checks name workplaces and disasters, or
+    household gas: neither is fire safety or a public place, what a street's comprehensive check brings."""
+    ev = evidence(activities=[act("A-1", "检查", title=title)])
+    m = measure(scheme, "activity_variety", ev, field="domains", kind=["检查"])
+    assert m.value == len(domains) and all(d in m.detail for d in domains), m.detail
+
+
+# -- 3.1: the community's safety diagnosis identifies its hazards ------------------------------------------------
+
+def test_a_survey_of_the_communitys_safety_is_hazard_identification(scheme):
+    """龙岗街道安全社区调研报告: 10 communities and 460 units visited, the problems found listed."""
+    result = item_result(scheme, "3.1", documents=[doc("D-1", "报告", "龙岗街道安全社区调研报告")])
+    assert check(result, "rules").passed, text_of(result)
+
+
+@pytest.mark.parametrize("title", ["群众安全感调研报告", "五星街道消防安全宣传进社区活动调研报告", "社区卫生诊断报告"])
+def test_a_survey_of_feelings_campaigns_or_health_is_no_hazard_identification(scheme, title):
+    result = item_result(scheme, "3.1", documents=[doc("D-1", "报告", title)])
+    assert not check(result, "rules").passed, text_of(result)

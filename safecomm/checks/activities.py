@@ -207,7 +207,8 @@ def comprehensive_inspections(
             pass
         else:
             if written is None and single and (a.scope is InspectionScope.COMPREHENSIVE or a.id in linked or len(a.domains) >= min_domains):
-                refused.append(f"{a.id} 标题写明专项" if said else f"{a.id} 只涉及{next(iter(subject)).value}")
+                one = len(subject) == 1
+                refused.append(f"{a.id} 只涉及{next(iter(subject)).value}" if one else f"{a.id} 标题写明专项")
             continue
         counted.append(f)
         first, last = max(a.record.date, ix.period.start), min(a.record.last, ix.period.end)
@@ -216,7 +217,7 @@ def comprehensive_inspections(
         else:
             ranged += min(events(ix, a.record), (last - first).days + 1)
     n = len(days) + ranged
-    tail = f"；标题只点出一个领域，按专项检查计：{'、'.join(refused)}" if refused else ""
+    tail = f"；标题只点出一个领域或写明专项，按专项检查计：{'、'.join(refused)}" if refused else ""
     if not counted:
         return Measure(0, f"评估期内未见综合性安全检查{tail}", seen=bool(found))
     rows = total(ix, counted)
