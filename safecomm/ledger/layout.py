@@ -19,7 +19,7 @@ from __future__ import annotations
 import types
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -106,12 +106,12 @@ class Layout:
     sections: tuple[Section, ...]
     tables: tuple[Table, ...]
 
-    @property
+    @cached_property
     def form_rows(self) -> dict[str, Column]:
         """Every form row by its field-name (`community.period.start`)."""
         return {Section.name(row): row for section in self.sections for row in section.rows}
 
-    @property
+    @cached_property
     def tables_by_label(self) -> dict[str, Table]:
         return {table.label: table for table in self.tables}
 

@@ -193,7 +193,7 @@ def identify(name: str, values: list[list]) -> str | None:
     names, links, every = _header_names()
     found = []
     for r, row in enumerate(values[:HEADER_SEARCH]):
-        header = {v.strip() for v in row if isinstance(v, str) and v.strip() and not v.strip().startswith(REMARK)}
+        header = {text for v in row if isinstance(v, str) and (text := v.strip()) and not text.startswith(REMARK)}
         if header.isdisjoint(every):  # a title, the Chinese headers or a record: no table's field names
             continue
         for table, known, link in names:
