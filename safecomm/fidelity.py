@@ -14,9 +14,8 @@ from typing import Any
 
 from .checks import REGISTRY, Primitive
 from .checks.planning import DOWN, NONE, SIZE, UP
-from .index import INCIDENT_CAUSE, TARGET_WORDS
 from .scheme import Check, Item, Scheme, _terms_named
-from .terms import Audience, Domain, MemberCategory, OrganizationKind, RectificationKind
+from .terms import INCIDENT_CAUSE, TARGET_WORDS, Audience, Domain, MemberCategory, OrganizationKind, RectificationKind
 
 LEVEL = {"A": "A", "related": "相关", "defect": "严重缺陷"}
 

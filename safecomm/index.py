@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING
 from .evidence import Activity, Document, Evidence, Hazard, Member, Project, Rectification
 from .measure import natural_key
 from .terms import (
+    INCIDENT_CAUSE,
+    TARGET_KINDS,
+    TARGET_WORDS,
     ActivityKind,
     Audience,
     DocumentKind,
@@ -30,14 +33,10 @@ from .terms import (
 if TYPE_CHECKING:
     from .scheme import Scheme
 
-TARGET_KINDS = ("vulnerable_groups", "high_risk_groups", "high_risk_environments")
-TARGET_WORDS = {"vulnerable_groups": "脆弱群体", "high_risk_groups": "高危人群", "high_risk_environments": "高风险环境"}
 PLAN_KINDS = frozenset({DocumentKind.SCHEME, DocumentKind.PLAN})
 # The rule set's terms that say what a rectification without a kind is, in the order they are tried:
 # 举一反三 is a preventive measure even when it names a cause; a cause named is a corrective one.
 CUES = ((RectificationKind.PREVENTIVE, ("预防措施",)), (RectificationKind.CORRECTIVE, ("纠正措施", "原因分析")))
-# The term of an incident said with its cause (煤气泄漏…查明…老化致漏气): a written 整改 of one is corrective too.
-INCIDENT_CAUSE = "事故原因"
 ONLY = {k: frozenset({k}) for k in RectificationKind}
 RECTIFY_AND_CORRECTIVE = frozenset({RectificationKind.RECTIFY, RectificationKind.CORRECTIVE})
 # A record that declares more items than this, and whose words say none of an item's terms, is a
@@ -488,7 +487,6 @@ class Index:
         return (p.start is None or p.start <= self.period.end) and (p.end is None or p.end >= self.period.start)
 
 
-SEPARATORS = re.compile(r"[、，,；;]")
 _YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年度?)?\s*(?:[—–\-－~～至到]+\s*((?:19|20)\d{2}))?\s*年")
 
 
@@ -507,11 +505,6 @@ def title_years(title: str) -> frozenset[int]:
 def years_text(years: frozenset[int]) -> str:
     ordered = sorted(years)
     return f"{ordered[0]}年" if len(ordered) == 1 else f"{ordered[0]}—{ordered[-1]}年"
-
-
-def listed(values: Iterable[str]) -> list[str]:
-    """A list as the clerk meant it: `[卫生院、派出所]` written on one line is two entries."""
-    return [v for value in values for v in (part.strip() for part in SEPARATORS.split(value)) if v]
 
 
 def _hit(found: Mapping[str, str], terms: tuple[str, ...]) -> str | None:

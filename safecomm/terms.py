@@ -192,3 +192,10 @@ _AUDIENCE_WORDS = {
 ALIASES: dict[str, dict[str, str]] = {
     "Audience": {word: value for value, words in _AUDIENCE_WORDS.items() for word in words},
 }
+
+# A project's target groups (its fields) and the vocabulary term each is read by: read by the index,
+# the projects' primitives and what explains them.
+TARGET_KINDS = ("vulnerable_groups", "high_risk_groups", "high_risk_environments")
+TARGET_WORDS = {"vulnerable_groups": "脆弱群体", "high_risk_groups": "高危人群", "high_risk_environments": "高风险环境"}
+# The term of an incident said with its cause (煤气泄漏…查明…老化致漏气): a written 整改 of one is corrective too.
+INCIDENT_CAUSE = "事故原因"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -113,3 +114,11 @@ def files(record) -> list[str]:
     if isinstance(record, Document):  # asking a model for a field it lacks raises inside pydantic: slow
         return [record.file] if record.file else []
     return list(record.files)
+
+
+SEPARATORS = re.compile(r"[、，,；;]")
+
+
+def listed(values: Iterable[str]) -> list[str]:
+    """A list as the clerk meant it: `[卫生院、派出所]` written on one line is two entries."""
+    return [v for value in values for v in (part.strip() for part in SEPARATORS.split(value)) if v]

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..index import listed
 from ..measure import Measure, format_percent, ratio
+from .common import listed
 from .registry import primitive
 
 if TYPE_CHECKING:

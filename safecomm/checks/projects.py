@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from ..evidence import Project
-from ..index import TARGET_KINDS, TARGET_WORDS
 from ..measure import Measure, format_percent, ratio
-from ..terms import Domain
+from ..terms import TARGET_KINDS, TARGET_WORDS, Domain
 from .registry import primitive
 from .common import cite
 

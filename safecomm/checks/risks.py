@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from ..evidence import Hazard, InjuryYear
-from ..index import listed
 from ..measure import Measure, ratio
 from ..terms import ControlState, DocumentKind, HazardLevel
 from .registry import primitive
-from .common import cite, either
+from .common import cite, either, listed
 
 if TYPE_CHECKING:
     from ..index import Index
