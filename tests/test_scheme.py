@@ -312,3 +312,10 @@ def test_scheme_option_takes_a_file_path(tmp_path):
     assert data["verdict"]["verdict"] == "暂缓申报"
     explained = CliRunner().invoke(main, ["explain", "8.3", "--scheme", str(path)])
     assert explained.exit_code == 0 and "6" in explained.stdout
+
+
+def test_a_general_term_not_in_the_vocabulary_is_refused_at_its_place(tmp_path):
+    text = MINI.replace("vocabulary:\n", "general: [领导机构, 泛指词]\nvocabulary:\n")
+    [problem] = refused(tmp_path, text)
+    assert problem.line == line_of(text, "general: [")
+    assert "泛指词" in problem.message and "不在 vocabulary 中" in problem.message
