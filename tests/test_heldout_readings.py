@@ -37,7 +37,7 @@ def test_a_title_that_calls_itself_special_is_not_widened_by_what_it_found(schem
     assert measure(scheme, "comprehensive_inspections", plain, min_domains=3).value == 4
 
 
-@pytest.mark.parametrize("title", ["科苑街道各行业领域安全生产大检查行动",
+@pytest.mark.parametrize("title", ["科苑街道各行业领域安全生产大检查行动", "节前安全生产大检查暨专项整治行动",
                                    "北院门街道组织各社区针对人员密集场所、建筑工地、危险化学品集散地全面开展安全生产和消防安全检查整治"])
 def test_a_check_of_safety_production_and_more_stays_comprehensive(scheme, title):
     m = measure(scheme, "comprehensive_inspections", evidence(activities=inspections(title)), min_domains=3, broad=["工作场所安全"])

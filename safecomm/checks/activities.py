@@ -195,8 +195,8 @@ def comprehensive_inspections(
         written = a.record.scope
         titled = ix.domains_in(a.record.title)
         subject = checked_domains(ix, a.record.title, titled)
-        special = a.terms.get("专项检查", "…")
-        said = written is None and "…" not in special  # the title calls it 专项 in so many words
+        # the title calls it 专项 in so many words, and not also a 大检查 (安全生产大检查暨专项整治 is both)
+        said = written is None and "…" not in a.terms.get("专项检查", "…") and "…" in a.terms.get("综合检查", "…")
         # 消防安全检查: one domain is what was checked, wherever it was and whatever it found
         single = said or (len(subject) == 1 and bool(subject - set(broad)))
         if written is InspectionScope.COMPREHENSIVE or len(set(a.record.domains) | (subject if single else a.domains)) >= min_domains:
