@@ -148,3 +148,16 @@ def test_a_survey_of_the_communitys_safety_is_hazard_identification(scheme):
 def test_a_survey_of_feelings_campaigns_or_health_is_no_hazard_identification(scheme, title):
     result = item_result(scheme, "3.1", documents=[doc("D-1", "报告", title)])
     assert not check(result, "rules").passed, text_of(result)
+
+
+# -- 1.3: 党政同责 is a rule of who answers for safety ------------------------------------------------
+
+def test_a_rule_that_party_and_government_answer_alike_states_duties(scheme):
+    """The common pairing 党政同责、一岗双责: either half alone says whose duty safety is."""
+    result = item_result(scheme, "1.3", documents=[doc("D-1", "制度", "安全生产“党政同责”制度")])
+    assert check(result, "duties").passed and result.grade == "A", text_of(result)
+
+
+def test_the_party_and_government_offices_own_rules_state_no_safety_duties(scheme):
+    result = item_result(scheme, "1.3", documents=[doc("D-1", "制度", "党政办公室工作制度")])
+    assert not check(result, "duties").passed and result.grade == "B", text_of(result)
