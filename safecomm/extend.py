@@ -23,6 +23,7 @@ something that does not exist is an error at the line that names it: a misspelt 
 quietly become a new item.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -38,16 +39,19 @@ BY_KEY = ("grades", "scopes", "sectors", "vocabulary", "variants", "scoring")  #
 BY_ITEM = {"scoring": "items"}  # …and, one level down, item by item
 OWN = ("format", "extends", "id", "version", "title", "source", "indicators", "items")  # never carried over as content
 
-Variant = create_model(
-    "Variant", __base__=Rule, __doc__="一个继承另一规则集、只写修改之处的规则集",
-    format=(Literal[FORMAT], FORMAT),
-    extends=(str, Field(min_length=1, description="所继承的规则集：内置规则集的编号，或相对本文件的路径")),
-    id=(str, ...), version=(str, ...), title=(str, ...), source=(str | None, None),
-    indicators=(dict[str, IndicatorChange], {}),
-    items=(dict[str, ItemChange], {}),
-    __validators__={"_ids": field_validator("indicators", "items", mode="before")(_quoted_ids)},
-    **_loose(Scheme, *OWN),
-)
+@functools.cache
+def _variant() -> type[Rule]:
+    """The model of a variant's own file; made when a rule set that extends another is read, not in every run."""
+    return create_model(
+        "Variant", __base__=Rule, __doc__="一个继承另一规则集、只写修改之处的规则集",
+        format=(Literal[FORMAT], FORMAT),
+        extends=(str, Field(min_length=1, description="所继承的规则集：内置规则集的编号，或相对本文件的路径")),
+        id=(str, ...), version=(str, ...), title=(str, ...), source=(str | None, None),
+        indicators=(dict[str, IndicatorChange], {}),
+        items=(dict[str, ItemChange], {}),
+        __validators__={"_ids": field_validator("indicators", "items", mode="before")(_quoted_ids)},
+        **_loose(Scheme, *OWN),
+    )
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,7 @@ def check_chain(doc: Document, identity: str, chain: tuple[str, ...]) -> None:
 
 def extend(base: Layer, doc: Document, raw: bytes) -> Layer:
     """The variant in `doc` applied to `base` (a rule set already checked)."""
-    load_model(doc, Variant)  # the shape of the changes, at their lines
+    load_model(doc, _variant())  # the shape of the changes, at their lines
     merge = _Merge(base, doc, (), author=doc.data["id"])
     for key, value in doc.data.items():
         if key in ("id", "version", "title", "source"):  # what it is, not what it changes

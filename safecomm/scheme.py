@@ -437,8 +437,10 @@ class Scheme(Rule):
     source: str
     grades: dict[Grade, str] = Field(description="A/B/C 各自的含义")
     grading: Grading
-    audience: Audiences = Audiences()
-    kinds: Kinds = Kinds()
+    # Defaults made by `model_construct`, as equal as `Audiences()` (a test holds it) without building a
+    # validator at import: a rule set read back checked is never validated (rulecache.py).
+    audience: Audiences = Audiences.model_construct()
+    kinds: Kinds = Kinds.model_construct()
     scopes: dict[InspectionScope, str] = Field({}, description="检查未写类型时，标题中含哪个词条即为该类型")
     sectors: dict[str, str] = Field({}, description="部门名 → 词条：成员未写 sector 时按单位名称中的词条推断部门")
     general: list[str] = Field(
@@ -454,12 +456,12 @@ class Scheme(Rule):
     )
     indicators: list[Indicator] = Field(min_length=1)
     verdict: VerdictPolicy
-    scoring: Scoring = Field(Scoring(), description="记分办法：grades（A/B/C，默认）或 points（分部分记分，按总分分档）")
+    scoring: Scoring = Field(Scoring.model_construct(), description="记分办法：grades（A/B/C，默认）或 points（分部分记分，按总分分档）")
     eligibility: Eligibility | None = Field(None, description="申报条件（如创建满半年）：每条都作为结论的理由显示")
     communities: dict[CommunityKind, Wording] = Field(
         {}, description="适用的社区类型及各自的表述（写了就只适用于所列类型）",
     )
-    workreport: Workreport = Field(Workreport(), description="工作报告草稿的说法：各类记录的动词，创建历程列出哪些记录")
+    workreport: Workreport = Field(Workreport.model_construct(), description="工作报告草稿的说法：各类记录的动词，创建历程列出哪些记录")
 
     _digest: str = PrivateAttr("")
     _vocabulary: Vocabulary | None = PrivateAttr(None)

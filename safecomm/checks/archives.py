@@ -41,7 +41,7 @@ class Aspect(BaseModel):
     """Which filed records show one side of the work: documents of these kinds (on these terms),
     activities of these kinds."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # validated only with a rule set
 
     document_kinds: list[DocumentKind] = []
     terms: list[str] = []
