@@ -10,8 +10,10 @@ applicable are listed with the reason, not graded. A points rule set scores the 
 (scoring.py). The verdict comes from the rule set's verdict policy, which may also count the
 eligibility conditions not met.
 
-The results are built without validating them again (`Result.built`): every value is already of
-its field's type. A test validates whole results again and compares (tests/test_properties.py).
+The results, the assessment itself included, are built without validating them again
+(`Result.built`): every value is already of its field's type, and a run that writes the JSON builds
+the result models' validator once, not one per part. A test validates whole results again and
+compares (tests/test_properties.py).
 """
 
 from __future__ import annotations
@@ -65,9 +67,9 @@ def _assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
         for condition in (scheme.eligibility.conditions if scheme.eligibility else [])
     ]
     community = evidence.community
-    return out.Assessment(
+    return out.Assessment.built(
         scheme=scheme_ref(scheme),
-        community=out.CommunityInfo(
+        community=out.CommunityInfo.built(
             name=community.name,
             title=community.display_title,
             kind=community.kind.value,
@@ -82,7 +84,7 @@ def _assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
             contact=community.contact.name if community.contact else None,
             phone=community.contact.phone if community.contact else None,
         ),
-        period=out.Period(start=evidence.period.start.isoformat(), end=evidence.period.end.isoformat()),
+        period=out.Period.built(start=evidence.period.start.isoformat(), end=evidence.period.end.isoformat()),
         evidence_digest=digest(evidence),
         not_applicable=[
             out.NotApplicable.built(id=item.id, indicator=indicator.id, text=item.text, reason=item.not_applicable)
@@ -102,7 +104,7 @@ def _assess(evidence: Evidence, scheme: Scheme) -> out.Assessment:
 
 def scheme_ref(scheme: Scheme) -> out.SchemeRef:
     lineage = scheme.lineage
-    return out.SchemeRef(
+    return out.SchemeRef.built(
         id=scheme.id, version=scheme.version, title=scheme.title, digest=scheme.digest,
         bases=list(lineage.bases) if lineage else [], changes=list(lineage.changes) if lineage else [],
         scoring=scheme.scoring.method, kind=scheme.kind,
@@ -382,7 +384,7 @@ def facts(index: Index, scheme: Scheme) -> out.Facts:
     ]
     # The chart's 50% and 30% lines are the rule set's own, from the check that measures the same figure.
     rule = next((c for _, item in scheme.items() for c in item.checks if c.primitive == "participation" and c.target), None)
-    return out.Facts(
+    return out.Facts.built(
         injuries=injuries, participation=participation,
         education_per_quarter=per_quarter(index, EDUCATION, [Audience.RESIDENTS]),
         participation_target=rule.target.value if rule else None,

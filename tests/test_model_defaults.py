@@ -1,5 +1,5 @@
-"""Default sub-model instances are made by `model_construct` (no validator built at import, in every
-run): each must be exactly what validating an empty instance makes."""
+"""Models made by `model_construct` (no validator built at import, in every run): default sub-model
+instances and the attachments the loader finds must be exactly what validation makes."""
 
 from __future__ import annotations
 
@@ -50,3 +50,22 @@ def test_a_default_that_validation_would_change_is_seen():
             return self
 
     assert not _same_as_validated(Filled.model_construct())
+
+
+def test_attachments_made_unvalidated_are_what_validation_makes(tmp_path):
+    """The loader makes each attachment by `model_construct` (its path, hash and size are its own),
+    found or missing (the bundle copied without its attachments)."""
+    import shutil
+
+    from conftest import ROOT
+    from safecomm import load_evidence
+    from safecomm.evidence import Attachment
+
+    ready = ROOT / "fixtures" / "ready" / "evidence.yaml"
+    shutil.copy(ready, tmp_path / "evidence.yaml")
+    found = [*load_evidence(ready).attachments.values(), *load_evidence(tmp_path / "evidence.yaml").attachments.values()]
+    assert any(a.missing for a in found) and any(not a.missing for a in found)
+    for made in found:
+        validated = Attachment(**{name: getattr(made, name) for name in made.model_fields_set})
+        assert validated == made and validated.model_fields_set == made.model_fields_set, made.path
+        assert validated.model_dump_json() == made.model_dump_json(), made.path
