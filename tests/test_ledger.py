@@ -11,12 +11,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
 from conftest import FIXTURES
 from safecomm.evidence import REFERENCES, digest
-from safecomm.ledger import package
-from safecomm.ledger.layout import BOOL, CHOICE, DATE, FORM, INT, ITEMS, layout
+from safecomm.ledger import cells, package
+from safecomm.ledger.layout import BOOL, CHOICE, DATE, FORM, INT, ITEMS, LIST, layout
 from safecomm.ledger.read import read_ledger
 from safecomm.ledger.write import SAMPLE_NOTE, ledger_bytes, plain, template
 from safecomm.loading import InputError
@@ -328,6 +330,24 @@ def test_a_part_larger_than_it_claims_is_refused(tmp_path):
     assert "已损坏" in problems(tmp_path / "liar.xlsx")[0]
 
 
+@pytest.mark.parametrize("size, claimed, message", [
+    (100_000, None, None), (100_001, None, "解压后过大"),  # the budget's line, each part as large as it claims
+    (100_000, 10, "已损坏"), (100_001, 10, "解压后过大"),  # a part that claims 10 bytes: past the budget it is a bomb
+])
+def test_a_part_is_inflated_under_the_budget_whatever_it_claims(tmp_path, monkeypatch, size, claimed, message):
+    raw = bytearray(_zip({"xl/worksheets/sheet1.xml": b"0" * size}))
+    if claimed is not None:
+        at = raw.rfind(b"PK\x01\x02")
+        raw[at + 24:at + 28] = claimed.to_bytes(4, "little")
+    (tmp_path / "part.xlsx").write_bytes(bytes(raw))
+    monkeypatch.setattr(package, "MAX_INFLATED", 100_000)
+    found = problems(tmp_path / "part.xlsx")
+    if message:
+        assert message in found[0]
+    else:  # within every bound: refused only as the workbook it is not
+        assert not any("过大" in p or "大小或校验和" in p for p in found) and found
+
+
 def test_missing_file_and_folder(tmp_path):
     assert "文件不存在" in problems(tmp_path / "nope.xlsx")[0]
     (tmp_path / "d.xlsx").mkdir()
@@ -353,3 +373,13 @@ def test_docs_column_reference_is_the_one_the_model_gives(scheme):
     assert shown == reference(scheme)
     for table in layout().tables:
         assert f"### {table.label}\n" in shown
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="消防安全老年人AZaz09、，,；; \n\t\u3000·-", max_size=24))
+def test_a_list_cell_splits_at_every_separator_and_only_there(text):
+    """Words joined by 、 take a quick path; it gives what splitting at every separator gives."""
+    column = next(c for t in layout().tables for c in t.columns if c.kind == LIST)
+    value = text.strip()
+    if value:
+        assert cells.read(value, column) == [w for w in re.split(r"[、，,；;\s]+", value) if w]

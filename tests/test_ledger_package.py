@@ -52,6 +52,8 @@ CASES = {
     "a formula in rows counted": ('<row><c r="A1"><v>1</v></c></row><row><c><f>1</f></c></row>', "A1", [(2, 0, None)]),
     "a prefixed formula": ('<x:row r="4"><x:c r="C4"><x:f>1</x:f></x:c></x:row>', "A1", [(4, 3, None)]),
     "an error value": ('<row r="5"><c r="D5" t="e"><v>#DIV/0!</v></c></row>', "A1", [(5, 4, "#DIV/0!")]),
+    "an attribute ending in r, of six digits": ('<row r="1"><c r="A1"><v>1</v></c></row><pageMargins header="123456" footer="0.3"/>', "A1", []),
+    "a cell of two letters at IV, five digits": ('<row r="99999"><c r="IV99999"><v>1</v></c></row>', "A1", []),
 }
 
 
@@ -60,3 +62,25 @@ def test_a_sheets_extent_formulas_and_errors_are_found(name):
     rows, dimension, expected = CASES[name]
     assert found(rows, dimension) == expected
     assert MAX_COLUMNS == 256  # IV: the column names above are either side of it
+
+
+DECLARED = {
+    "a DOCTYPE first in the part": ("<!DOCTYPE x><worksheet/>", True),
+    "a doctype after a ! in a formula": ('<worksheet><c><f>选项!A1</f></c><!doctype x></worksheet>', True),
+    "an entity referred to": ('<worksheet><t>&e;</t></worksheet>', True),
+    "a ! and character references only": ('<worksheet><f>选项!$A$1</f><t>&#20013;&amp;&#x4e2d;</t></worksheet>', False),
+}
+
+
+@pytest.mark.parametrize("name", list(DECLARED))
+def test_a_declaration_or_entity_is_found_wherever_it_is(name):
+    xml, declared = DECLARED[name]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(SHEET, xml)
+    try:
+        check(out.getvalue(), "台账.xlsx")
+    except InputError as exc:
+        assert declared and "实体或 DOCTYPE" in exc.problems[0].message, exc.problems[0].message
+    else:
+        assert not declared

@@ -71,8 +71,12 @@ def _number_cell(value: Any) -> Any:
 
 
 def _list(value: Any) -> list:
-    if value.__class__ is str and value.isalnum():  # one word (老年人): no separator is a letter or a digit
-        return [value]
+    if value.__class__ is str:
+        # Words joined by 、 as the writer joins them (消防安全、家居安全): no separator is a letter or a
+        # digit, so when every part is a word, splitting at 、 is what `_SPLIT` would do, at a third of its cost
+        words = value.split(LIST_SEPARATOR)
+        if all(map(str.isalnum, words)):
+            return words
     return list(filter(None, _SPLIT.split(value))) if isinstance(value, str) else [as_text(value)]
 
 

@@ -39,12 +39,16 @@ _ERROR_TYPE = re.compile(rb'\bt="e"')
 # of six digits or a column past IV (256). Each pattern begins with a literal, which the regex engine
 # finds fast (an alternation of literals would try every byte); a prefixed tag (`<x:row>`, opening or
 # closing) merely sends the sheet to the exact scan. `<row` and `r="` match at every row and cell, so
-# they fail early: a row's `r` is tried first where writers put it, and letters are never given back.
+# they fail early: a row's `r` is tried first where writers put it, and an `r` that plainly is a row
+# or a cell within bounds (up to IV, five digits) is let through by one lookahead up to column Z; what
+# is not shaped like one (`header="0.3"`) is not the exact scan's business either.
 _NOT_PLAIN = [re.compile(pattern) for pattern in (
     rb"<f\b", rb'<row\b(?! r="\d+")(?![^<>]*\br="\d+")', rb':(?:f\b|row\b(?![^<>]*\br="\d+"))',
-    rb'r="(?:[J-Z][A-Z]|I[W-Z]|[A-Z]{3}|[A-Z]{0,2}+\d{6})',
+    rb'r="(?![A-Z]?\d{1,5}")(?![A-H][A-Z]\d{1,5}")(?!I[A-V]\d{1,5}")(?=[A-Z]{0,4}\d+")',
 )]
-_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)  # searched only where a `!` is (one memchr: most parts have none)
+# Searched from the first `!` on (found by one memchr): most parts have none, and a sheet's are in
+# the data validations after its cells
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 # An & that begins no character reference; the usual one, a decimal reference (how some writers put
 # every Chinese character), is ruled out first, in a lookahead of its own
 _ENTITY = re.compile(rb"&(?!#\d++;)(?!(?:amp|lt|gt|quot|apos|#x[0-9A-Fa-f]+);)")
@@ -84,7 +88,7 @@ def check(raw: bytes, label: str) -> dict[str, list[tuple[int, int, str | None]]
             raise refuse(label, MACROS)
         parts = _inflate(raw, infos, label)
     for name, data in parts.items():
-        if name.endswith((".xml", ".rels", ".vml")) and ((b"!" in data and _DECLARATION.search(data)) or _ENTITY.search(data)):
+        if name.endswith((".xml", ".rels", ".vml")) and _declares(data):
             raise refuse(label, f"工作簿的 {name} 含有 XML 实体或 DOCTYPE 声明（Excel/WPS 从不写这些）：出于安全不予读取，"
                                 "请在 Excel/WPS 中重新另存为 .xlsx")
     names_of = _sheet_names(parts)
@@ -132,6 +136,12 @@ def _inflate(raw: bytes, infos: list[zipfile.ZipInfo], label: str) -> dict[str, 
         budget -= len(data)
         parts[info.filename] = data
     return parts
+
+
+def _declares(xml: bytes) -> bool:
+    """Whether a part holds a DOCTYPE or ENTITY declaration, or a reference to an entity."""
+    bang = xml.find(b"!")  # a declaration begins one byte before its `!`
+    return (bang > 0 and _DECLARATION.search(xml, bang - 1) is not None) or _ENTITY.search(xml) is not None
 
 
 def _plain(xml: bytes) -> bool:
