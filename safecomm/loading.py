@@ -9,6 +9,7 @@ search for the next.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import os
 import re
@@ -30,7 +31,12 @@ try:
 except ImportError:  # PyYAML built without libyaml: the pure Python loader does it all
     CParser = None
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+
+@functools.cache
+def _surrogate() -> re.Pattern:
+    """Lone surrogates (a `\\ud800` escape); compiled when a node is checked on the slow path, not in every run."""
+    return re.compile("[\ud800-\udfff]")
+
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64  # nesting levels of a YAML file: the deepest real one (a rule set's check parameters) has about 10
@@ -366,7 +372,10 @@ def _hashed(node: yaml.Node, lines: list[str], loc: tuple):
 
 # Where an anchor (&) or an alias (*) could begin: never right after a letter, nor on a line that
 # is a comment (or a comment-like line inside a quoted or block text, which holds no anchor either).
-_PROPERTY = re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))(?![ \t]*#)[^\n\r\x85\u2028\u2029]*?(?<!\\w)[&*]")  # YAML's line breaks
+@functools.cache
+def _property() -> re.Pattern:
+    """Compiled when a text holds a `&` or a `*` at all (1 ms of every run otherwise)."""
+    return re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))(?![ \t]*#)[^\n\r\x85\u2028\u2029]*?(?<!\\w)[&*]")  # YAML's line breaks
 
 
 class _Fallback(Exception):
@@ -379,7 +388,7 @@ def _parse_composed(text: str, label: str) -> Document | None:
     Python and says what is wrong at its line: a `&` or `*` where an anchor or alias could begin,
     nesting deeper than MAX_DEPTH, a YAML error, a tag on a list or mapping, a merge key. Both paths
     give the same document (tested on every fixture and rule set)."""
-    if ("&" in text or "*" in text) and _PROPERTY.search(text):
+    if ("&" in text or "*" in text) and _property().search(text):
         return None
     loader = _CLoader(text)
     try:
@@ -528,11 +537,11 @@ def _node_problems(node: yaml.Node, label: str, loc: tuple):
     """Duplicate keys, and text with lone surrogates (a `\\ud800` escape), which is then read as
     � so that the models do not report it a second time in pydantic's words."""
     if isinstance(node, yaml.ScalarNode):
-        if isinstance(node.value, str) and _SURROGATE.search(node.value):
-            bad = _SURROGATE.search(node.value).group()
+        if isinstance(node.value, str) and _surrogate().search(node.value):
+            bad = _surrogate().search(node.value).group()
             yield Problem(label, node.start_mark.line + 1, node.start_mark.column + 1, field_path(loc),
                           f"含有无效的字符（孤立的代理码位 \\u{ord(bad):04x}，多半是转义写错了）：请删除或改正")
-            node.value = _SURROGATE.sub("\ufffd", node.value)
+            node.value = _surrogate().sub("\ufffd", node.value)
     elif isinstance(node, yaml.MappingNode):
         seen: dict[str, yaml.Node] = {}
         for key, value in node.value:

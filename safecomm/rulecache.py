@@ -75,6 +75,23 @@ def parsed(raw: bytes, label: str) -> Document:
     return doc
 
 
+def parsed_data(raw: bytes, label: str) -> Any:
+    """Only the data of a YAML file safecomm ships besides its rule sets (the evidence template, read
+    in every assessment to tell sample records): parsed as `loading.parse_yaml` parses it once, then
+    read from the cache, under a name of its own (`data-…`: a `#` comment that left a value empty,
+    which a rule set's Document reports, is nothing to data alone)."""
+    path = _place(raw, "data")
+    data = _read(path) if path else None
+    if data is not None:
+        return data
+    doc = parse_yaml(raw, label)
+    if doc.problems:
+        raise InputError(doc.problems)
+    if path and _plain(doc.data):
+        _write(path, doc.data)
+    return doc.data
+
+
 def folder() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
     if base and not os.path.isabs(base):
@@ -95,12 +112,12 @@ def _loader() -> bytes:
     return f"{FORMAT}\n{__version__}\n{yaml.__version__}\n{yaml.__with_libyaml__}\n".encode() + code
 
 
-def _place(raw: bytes) -> Path | None:
+def _place(raw: bytes, kind: str = "rules") -> Path | None:
     where = folder()
     if where is None:
         return None
     key = hashlib.sha256(_loader() + b"\n" + raw).hexdigest()
-    return where / f"rules-{key}.json"
+    return where / f"{kind}-{key}.json"
 
 
 def _read(path: Path) -> dict | None:

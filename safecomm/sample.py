@@ -11,11 +11,11 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel
 
 from .evidence import COLLECTIONS, Evidence, unordered
 from .measure import natural_key
+from .rulecache import parsed_data
 
 SINGLE = ("agreements", "publicity", "workforce_training", "feedback")
 
@@ -23,8 +23,8 @@ SINGLE = ("agreements", "publicity", "workforce_training", "feedback")
 @lru_cache(maxsize=1)
 def template() -> Evidence:
     """The template `safecomm init` writes, as a model."""
-    raw = (resources.files("safecomm") / "templates" / "evidence.yaml").read_text(encoding="utf-8")
-    return Evidence.model_validate(yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # libyaml: on every cold start
+    raw = (resources.files("safecomm") / "templates" / "evidence.yaml").read_bytes()
+    return Evidence.model_validate(parsed_data(raw, "templates/evidence.yaml"))  # parsed once, not in every run
 
 
 def _plain(record) -> object:

@@ -131,3 +131,29 @@ def test_the_sample_detection_ignores_changed_copies(template):
     left_out = sample.split(Evidence.model_validate(data))[1]
     assert f"surveys {data['surveys'][0]['id']}" not in left_out and "documents D-001" in left_out
     assert next(i for i in _assessed(data).items if i.id == "12.3").grade != "C"
+
+
+def test_the_template_read_from_the_cache_is_the_template(tmp_path, monkeypatch):
+    """The template is parsed once and then read from the cache (`data-…`): the model is the same
+    as PyYAML's own parse of the file makes, cached, read back, or with no cache to be had."""
+    from importlib import resources
+
+    raw = (resources.files("safecomm") / "templates" / "evidence.yaml").read_bytes()
+    plain = Evidence.model_validate(yaml.safe_load(raw.decode("utf-8")))
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    try:
+        kept = []
+        for _ in ("parsed and kept", "read back"):
+            sample.template.cache_clear()
+            made = sample.template()
+            assert made == plain and made.model_dump_json() == plain.model_dump_json()
+            [entry] = (cache / "safecomm").glob("data-*.json")
+            kept.append(entry.stat().st_mtime_ns)
+        assert kept[0] == kept[1]  # read back, not written again
+        (tmp_path / "a-file").write_text("")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file" / "cache"))  # no folder can be made
+        sample.template.cache_clear()
+        assert sample.template() == plain
+    finally:
+        sample.template.cache_clear()
