@@ -29,6 +29,7 @@ from .terms import (
     OrganizationKind,
     RectificationKind,
 )
+from .vocabulary import title_years, unwrap
 
 if TYPE_CHECKING:
     from .scheme import Scheme
@@ -157,7 +158,7 @@ class Index:
             if other.value in title:
                 kinds.add(other)
                 how = how or f"标题含“{title[other.value]}”，按{other.value}计"
-        upper = bool(UPPER.match(d.title)) and not OWN.search(d.title) or bool(CLAUSE.search(d.title))
+        upper = upper_paper(d.title)
         years = title_years(d.title)
         current = bool(years & self.period_years) if years and kinds & PLAN_KINDS else d.issued in self.period
         return Doc(d, frozenset(kinds), self.find(d.title, *d.topics), frozenset(d.items), how, years, upper, current)
@@ -487,19 +488,17 @@ class Index:
         return (p.start is None or p.start <= self.period.end) and (p.end is None or p.end >= self.period.start)
 
 
-_YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年度?)?\s*(?:[—–\-－~～至到]+\s*((?:19|20)\d{2}))?\s*年")
+def upper_paper(title: str) -> bool:
+    """A higher level's paper, read through the forms it is filed in: a list number, quotes, blanks, and the
+    notice that issues or forwards it. 城东街道办事处关于转发《邹城市突发事件总体应急预案》的通知 is still the city's
+    plan (the street forwarded it; it did not make its own); 邹城市人民政府关于印发《突发事件总体应急预案》的通知
+    is the city's by its issuer; 城东街道办事处关于印发《2024年安全工作计划》的通知 is the street's."""
+    by, paper = unwrap(title)
+    return _upper(paper) or _upper(by) and not OWN.search(paper) or bool(CLAUSE.search(paper))
 
 
-def title_years(title: str) -> frozenset[int]:
-    """The years a title names: `2024年…` → {2024}, `2025—2027年…` → {2025, 2026, 2027}."""
-    years: set[int] = set()
-    for first, last in _YEARS.findall(title):
-        a, b = int(first), int(last or first)
-        if a <= b <= a + 20:
-            years.update(range(a, b + 1))
-        else:
-            years.add(a)
-    return frozenset(years)
+def _upper(text: str) -> bool:
+    return bool(UPPER.match(text)) and not OWN.search(text)
 
 
 def years_text(years: frozenset[int]) -> str:

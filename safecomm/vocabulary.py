@@ -22,6 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 HIDDEN = "·"  # a concept written in place is a term of its own, named `伤害分析·2`, never shown
 BLANKS = re.compile(r"\s+")
+# Full-width letters, digits and signs read as their half-width forms (２０２４年 is 2024年, ＡＥＤ is AED,
+# （试行） is (试行)): offices type both, often in one title.
+WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 class Term(BaseModel):
@@ -178,7 +181,7 @@ class Vocabulary:
 
     def normal(self, text: str) -> str:
         """The text with variant forms read as standard (台帐 → 台账, 檢 → 检) and blanks removed."""
-        text = BLANKS.sub("", text)
+        text = BLANKS.sub("", text).translate(WIDTH)
         for variant, standard in self._phrases:
             if variant in text:
                 text = text.replace(variant, standard)
@@ -245,3 +248,47 @@ class Vocabulary:
         """(start, end, term, word) for every term said by `word` or by a word inside it (from the left, longest first)."""
         inner = [(i, j, word[i:j]) for i in range(len(word)) for j in range(len(word), i, -1) if word[i:j] in self._owners]
         return [(i, j, term, w) for i, j, w in inner for term in sorted(self._owners[w])]
+
+
+# -- a title's wrappers: the forms offices file a record in, read apart from what it names ---------------
+
+# A list number before a title (一、 1. （三） ①): where it stood on the office's list, nothing of the record.
+NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.](?=\D|\d{4})|\(?[一二三四五六七八九十\d]{1,3}\)|[①-⑳])")
+QUOTES = re.compile(r"[《》〈〉“”‘’\"'「」『』【】]")
+# The notice that issues or forwards a paper (城东街道办事处关于印发《T》的通知, 关于转发T的通知): the record is
+# T, and T's own words say whose paper it is. A notice about anything else (关于开展消防安全检查的通知, 关于加强…的
+# 实施意见) is the issuer's own paper about that work: its wrapper is part of what it is and stays.
+ISSUING = re.compile(r"^(?P<by>.*?)关于(?:印发|转发|下发|颁发|颁布|公布|发布|修订|重新印发)(?P<paper>.+?)的(?:通知|决定|函|批复)$")
+# Chinese numerals of a year written out (二〇二四年), read as digits.
+NUMERALS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+SPELLED_YEAR = re.compile(r"[一二][〇○零一二三四五六七八九]{3}(?=年)")
+# A year the title names as its period (2024年度…, 2025—2027年…); not an edition (（2024年版）, 2021年修订),
+# which says when the paper was last revised, not the years it is for; not a 文号 (〔2024〕12号).
+YEARS = re.compile(r"((?:19|20)\d{2})(?:年度?)?(?:[—–\-－~～至到]+((?:19|20)\d{2}))?年(?!版|修订|修正|第?\d+号)")
+
+
+def plain_title(title: str) -> str:
+    """The title without blanks, in half-width, its written-out years as digits: how its shape is read."""
+    text = BLANKS.sub("", title).translate(WIDTH)
+    return SPELLED_YEAR.sub(lambda m: m.group().translate(NUMERALS), text) if "年" in text else text
+
+
+def unwrap(title: str) -> tuple[str, str]:
+    """(who issued it, the paper itself): a list number, quotes and book-title marks read off, and an issuing
+    notice read through to the paper it issues (the issuer is `""` when the title names none)."""
+    text = QUOTES.sub("", NUMBERED.sub("", plain_title(title)))
+    issued = ISSUING.match(text)
+    return (issued["by"], issued["paper"]) if issued else ("", text)
+
+
+def title_years(title: str) -> frozenset[int]:
+    """The years a title names: `2024年…` → {2024}, `2025—2027年…` → {2025, 2026, 2027}, `二〇二四年度…` and
+    `２０２４年…` as `2024年…`."""
+    years: set[int] = set()
+    for first, last in YEARS.findall(plain_title(title)):
+        a, b = int(first), int(last or first)
+        if a <= b <= a + 20:
+            years.update(range(a, b + 1))
+        else:
+            years.add(a)
+    return frozenset(years)

@@ -3,7 +3,6 @@ that look beyond the period assessed."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ from pydantic import Field
 
 from ..measure import Measure
 from ..terms import ActivityKind, DocumentKind, Horizon
+from ..vocabulary import title_years
 from .registry import primitive
 from .common import cite, cite_found, either, total
 
@@ -29,13 +29,10 @@ def goals_beyond_period(ix: Index, horizon: list[Horizon] = []) -> Measure:
     return Measure(len(found), f"{what} {len(found)} 个：{cite(g.id for g in found)}", [g.id for g in found])
 
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-
-
 def _of_the_period(title: str, years: set[int]) -> bool:
     """A report whose title names only years outside the period reviews another year
-    (a 2023年度评审报告 issued in January 2024 is last year's review)."""
-    named = {int(y) for y in _YEAR.findall(title)}
+    (a 2023年度评审报告 issued in January 2024 is last year's review), read as a plan's years are."""
+    named = title_years(title)
     return not named or bool(named & years)
 
 
