@@ -359,15 +359,21 @@ def _hashed(node: yaml.Node, lines: list[str], loc: tuple):
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null" and value.value == "" and not value.style:
-                rest = lines[key.end_mark.line][key.end_mark.column:] if key.end_mark.line < len(lines) else ""
-                found = re.match(r"\s*:[ \t]+(#.*)$", rest)
+                found = _emptied(key, lines, loc)
                 if found:
-                    yield loc + (str(key.value),), key.start_mark.line + 1, key.start_mark.column + 1, found.group(1).rstrip()
+                    yield found
             else:
                 yield from _hashed(value, lines, loc + (str(key.value),))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             yield from _hashed(item, lines, loc + (i,))
+
+
+def _emptied(key: yaml.Node, lines: list[str], loc: tuple) -> tuple[tuple, int, int, str] | None:
+    """(loc, line, column, comment) when the empty value of `key` was left so by a `#` after its colon."""
+    rest = lines[key.end_mark.line][key.end_mark.column:] if key.end_mark.line < len(lines) else ""
+    found = re.match(r"\s*:[ \t]+(#.*)$", rest)
+    return (loc + (str(key.value),), key.start_mark.line + 1, key.start_mark.column + 1, found.group(1).rstrip()) if found else None
 
 
 # Where an anchor (&) or an alias (*) could begin: never right after a letter, nor on a line that
@@ -395,14 +401,14 @@ def _parse_composed(text: str, label: str) -> Document | None:
         root = loader.get_single_node()
         if root is None:
             return None
-        walk = _Checked(loader, label, bool(_ESCAPE.search(text)))
+        lines = _LINE_BREAKS.split(text) if _HASH_AFTER_COLON.search(text) else None
+        walk = _Checked(loader, label, bool(_ESCAPE.search(text)), lines)
         data = walk.build(root, (), 1)
-        hashed = _hashed_in(root, text)
     except Exception:  # noqa: BLE001 - whatever it is, the checked path finds it again and words it
         return None
     finally:
         loader.dispose()
-    return Document(label, data, root, walk.problems, hashed)
+    return Document(label, data, root, walk.problems, walk.hashed)
 
 
 _ESCAPE = re.compile(r"\\[uU]")  # a lone surrogate can only come from an escape
@@ -411,13 +417,15 @@ _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
 class _Checked:
-    """One walk over a composed tree: what `_node_problems` finds, the depth `_Strict` bounds, and
-    the data SafeConstructor would build (text and null here, every other scalar through the
-    loader's own constructors and error words)."""
+    """One walk over a composed tree: what `_node_problems` finds, the depth `_Strict` bounds, the
+    values a `#` left empty (what `_hashed` finds, given the file's `lines` when it has a `: #` at
+    all), and the data SafeConstructor would build (text and null here, every other scalar through
+    the loader's own constructors and error words)."""
 
-    def __init__(self, loader: Any, label: str, escapes: bool):
-        self.loader, self.label, self.escapes = loader, label, escapes
+    def __init__(self, loader: Any, label: str, escapes: bool, lines: list[str] | None = None):
+        self.loader, self.label, self.escapes, self.lines = loader, label, escapes, lines
         self.problems: list[Problem] = []
+        self.hashed: list[tuple[tuple, int, int, str]] = []
 
     def build(self, node: yaml.Node, loc: tuple, depth: int) -> Any:
         if depth > MAX_DEPTH:
@@ -439,6 +447,10 @@ class _Checked:
                     self.problems.append(_duplicate(self.label, key, seen[name], loc + (name,)))
                 else:
                     seen[name] = key
+                if self.lines is not None and value.__class__ is yaml.ScalarNode and value.tag == _NULL and value.value == "" and not value.style:
+                    found = _emptied(key, self.lines, loc)  # as `_hashed` finds it, in the same walk
+                    if found:
+                        self.hashed.append(found)
                 if plain and key.tag == _STR:
                     key = key.value
                 else:

@@ -455,6 +455,8 @@ ODD_YAML = [  # what the libyaml-composed path hands back to the checked one, or
     '"\\udc80k": 1\n', "a: [\n", "a: 'x\n", "a: \x01\n", "", "# 空\n", "- 1\n", "a: ~\nb: null\nc:\n",
     "a: 10:30\nb: 0o17\nc: .inf\nd: yes\ne: 1_000\n", _nested(64), _nested(65), "a: " + "[" * 64 + "]" * 64 + "\n",
     "a: " + "[" * 63 + "]" * 63 + "\n", "[" * 2000 + "]" * 2000, "a: b\n--- \nc: d\n", "%YAML 1.1\n---\na: 1\n",
+    # values a `#` left empty, at the top, nested in a mapping and in a list, beside ones that are not
+    "a: #1 社区\nb:\n  c: # 说明\n  d: '# 不是'\n  e:\n    - f: #x\n      g: 1\n    - h: ~ # y\ni: # z\n",
 ]
 
 
