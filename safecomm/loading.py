@@ -438,7 +438,7 @@ class _Checked:
         # a text or null item is made here, not in a call of its own (most of a bundle's nodes)
         plain = not self.escapes
         if kind is yaml.MappingNode and node.tag == _MAP:
-            out, seen = {}, {}
+            out, seen, lines = {}, {}, self.lines
             for key, value in node.value:
                 if key.__class__ is not yaml.ScalarNode:
                     raise _Fallback
@@ -447,8 +447,8 @@ class _Checked:
                     self.problems.append(_duplicate(self.label, key, seen[name], loc + (name,)))
                 else:
                     seen[name] = key
-                if self.lines is not None and value.__class__ is yaml.ScalarNode and value.tag == _NULL and value.value == "" and not value.style:
-                    found = _emptied(key, self.lines, loc)  # as `_hashed` finds it, in the same walk
+                if lines is not None and value.__class__ is yaml.ScalarNode and value.tag == _NULL and value.value == "" and not value.style:
+                    found = _emptied(key, lines, loc)  # as `_hashed` finds it, in the same walk
                     if found:
                         self.hashed.append(found)
                 if plain and key.tag == _STR:
