@@ -120,6 +120,10 @@ class Index:
         self._audience_terms = [(a, a.value) for a in Audience if a.value in self.words]
         self._domain_terms = [(d, d.value) for d in Domain if d.value in self.words]
         self._org_terms = [(k, k.value) for k in OrganizationKind if k.value in self.words]
+        # The words that name the default audience's groups (老年人, 儿童…): a project's name that says only
+        # whom it serves, and nothing of safety, is not read for its domain or target (see `project_terms`).
+        people = scheme.audience.within([scheme.audience.default]) - {scheme.audience.default} if scheme.audience.default else set()
+        self._people_words = frozenset(w for g in people for w in self.words.words(g.value))
         self._default = frozenset({scheme.audience.default}) if scheme.audience.default else frozenset()
         self._staff = frozenset(scheme.audience.staff) if self._default else frozenset()
         self._public = frozenset(scheme.audience.public)
@@ -460,9 +464,31 @@ class Index:
         found = self.find(m.unit, m.title)
         return next((c for c in MemberCategory if c.value in found), None)
 
+    def project_terms(self, p: Project) -> dict[str, str]:
+        """What a project's name says, for the domains and targets not written. A name that names a group of
+        people (老年人) and nothing of safety (no 安全所指 word, no domain but the group's own) says whom a service
+        is for, not that it is safety work: 65岁以上老年人免费体检 is no 老年人安全 project; 老年人防跌倒 and
+        残疾人安全试点 are. A rule set without 安全所指 reads every name as before."""
+        found = self.find(p.name)
+        if "安全所指" not in self.words or "安全所指" in found or not any(w in p.name for w in self._people_words):
+            return found
+        rest = p.name  # the name without whom it names: does it still say a domain (跌倒, 溺水, 燃气)?
+        for word in sorted(self._people_words, key=len, reverse=True):
+            rest = rest.replace(word, "·")
+        if any(term in self.find(rest) for _, term in self._domain_terms):
+            return found
+        return {term: word for term, word in found.items() if word not in self._people_words}
+
+    def project_domains(self, p: Project) -> frozenset[Domain]:
+        """A project's safety domains: as written, else read from its name (`project_terms`)."""
+        if p.domains:
+            return frozenset(p.domains)
+        found = self.project_terms(p)
+        return frozenset(d for d, word in self._domain_terms if word in found)
+
     def targets(self, p: Project) -> dict[str, list[str]]:
-        """Whom a project aims at: as written, else read from its name."""
-        named = self.find(p.name)
+        """Whom a project aims at: as written, else read from its name (`project_terms`)."""
+        named = self.project_terms(p)
         out = {}
         for kind in TARGET_KINDS:
             written = getattr(p.targets, kind)

@@ -137,7 +137,7 @@ def domains_covered(ix: Index, sources: list[Literal["projects", "activities"]])
     ids = []
     if "projects" in sources:
         for p in ix.ev.projects:
-            domains = set(p.domains) or ix.domains_in(p.name)  # as written, else read from its name
+            domains = ix.project_domains(p)  # as written, else read from its name
             if ix.running(p) and domains:
                 covered |= domains
                 ids.append(p.id)
